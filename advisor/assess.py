@@ -1,0 +1,441 @@
+"""From what fired to the assessment object of OUTPUT.md v1.
+
+No rule logic lives here: the engine decides which rules fire. This module collates the
+firings into lights, rungs, findings, actions and open questions, attaches the facts
+behind each (`because`), and orders the plan by the documented key (BRIEF §5):
+
+    horizon, lowest rung unlocked, lowest stage, id; dependencies first.
+
+A dependency is promoted to the earliest horizon of the actions that need it, so "first
+things first" never contradicts the horizon grouping.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from advisor.facts import Firing, concrete
+from advisor.profile import FACT_PATHS, Profile, generic_path, load_profile, value_at
+from advisor.rulebook import (
+    FUNCTIONS,
+    Action,
+    Alternative,
+    CompiledRule,
+    Rulebook,
+    load_rulebook,
+)
+
+OUTPUT_VERSION = 1
+RUNG_NAMES = {0: "non-engagement", 1: "information", 2: "consultation", 3: "participation",
+              4: "co-production", 5: "peer-led"}
+STAGE_SOURCES = {1: "micro", 2: "micro", 3: "meso", 4: "meso", 5: "macro", 6: "macro"}
+HORIZONS = ("now", "next", "later")
+FINDING_KINDS = ("good_practice", "challenge", "lesson", "observation")
+
+Json = dict[str, Any]
+
+
+def show(value: Any) -> str:
+    """A fact value as `path = value` shows it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    return str(value)
+
+
+@dataclass
+class _Collator:
+    book: Rulebook
+    profile: Profile
+    firings: list[Firing]
+    emitted: dict[tuple[str, int | None], list[str]] = field(default_factory=dict)
+    definite: dict[str, list[Firing]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rules = {r.id: r for r in self.book.rules}
+        # Firings come stratum by stratum, so a flag's provenance is known before use.
+        self.because_of: dict[int, list[str]] = {}
+        for n, f in enumerate(self.firings):
+            if f.maybe:
+                continue
+            self.definite.setdefault(f.rule, []).append(f)
+            because = self._because(f)
+            self.because_of[n] = because
+            rule = self.rules[f.rule]
+            for name in rule.emits:
+                key = (name, f.role if name in self.book.role_flags else None)
+                self.emitted.setdefault(key, because)
+
+    # -- explanations -------------------------------------------------------------------
+
+    def fact(self, path: str) -> str:
+        return f"{path} = {show(value_at(self.profile, path))}"
+
+    def _leaves(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
+        return [self.fact(concrete(leaf.path, role, other)) for leaf in alt.leaves]
+
+    def _because(self, f: Firing) -> list[str]:
+        rule = self.rules[f.rule]
+        alt = rule.alternatives[f.alternative]
+        out = self._leaves(alt, f.role, f.other_role)
+        flag_roles = dict(f.flag_roles)
+        for atom in alt.flags:
+            if atom.negated:
+                role = f.role if rule.scope == "role" else None
+                out.extend(self._why_absent(atom.name, role, set()))
+            else:
+                out.extend(self.emitted.get((atom.name, flag_roles.get(atom.name)), []))
+        return _unique(out) or [f"{rule.id} holds"]
+
+    def _roles_for(self, role: int | None) -> list[int]:
+        return [role] if role is not None else list(range(len(self.profile.roles)))
+
+    def _why_absent(self, name: str, role: int | None, seen: set[str]) -> list[str]:
+        """The facts behind a flag that no rule emitted (for `role`, or for any role)."""
+        if name in seen:
+            return []
+        seen = seen | {name}
+        out: list[str] = []
+        for emitter in self.book.emitters.get(name, []):
+            for alt in emitter.alternatives:
+                sections = alt.sections()
+                if "role" in sections and not self.profile.roles:
+                    out.append("roles = []")
+                    continue
+                roles = self._roles_for(role) if "role" in sections else [None]
+                others = (range(len(self.profile.other_roles)) if "other_role" in sections
+                          else [None])
+                if "other_role" in sections and not self.profile.other_roles:
+                    out.append("other_roles = []")
+                for r in roles:
+                    for o in others:
+                        out.extend(self._leaves(alt, r, o))
+                for atom in alt.flags:
+                    scoped = atom.name in self.book.role_flags
+                    present = any(k[0] == atom.name and (not scoped or role is None
+                                                         or k[1] == role)
+                                  for k in self.emitted)
+                    if not atom.negated and not present:
+                        sub_role = role if emitter.scope == "role" else None
+                        out.extend(self._why_absent(atom.name, sub_role, seen))
+        return _unique(out)
+
+    def fired(self, rule: CompiledRule, role: int | None = None) -> bool:
+        return any(rule.scope != "role" or role is None or f.role == role
+                   for f in self.definite.get(rule.id, []))
+
+    def because_all(self, rule_id: str) -> list[str]:
+        out: list[str] = []
+        for n, f in enumerate(self.firings):
+            if f.rule == rule_id and not f.maybe:
+                out.extend(self.because_of[n])
+        return _unique(out)
+
+    def sources(self, rule_id: str) -> list[str]:
+        return list(self.rules[rule_id].rule.sources)
+
+    # -- the parts of the output --------------------------------------------------------
+
+    def one_value(self, attr: str) -> tuple[int, CompiledRule]:
+        hits = [(getattr(r.rule.then, attr), r) for r in self.book.rules
+                if getattr(r.rule.then, attr) is not None and r.id in self.definite]
+        if len(hits) != 1:
+            raise RuntimeError(f"the rulebook gave {len(hits)} values for {attr}; "
+                               "exactly one rule must fire")
+        return hits[0]
+
+    def stages(self) -> list[Json]:
+        out = []
+        for stage in range(1, 7):
+            hits = [r for r in self.book.rules if r.rule.then.light is not None
+                    and r.rule.then.light.stage == stage and r.id in self.definite]
+            if len(hits) != 1:
+                raise RuntimeError(f"stage {stage}: {len(hits)} lights fired; exactly one must")
+            rule = hits[0]
+            assert rule.rule.then.light is not None
+            out.append({"stage": stage, "source": STAGE_SOURCES[stage],
+                        "light": rule.rule.then.light.colour, "rule": rule.id,
+                        "because": self.because_all(rule.id), "sources": self.sources(rule.id)})
+        return out
+
+    def best_role(self) -> int | None:
+        if not self.profile.roles:
+            return None
+
+        def score(i: int) -> tuple[int, int, int, int]:
+            rung = max((int(k[0].split(".")[1]) for k in self.emitted
+                        if k[1] == i and k[0].startswith("rung.")), default=0)
+            ready = max((int(k[0].split(".")[1]) for k in self.emitted
+                         if k[1] == i and k[0].startswith("ready.")), default=0)
+            met = sum(1 for k in self.emitted if k[1] == i and k[0].startswith("req."))
+            return (-rung, -ready, -met, i)
+
+        return min(range(len(self.profile.roles)), key=score)
+
+    def rungs(self, role: int | None) -> list[Json]:
+        out = []
+        for rung in range(1, 6):
+            unmet = []
+            reqs = [r for r in self.book.rules if r.rule.then.requirement is not None
+                    and r.rule.then.requirement.rung == rung]
+            for r in reqs:
+                req = r.rule.then.requirement
+                assert req is not None
+                if self.fired(r, role) and not (r.scope == "role" and role is None):
+                    continue
+                if r.scope == "role" and role is None:
+                    because = ["roles = []"]
+                else:
+                    because = _unique(x for alt in r.alternatives
+                                      for x in self._leaves(alt, role, None))
+                unmet.append({"requirement": r.id, "kind": req.type, "text": req.text,
+                              "because": because})
+            out.append({"rung": rung, "name": RUNG_NAMES[rung], "met": not unmet,
+                        "unmet": unmet})
+        return out
+
+    def findings(self) -> list[Json]:
+        found: dict[str, Json] = {}
+        for r in self.book.rules:
+            fnd = r.rule.then.finding
+            if fnd is None or r.id not in self.definite or fnd.id in found:
+                continue
+            found[fnd.id] = {"id": fnd.id, "kind": fnd.kind, "text": _text(fnd.text),
+                             "rule": r.id, "because": self.because_all(r.id),
+                             "sources": self.sources(r.id)}
+        return sorted(found.values(), key=lambda f: (FINDING_KINDS.index(f["kind"]), f["id"]))
+
+    def actions(self, target: int) -> list[Json]:
+        chosen: dict[str, tuple[CompiledRule, Action, list[str]]] = {}
+        for r, action in self.book.actions():
+            if r.id not in self.definite:
+                continue
+            if action.id in chosen:
+                prev = chosen[action.id]
+                chosen[action.id] = (prev[0], prev[1], _unique([*prev[2],
+                                                                *self.because_all(r.id)]))
+            else:
+                chosen[action.id] = (r, action, self.because_all(r.id))
+        horizon = {aid: _horizon(a, target) for aid, (_, a, _) in chosen.items()}
+        deps = {aid: [d for d in a.depends_on if d in chosen] for aid, (_, a, _) in
+                chosen.items()}
+        changed = True
+        while changed:  # a prerequisite is needed as soon as what depends on it
+            changed = False
+            for aid, ds in deps.items():
+                for d in ds:
+                    if HORIZONS.index(horizon[d]) > HORIZONS.index(horizon[aid]):
+                        horizon[d] = horizon[aid]
+                        changed = True
+
+        def key(aid: str) -> tuple[int, int, int, str]:
+            a = chosen[aid][1]
+            return (HORIZONS.index(horizon[aid]), a.unlocks_rung or 6, a.stage or 7, aid)
+
+        order = _topological(sorted(chosen), deps, key)
+        out = []
+        for aid in order:
+            r, a, because = chosen[aid]
+            out.append({"id": aid, "text": _text(a.text), "horizon": horizon[aid],
+                        "owner": a.owner, "unlocks_rung": a.unlocks_rung, "stage": a.stage,
+                        "depends_on": deps[aid], "done_when": _text(a.done_when),
+                        "rule": r.id, "because": because or [f"{r.id} holds"],
+                        "sources": self.sources(r.id)})
+        return out
+
+    def open_questions(self) -> list[Json]:
+        questions: dict[str, set[str]] = {}
+        for f in self.firings:
+            if not f.maybe or not f.missing:
+                continue
+            rule = self.rules[f.rule]
+            if self.fired(rule, f.role if rule.scope == "role" else None):
+                continue
+            changes = self._could_change(rule)
+            if not changes:
+                continue
+            for path in f.missing:
+                questions.setdefault(concrete(path, f.role, f.other_role), set()).update(changes)
+        order = list(FACT_PATHS)
+
+        def key(path: str) -> tuple[int, str]:
+            generic = generic_path(path)
+            return (order.index(generic) if generic in order else len(order), path)
+
+        return [{"fact": p, "could_change": sorted(questions[p], key=_change_key)}
+                for p in sorted(questions, key=key)]
+
+    def _could_change(self, rule: CompiledRule, seen: frozenset[str] = frozenset()) -> set[str]:
+        """What a different answer could change: the rule's own output, and the outputs of
+        rules that read its flags and whose other flag conditions already hold."""
+        t = rule.rule.then
+        out: set[str] = set()
+        if t.light is not None:
+            out.add(f"stage {t.light.stage}")
+        if t.requirement is not None:
+            out.add(f"rung {t.requirement.rung}")
+        if t.action is not None:
+            out.add(f"action {t.action.id}")
+        if t.finding is not None:
+            out.add(f"finding {t.finding.id}")
+        if t.need or t.missing or t.supplies:
+            out.add("role fit")
+        if t.current_rung is not None:
+            out.add("current rung")
+        if t.target_rung is not None:
+            out.add("target rung")
+        seen = seen | {rule.id}
+        for name in rule.emits:
+            for consumer in self.book.rules:
+                if consumer.id in seen:
+                    continue
+                for alt in consumer.alternatives:
+                    atoms = [a for a in alt.flags if a.name != name]
+                    if len(atoms) == len(alt.flags):
+                        continue
+                    if all(self._flag_holds(a.name) != a.negated for a in atoms):
+                        out |= self._could_change(consumer, seen)
+                        break
+        return out
+
+    def _flag_holds(self, name: str) -> bool:
+        return any(k[0] == name for k in self.emitted)
+
+    def role_fit(self) -> Json:
+        needed = [fn for fn in FUNCTIONS if any(
+            r.rule.then.need == fn and r.id in self.definite for r in self.book.rules)]
+        missing = [fn for fn in FUNCTIONS if any(
+            r.rule.then.missing == fn and r.id in self.definite for r in self.book.rules)]
+        on_wing: dict[str, set[str]] = {}
+        for r in self.book.rules:
+            fn = r.rule.then.supplies
+            if fn is None:
+                continue
+            for f in self.definite.get(r.id, []):
+                if f.other_role is not None:
+                    title = self.profile.other_roles[f.other_role].title
+                    on_wing.setdefault(title, set()).add(fn)
+        candidates: dict[str, Json] = {}
+        wing_titles = {_norm(t): t for t in on_wing}
+        for fn in missing:
+            for role in self.book.catalogue.roles:
+                if getattr(role, fn) in ("yes", "some"):
+                    title = wing_titles.get(_norm(role.title), role.title)
+                    entry = candidates.setdefault(title, {"title": title, "supplies": [],
+                                                          "on_wing": title in on_wing})
+                    entry["supplies"].append(fn)
+        for title, fns in on_wing.items():
+            entry = candidates.setdefault(title, {"title": title, "supplies": [],
+                                                  "on_wing": True})
+            entry["supplies"] = [fn for fn in FUNCTIONS if fn in set(entry["supplies"]) | fns]
+        listed = sorted(candidates.values(), key=lambda c: (not c["on_wing"], c["title"]))
+        return {"needed": needed, "missing": missing, "candidates": listed}
+
+
+def _horizon(action: Action, target: int) -> str:
+    if action.horizon is not None:
+        return action.horizon
+    rung = action.unlocks_rung
+    if rung is None or rung <= target:
+        return "now"
+    return "next" if rung == target + 1 else "later"
+
+
+def _topological(ids: list[str], deps: dict[str, list[str]], key: Any) -> list[str]:
+    """Kahn's algorithm, taking the smallest `key` among the ready actions each time."""
+    waiting = {a: set(deps[a]) for a in ids}
+    users: dict[str, list[str]] = {a: [] for a in ids}
+    for a, ds in deps.items():
+        for d in ds:
+            users[d].append(a)
+    ready = [(key(a), a) for a in ids if not waiting[a]]
+    heapq.heapify(ready)
+    out: list[str] = []
+    while ready:
+        _, a = heapq.heappop(ready)
+        out.append(a)
+        for u in users[a]:
+            waiting[u].discard(a)
+            if not waiting[u]:
+                heapq.heappush(ready, (key(u), u))
+    return out
+
+
+def _change_key(text: str) -> tuple[int, str]:
+    order = ("stage", "current", "target", "rung", "action", "finding", "role")
+    return (order.index(text.split()[0]), text)
+
+
+def _norm(title: str) -> str:
+    return title.split("(")[0].strip().lower()
+
+
+def _text(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def collate(book: Rulebook, profile: Profile, firings: list[Firing]) -> Json:
+    """Build the OUTPUT.md v1 object from one assessment's firings."""
+    c = _Collator(book, profile, firings)
+    current, _ = c.one_value("current_rung")
+    target, _ = c.one_value("target_rung")
+    role = c.best_role()
+    gap = None
+    if profile.aspiration_rung is not None:
+        gap = any(r.rule.then.aspiration_gap and r.id in c.definite for r in book.rules)
+    return {
+        "output_version": OUTPUT_VERSION,
+        "profile": {"prison": profile.site.prison, "wing": profile.wing.name,
+                    "kind": profile.kind},
+        "rulebook": {"version": book.version, "rules": len(book.rules)},
+        "current_rung": current,
+        "target_rung": target,
+        "aspiration_rung": profile.aspiration_rung,
+        "aspiration_gap": gap,
+        "assessed_role": None if role is None else {"index": role,
+                                                    "title": profile.roles[role].title},
+        "rungs": c.rungs(role),
+        "stages": c.stages(),
+        "findings": c.findings(),
+        "actions": c.actions(target),
+        "open_questions": c.open_questions(),
+        "role_fit": c.role_fit(),
+        "evidence": dict(sorted(profile.evidence.items())),
+    }
+
+
+def assess(profile: Profile, book: Rulebook | None = None) -> Json:
+    """Assess one profile with the engine and return the OUTPUT.md v1 object."""
+    from advisor.engine import engine_for
+
+    book = book or default_rulebook()
+    return collate(book, profile, engine_for(book).run(profile))
+
+
+_default: Rulebook | None = None
+
+
+def default_rulebook() -> Rulebook:
+    """The bundled rulebook, loaded once per process."""
+    global _default
+    if _default is None:
+        _default = load_rulebook()
+    return _default
+
+
+def assess_file(path: Path, book: Rulebook | None = None) -> Json:
+    return assess(load_profile(path), book)
+
+
+__all__ = ["assess", "assess_file", "collate", "default_rulebook", "show"]

@@ -1,0 +1,282 @@
+"""The durable_rules adapter: the only module that imports `durable`.
+
+It hides the engine's process-global state and its traps (shared/engine/DURABLE_RULES.md):
+
+- one durable ruleset per compiled rulebook, on a private Host whose timer threads are
+  switched off, so every action runs synchronously on the caller's thread;
+- each assessment runs in a fresh session that is always deleted, after a sentinel fact
+  has fired a no-op rule (deleting a session in which nothing fired crashes the engine);
+- rules never see the session-state fact: every pattern carries a `kind` tag;
+- strata: every rule waits for a `go` fact of its stratum, and the facts a stratum derives
+  are asserted by us, between strata, outside any action. Negation therefore reads only
+  finished strata (durable does not withdraw an activation that a later fact negates), and
+  nothing is asserted inside an action, where the engine would swallow its errors;
+- actions only record what fired; exceptions are caught and re-raised as AssessmentError;
+- a fact reported as a duplicate when it is new (the engine's 32-bit hash) is retried
+  with a nonce;
+- the rulebook loader caps distinct conditions per fact kind below the engine's 64.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from advisor.errors import AssessmentError
+from advisor.facts import Fact, Firing, encode, engine_field
+from advisor.profile import Profile
+from advisor.rulebook import Alternative, CompiledRule, FlagAtom, Leaf, Rulebook
+
+_ENGINE_ERRORS = {
+    "303": "too many distinct conditions matched one fact (the engine's limit is 64)",
+    "204": "a number in exponent form reached the engine",
+    "202": "the engine could not parse a value",
+    "302": "a fact has too many properties",
+}
+
+_COMPARE = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt",
+            "is_not": "$neq", "not_empty": "$gt"}
+
+
+def _leaf_json(leaf: Leaf) -> dict[str, Any]:
+    field = engine_field(leaf.section, leaf.field)
+    if leaf.op == "is":
+        return {field: leaf.value}
+    if leaf.op == "in":
+        options = [{field: v} for v in leaf.value]
+        return options[0] if len(options) == 1 else {"$or": options}
+    if leaf.op == "not_in":
+        return {"$and": [{"$neq": {field: v}} for v in leaf.value]}
+    return {_COMPARE[leaf.op]: {field: leaf.value}}
+
+
+def _maybe_json(leaf: Leaf) -> dict[str, Any]:
+    field = engine_field(leaf.section, leaf.field)
+    return {"$or": [_leaf_json(leaf), {"$nex": {field: 1}}]}
+
+
+def _pattern(kind: str, tests: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"$and": [{"kind": kind}, *tests]} if tests else {"kind": kind}
+
+
+def _alternative_json(rule: CompiledRule, alt: Alternative, maybe: bool,
+                      role_flags: set[str]) -> list[dict[str, Any]]:
+    """The durable `all` list for one alternative: gate, fact patterns, flag patterns."""
+    patterns: list[dict[str, Any]] = [{"g": {"$and": [{"kind": "go"}, {"s": rule.stratum}]}}]
+    by_section: dict[str, list[dict[str, Any]]] = {s: [] for s in alt.sections()}
+    for leaf in alt.leaves:
+        test = _maybe_json(leaf) if maybe else _leaf_json(leaf)
+        by_section.setdefault(leaf.section, []).append(test)
+    for section in sorted(by_section):
+        alias = {"role": "r", "other_role": "o"}.get(section, f"s_{section}")
+        patterns.append({alias: _pattern(section, by_section[section])})
+    per_role = rule.scope == "role"
+    binder: tuple[str, str] | None = ("r", "i") if per_role and "role" in by_section else None
+    for n, atom in enumerate(alt.flags):
+        tests: list[dict[str, Any]] = [{"name": atom.name}]
+        role_scoped = per_role and atom.name in role_flags
+        if role_scoped and binder is not None:
+            tests.append({"role": {binder[0]: binder[1]}})
+        if atom.negated:
+            patterns.append({f"n{n}$not": _pattern("flag", tests)})
+        else:
+            alias = f"f{n}"
+            patterns.append({alias: _pattern("flag", tests)})
+            if role_scoped and binder is None:
+                binder = (alias, "role")
+    return patterns
+
+
+class _SyncHost:
+    """Factory for a durable Host with its two timer threads switched off."""
+
+    @staticmethod
+    def make() -> Any:
+        from durable import engine as durable_engine
+
+        class Host(durable_engine.Host):  # type: ignore[misc]
+            def _run(self) -> None:  # the stock host re-arms two timer threads here
+                return None
+
+        return Host()
+
+
+class Engine:
+    """A compiled rulebook loaded into durable_rules, assessing one profile at a time."""
+
+    _names = itertools.count()
+
+    def __init__(self, book: Rulebook) -> None:
+        self.book = book
+        self._lock = threading.Lock()
+        self._sids = itertools.count()
+        self._record: list[Firing] | None = None
+        self._failures: list[tuple[str, BaseException]] = []
+        self._name = f"advisor{next(self._names)}"
+        self._host = _SyncHost.make()
+        self._strata = sorted({r.stratum for r in book.rules})
+        self._consumed = {a.name for r in book.rules for alt in r.alternatives
+                          for a in alt.flags}
+        definition: dict[str, Any] = {
+            "__begin__": {"all": [{"m": {"kind": "__begin__"}}], "run": _noop},
+        }
+        for rule in book.rules:
+            for k, alt in enumerate(rule.alternatives):
+                definition[f"{rule.id}#{k}"] = {
+                    "all": _alternative_json(rule, alt, False, book.role_flags),
+                    "run": self._action(rule, k, alt, maybe=False),
+                }
+                if alt.leaves and rule.rule.kind != "ladder":
+                    definition[f"{rule.id}#{k}?"] = {
+                        "all": _alternative_json(rule, alt, True, book.role_flags),
+                        "run": self._action(rule, k, alt, maybe=True),
+                    }
+        try:
+            self._host.register_rulesets({self._name: definition})
+        except Exception as err:  # the C engine reports bad definitions as bare errors
+            raise AssessmentError(f"the rulebook could not be loaded into the engine: "
+                                  f"{_explain(err)}") from err
+
+    def _action(self, rule: CompiledRule, k: int, alt: Alternative,
+                maybe: bool) -> Callable[[Any], None]:
+        rule_id = rule.id
+        has_role = "role" in alt.sections()
+        has_other = "other_role" in alt.sections()
+        flag_aliases = [(f"f{n}", a.name) for n, a in enumerate(alt.flags) if not a.negated]
+        leaves = [(leaf.path, leaf.section, engine_field(leaf.section, leaf.field))
+                  for leaf in alt.leaves] if maybe else []
+
+        def run(c: Any) -> None:
+            try:
+                role = c.r._d["i"] if has_role else None
+                other = c.o._d["i"] if has_other else None
+                flag_roles = tuple((name, getattr(c, alias)._d.get("role"))
+                                   for alias, name in flag_aliases)
+                if role is None:
+                    role = next((r for _, r in flag_roles if r is not None), None)
+                missing: list[str] = []
+                for path, section, field in leaves:
+                    alias = {"role": "r", "other_role": "o"}.get(section, f"s_{section}")
+                    if not _has(getattr(c, alias)._d, field):
+                        missing.append(path)
+                assert self._record is not None
+                self._record.append(Firing(rule_id, k, maybe, role, other, flag_roles,
+                                           tuple(missing)))
+            except BaseException as err:  # never let durable swallow it
+                self._failures.append((rule_id, err))
+
+        return run
+
+    def run(self, profile: Profile) -> list[Firing]:
+        """Assess one profile in a fresh, always-deleted session; return what fired."""
+        facts = encode(profile, self.book)
+        with self._lock:
+            sid = str(next(self._sids))
+            self._record = []
+            self._failures = []
+            asserted: set[tuple[Any, ...]] = set()
+            begun = False
+            try:
+                self._assert({"sid": sid, "kind": "__begin__"}, asserted)
+                begun = True
+                for fact in facts:
+                    self._assert({"sid": sid, **fact}, asserted)
+                emitted: set[tuple[str, int | None]] = set()
+                for stratum in self._strata:
+                    done = len(self._record)
+                    self._assert({"sid": sid, "kind": "go", "s": stratum}, asserted)
+                    self._check()
+                    for firing in self._record[done:]:
+                        if firing.maybe:
+                            continue
+                        for name in self.book.by_id(firing.rule).emits:
+                            if name not in self._consumed:
+                                continue
+                            key = (name, firing.role if name in self.book.role_flags
+                                   else None)
+                            if key in emitted:
+                                continue
+                            emitted.add(key)
+                            flag: Fact = {"sid": sid, "kind": "flag", "name": name}
+                            if key[1] is not None:
+                                flag["role"] = key[1]
+                            self._assert(flag, asserted)
+                    self._check()
+                return list(self._record)
+            except AssessmentError:
+                raise
+            except Exception as err:
+                raise AssessmentError(f"the engine failed: {_explain(err)}") from err
+            finally:
+                self._record = None
+                if begun:
+                    self._host.delete_state(self._name, sid)
+
+    def _assert(self, fact: Fact, asserted: set[tuple[Any, ...]]) -> None:
+        from durable import engine as durable_engine
+
+        key = _identity(fact)
+        for nonce in range(4):
+            attempt = fact if nonce == 0 else {**fact, "_nonce": nonce}
+            try:
+                state = self._host.assert_fact(self._name, attempt)
+            except durable_engine.MessageNotHandledException:
+                return  # no rule reads such a fact: nothing to do
+            except durable_engine.MessageObservedException:
+                if key in asserted:
+                    return
+                continue  # a new fact taken for a duplicate: the engine's 32-bit hash
+            asserted.add(key)
+            if isinstance(state, dict) and "exception" in state:
+                raise AssessmentError(f"a rule action failed: {state['exception']}")
+            return
+        raise AssessmentError(f"the engine kept refusing a new fact: {fact}")
+
+    def _check(self) -> None:
+        if self._failures:
+            rule_id, err = self._failures[0]
+            raise AssessmentError(f"rule {rule_id}: its action failed: {err!r}") from err
+
+
+def _noop(c: Any) -> None:
+    return None
+
+
+def _has(fact: dict[str, Any], dotted: str) -> bool:
+    node: Any = fact
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _identity(fact: Fact) -> tuple[Any, ...]:
+    return tuple(sorted((k, repr(v)) for k, v in fact.items()))
+
+
+def _explain(err: BaseException) -> str:
+    text = str(err)
+    for code, meaning in _ENGINE_ERRORS.items():
+        if f"error code: {code}" in text:
+            return f"{text} ({meaning})"
+    return text
+
+
+_engines: dict[int, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine_for(book: Rulebook) -> Engine:
+    """The process's engine for this rulebook object, built on first use and reused."""
+    with _engines_lock:
+        engine = _engines.get(id(book))
+        if engine is None or engine.book is not book:
+            engine = Engine(book)
+            _engines[id(book)] = engine
+        return engine
+
+
+__all__ = ["Engine", "FlagAtom", "engine_for"]

@@ -1,0 +1,614 @@
+"""Site profile, format v1 (`shared/domain/PROFILE.md`), as strict pydantic v2 models.
+
+Every fact accepts `unknown`, and a missing optional fact *is* `unknown`. Values are
+checked by small validators of our own rather than pydantic unions, so a tired user sees
+one clear sentence ("'formall' is not one of ... (did you mean 'formal'?)") instead of
+one error per union member.
+
+The ordered scales (none < planned < informal < formal, ...) are declared here once, in
+the order the brief gives them; the rule compiler reads them from `SCALES`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from advisor import yamlio
+from advisor.errors import ProfileError
+
+UNKNOWN = "unknown"
+SUPPORTED_VERSIONS = (1,)
+
+# Ordered scales: the order is the scale (BRIEF §6). Compiled to ordinals for the engine.
+SCALES: dict[str, tuple[str, ...]] = {
+    "engagement": ("none", "planned", "informal", "formal"),
+    "feedback_role": ("none", "collects", "analyses", "designs"),
+    "supervision": ("none", "ad-hoc", "community-meeting", "structured"),
+    "progression": ("none", "under-consideration", "defined"),
+    "guest": ("none", "planned", "yes"),
+    "function": ("no", "some", "yes"),
+}
+# Unordered choices.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "kind": ("self-audit", "proposal", "example"),
+    "recruitment": ("ad-hoc", "staff-selected", "open-application", "co-produced"),
+    "category": ("A", "B", "C", "D", "YOI", "women-closed", "women-open"),
+    "residents": ("life", "ipp", "eds", "determinate", "remand", "mixed"),
+}
+
+
+def did_you_mean(word: object, options: tuple[str, ...] | list[str]) -> str:
+    """` (did you mean 'x'?)` for a near miss, else an empty string."""
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word.lower(), [o.lower() for o in options], n=1,
+                                      cutoff=0.6)
+    if not close:
+        return ""
+    original = next(o for o in options if o.lower() == close[0])
+    return f" (did you mean {original!r}?)"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Value types. Each is an Annotated type with one validator and its JSON schema.
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    """What one fact accepts; the compiler and schema generator read these."""
+
+    kind: Literal["bool", "scale", "choice", "int", "list", "choices", "text"]
+    values: tuple[str, ...] = ()
+    scale: str | None = None
+    low: int = 0
+    high: int = 0
+
+
+def _tri(v: Any) -> bool | str:
+    if isinstance(v, bool) or v == UNKNOWN:
+        return v  # type: ignore[no-any-return]
+    hint = ""
+    if isinstance(v, str) and v.lower() in ("yes", "y", "no", "n", "on", "off", "true", "false"):
+        hint = f" (did you mean {'true' if v.lower() in ('yes', 'y', 'on', 'true') else 'false'}?)"
+    elif isinstance(v, str):
+        hint = did_you_mean(v, ["true", "false", UNKNOWN])
+    raise PydanticCustomError("tri", "{got} is not true, false or unknown{hint}",
+                              {"got": _show(v), "hint": hint})
+
+
+def _word(options: tuple[str, ...]) -> Callable[[Any], str]:
+    allowed = (*options, UNKNOWN)
+
+    def check(v: Any) -> str:
+        if isinstance(v, str) and v in allowed:
+            return v
+        raise PydanticCustomError(
+            "choice", "{got} is not one of {allowed}{hint}",
+            {"got": _show(v), "allowed": ", ".join(allowed), "hint": did_you_mean(v, allowed)})
+
+    return check
+
+
+def _count(low: int, high: int) -> Callable[[Any], int | str]:
+    def check(v: Any) -> int | str:
+        if v == UNKNOWN:
+            return UNKNOWN
+        if isinstance(v, int) and not isinstance(v, bool) and low <= v <= high:
+            return v
+        if isinstance(v, int) and not isinstance(v, bool):
+            raise PydanticCustomError("range", "{got} is out of range: give {low} to {high}",
+                                      {"got": str(v), "low": low, "high": high})
+        raise PydanticCustomError(
+            "count", "{got} is not a whole number from {low} to {high}, or unknown",
+            {"got": _show(v), "low": low, "high": high})
+
+    return check
+
+
+def _text(max_len: int) -> Callable[[Any], str]:
+    def check(v: Any) -> str:
+        if isinstance(v, str) and v.strip() and len(v) <= max_len:
+            return v
+        if isinstance(v, str) and len(v) > max_len:
+            raise PydanticCustomError("text", "is {n} characters long; at most {max} allowed",
+                                      {"n": len(v), "max": max_len})
+        raise PydanticCustomError("text", "{got} is not a piece of text", {"got": _show(v)})
+
+    return check
+
+
+def _words_list(options: tuple[str, ...]) -> Callable[[Any], list[str] | str]:
+    def check(v: Any) -> list[str] | str:
+        if v == UNKNOWN:
+            return UNKNOWN
+        if not isinstance(v, list):
+            raise PydanticCustomError("list", "{got} is not a list of {allowed}, or unknown",
+                                      {"got": _show(v), "allowed": ", ".join(options)})
+        for item in v:
+            if not (isinstance(item, str) and item in options):
+                raise PydanticCustomError(
+                    "choice", "{got} is not one of {allowed}{hint}",
+                    {"got": _show(item), "allowed": ", ".join(options),
+                     "hint": did_you_mean(item, options)})
+        return list(v)
+
+    return check
+
+
+def _texts_list(max_items: int, max_len: int) -> Callable[[Any], list[str] | str]:
+    one = _text(max_len)
+
+    def check(v: Any) -> list[str] | str:
+        if v == UNKNOWN:
+            return UNKNOWN
+        if not isinstance(v, list):
+            raise PydanticCustomError("list", "{got} is not a list of text, or unknown",
+                                      {"got": _show(v)})
+        if len(v) > max_items:
+            raise PydanticCustomError("list", "has {n} items; at most {max} allowed",
+                                      {"n": len(v), "max": max_items})
+        return [one(item) for item in v]
+
+    return check
+
+
+_UNKNOWN_SCHEMA = {"const": UNKNOWN}
+
+
+def _scale_schema(scale: str) -> WithJsonSchema:
+    return WithJsonSchema({"enum": [*SCALES[scale], UNKNOWN]})
+
+
+def _choice_schema(name: str) -> WithJsonSchema:
+    return WithJsonSchema({"enum": [*CHOICES[name], UNKNOWN]})
+
+
+def _count_schema(low: int, high: int) -> WithJsonSchema:
+    return WithJsonSchema({"anyOf": [{"type": "integer", "minimum": low, "maximum": high},
+                                     _UNKNOWN_SCHEMA]})
+
+
+Tri = Annotated[bool | Literal["unknown"], PlainValidator(_tri),
+                WithJsonSchema({"anyOf": [{"type": "boolean"}, _UNKNOWN_SCHEMA]}),
+                ValueSpec("bool")]
+EngagementLevel = Annotated[str, PlainValidator(_word(SCALES["engagement"])),
+                            _scale_schema("engagement"),
+                            ValueSpec("scale", SCALES["engagement"], scale="engagement")]
+FeedbackRole = Annotated[str, PlainValidator(_word(SCALES["feedback_role"])),
+                         _scale_schema("feedback_role"),
+                         ValueSpec("scale", SCALES["feedback_role"], scale="feedback_role")]
+Supervision = Annotated[str, PlainValidator(_word(SCALES["supervision"])),
+                        _scale_schema("supervision"),
+                        ValueSpec("scale", SCALES["supervision"], scale="supervision")]
+Progression = Annotated[str, PlainValidator(_word(SCALES["progression"])),
+                        _scale_schema("progression"),
+                        ValueSpec("scale", SCALES["progression"], scale="progression")]
+GuestLevel = Annotated[str, PlainValidator(_word(SCALES["guest"])), _scale_schema("guest"),
+                       ValueSpec("scale", SCALES["guest"], scale="guest")]
+FunctionLevel = Annotated[str, PlainValidator(_word(SCALES["function"])),
+                          _scale_schema("function"),
+                          ValueSpec("scale", SCALES["function"], scale="function")]
+Recruitment = Annotated[str, PlainValidator(_word(CHOICES["recruitment"])),
+                        _choice_schema("recruitment"),
+                        ValueSpec("choice", CHOICES["recruitment"])]
+ProfileKind = Annotated[str, PlainValidator(_word(CHOICES["kind"])), _choice_schema("kind"),
+                        ValueSpec("choice", CHOICES["kind"])]
+Categories = Annotated[list[str] | Literal["unknown"],
+                       PlainValidator(_words_list(CHOICES["category"])),
+                       WithJsonSchema({"anyOf": [{"type": "array",
+                                                  "items": {"enum": list(CHOICES["category"])}},
+                                                 _UNKNOWN_SCHEMA]}),
+                       ValueSpec("choices", CHOICES["category"])]
+ResidentGroups = Annotated[list[str] | Literal["unknown"],
+                           PlainValidator(_words_list(CHOICES["residents"])),
+                           WithJsonSchema({"anyOf": [{"type": "array", "items": {
+                               "enum": list(CHOICES["residents"])}}, _UNKNOWN_SCHEMA]}),
+                           ValueSpec("choices", CHOICES["residents"])]
+Name = Annotated[str, PlainValidator(_text(200)),
+                 WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 200}),
+                 ValueSpec("text")]
+Note = Annotated[str, PlainValidator(_text(1000)),
+                 WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 1000})]
+TextList = Annotated[list[str] | Literal["unknown"], PlainValidator(_texts_list(50, 300)),
+                     WithJsonSchema({"anyOf": [{"type": "array", "items": {"type": "string"},
+                                                "maxItems": 50}, _UNKNOWN_SCHEMA]}),
+                     ValueSpec("list")]
+Population = Annotated[int | Literal["unknown"], PlainValidator(_count(1, 100_000)),
+                       _count_schema(1, 100_000), ValueSpec("int", low=1, high=100_000)]
+Beds = Annotated[int | Literal["unknown"], PlainValidator(_count(1, 10_000)),
+                 _count_schema(1, 10_000), ValueSpec("int", low=1, high=10_000)]
+Weeks = Annotated[int | Literal["unknown"], PlainValidator(_count(0, 104)),
+                  _count_schema(0, 104), ValueSpec("int", low=0, high=104)]
+GroupSize = Annotated[int | Literal["unknown"], PlainValidator(_count(0, 100)),
+                      _count_schema(0, 100), ValueSpec("int", low=0, high=100)]
+Holders = Annotated[int | Literal["unknown"], PlainValidator(_count(0, 1000)),
+                    _count_schema(0, 1000), ValueSpec("int", low=0, high=1000)]
+
+
+def ask(question: str, default: Any = UNKNOWN) -> Any:
+    """A field's default (unknown) and the question it answers, with its report section."""
+    return Field(default, description=question)
+
+
+# ---------------------------------------------------------------------------------------
+# The models
+# ---------------------------------------------------------------------------------------
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Site(_Facts):
+    prison: Name = Field(description="Which prison is this? (§1.1)")
+    category: Categories = ask("Which categories is the prison? (§1.1)")
+    population: Population = ask("How many people does the prison hold? (§1.1)")
+
+
+class Wing(_Facts):
+    name: Name = Field(description="Which wing is this? (§1.1)")
+    beds: Beds = ask("How many beds does the wing have? (§1.1)")
+    residents: ResidentGroups = ask("Which sentence groups live on the wing? (§1.1)")
+
+
+class Phase1(_Facts):
+    weeks: Weeks = ask("How many weeks does the phase 1 course run? (§1.2.2)")
+    group_size: GroupSize = ask("How many residents take each phase 1 course? (§1.2.2)")
+    reflective: Tri = ask("Does the course include reflective, problem-solving group work? "
+                          "(§1.2.2, Fig 1.8 stage 2)")
+
+
+class Phase2(_Facts):
+    weeks: Weeks = ask("How many weeks does the phase 2 programme run? (§1.2.2)")
+    community_activities: Tri = ask("Does phase 2 offer wing community activities where "
+                                    "residents give back? (§1.2.2)")
+
+
+class Delivery(_Facts):
+    partnership: Tri = ask("Do HMPPS, the prime provider and partners deliver together? "
+                           "(§2.1)")
+    ringfenced_funding: Tri = ask("Is the wing's funding ringfenced? (§1.2.1, §2.1)")
+    staff_buy_out: Tri = ask("Are prison staff released for CFO duties? (§2.1)")
+    governor_sponsor: Tri = ask("Is there a governor-level sponsor? (§1.2.1)")
+    lived_experience_input: Tri = ask("Do people with lived experience take part in core "
+                                      "delivery? (§1.2.2, §2.1)")
+    phase1: Phase1 = Field(default_factory=Phase1, description="The classroom course (§1.2.2)")
+    phase2: Phase2 = Field(default_factory=Phase2,
+                           description="The community activities programme (§1.2.2)")
+    resident_led_initiatives: TextList = ask("Which initiatives do residents run themselves "
+                                             "on the wing? (§1.5.2, §2.1)")
+
+
+class Functions(_Facts):
+    induction: FunctionLevel = ask("Does the role do induction, orientation or signposting? "
+                                   "(App 2)")
+    single_issue: FunctionLevel = ask("Does the role focus on one condition, skill or task? "
+                                      "(App 2)")
+    bridging: FunctionLevel = ask("Does the role recruit, sustain and motivate others' "
+                                  "participation? (App 2)")
+    civic_representation: FunctionLevel = ask("Does the role have a formal place in a wing "
+                                              "forum or the Prisoner Council? (App 2)")
+
+
+class Training(_Facts):
+    provider: Name | None = ask("Who delivers the role's training? (§1.3.2)", None)
+    accredited: Tri = ask("Is the training externally accredited? (§1.3.2)")
+    qualification: Name | None = ask("Which qualification does it give? (§1.3.2)", None)
+    matches_role: Tri = ask("Does the training prepare holders for what the wing wants them "
+                            "to do? (§1.3.1, §1.3.2)")
+
+
+class Engagement(_Facts):
+    phase1: EngagementLevel = ask("How are holders involved in the phase 1 course? (§1.4.1)")
+    phase2: EngagementLevel = ask("How are holders involved in phase 2 activities? (§1.4.2)")
+    day_to_day: EngagementLevel = ask("How active are holders on the wing day to day? "
+                                      "(§1.4.3)")
+
+
+class Role(_Facts):
+    title: Name = Field(description="What is the role called? (§1.3)")
+    paid: Tri = ask("Is the role paid? (App 2)")
+    holders: Holders = ask("How many residents hold the role now?")
+    functions: Functions = Field(default_factory=Functions,
+                                 description="What the role does, in App 2's four functions")
+    recruitment: Recruitment = ask("How are holders recruited? (§1.3.1, §2.4.1)")
+    selection_names_attributes: Tri = ask("Do selection criteria name caring, listening and "
+                                          "encouraging small steps? (§1.6)")
+    profile_defined: Tri = ask("Is there a written role profile saying what holders do? "
+                               "(§2.3)")
+    expectations_communicated: Tri = ask("Have residents been told what holders are for? "
+                                         "(§2.4.1)")
+    training: Training = Field(default_factory=Training, description="The role's training "
+                                                                     "(§1.3.2)")
+    supervision: Supervision = ask("How are holders supervised? (§1.3, §2.4.1)")
+    progression: Progression = ask("Is there a progression route for holders? (§1.3.3)")
+    engagement: Engagement = Field(default_factory=Engagement,
+                                   description="How holders take part (§1.4)")
+    feedback_role: FeedbackRole = ask("What do holders do with residents' views? (App 1)")
+    visible_to_residents: Tri = ask("Do residents know who the holders are? (§1.4.3, "
+                                    "§1.5.4)")
+
+
+class OtherRole(_Facts):
+    title: Name = Field(description="What is the role called? (App 2)")
+    paid: Tri = ask("Is the role paid? (App 2)")
+    engagement: EngagementLevel = ask("How involved is it with the CFO programme? (§1.5.2)")
+    functions: Functions = Field(default_factory=Functions,
+                                 description="What the role does, in App 2's four functions")
+
+
+class Governance(_Facts):
+    wing_forum: Tri = ask("Does the wing have a decision-making forum or community meeting? "
+                          "(Fig 1.8 stage 4)")
+    roles_in_wing_forum: Tri = ask("Do holders have formal access to that forum? (§2.4.1)")
+    prisoner_council: Tri = ask("Does the prison have a Prisoner Council? (§1.5.5)")
+    wing_on_council: Tri = ask("Is the wing represented on the Prisoner Council? "
+                               "(Fig 1.8 stage 5)")
+    council_link_via_role: Tri = ask("Does the wing's council link run through the role? "
+                                     "(Fig 1.8 stage 5)")
+    council_aware_of_role: Tri = ask("Does the Prisoner Council know the role exists? "
+                                     "(fn 11)")
+    peer_forum_link: Tri = ask("Are holders linked into wider prison peer forums? (§2.4.3)")
+    strategic_oversight: Tri = ask("Is there a formal oversight and supervision structure "
+                                   "for peer roles? (§2.4.1)")
+    policy_input: Tri = ask("Does residents' voice reach strategic policy settings? "
+                            "(Fig 1.8 stage 6)")
+    senior_interest_in_user_voice: Tri = ask("Do senior leaders actively want resident "
+                                             "voice? (§1.5.5)")
+
+
+class Pathway(_Facts):
+    levels: TextList = ask("Which levels does the prison's accredited peer training pathway "
+                           "have? (§1.5.5)")
+    role_linked: Tri = ask("Can holders progress along that pathway? (§2.4.2)")
+    route_map: Tri = ask("Is there a progression map tied to the programme cycle? (§2.4.2)")
+
+
+class Evaluation(_Facts):
+    target_group_identified: Tri = ask("Has the resident group needing most support been "
+                                       "identified? (§1.5.3)")
+    baseline_climate_mapping: Tri = ask("Were wing relationships mapped before the "
+                                        "programme began? (§1.5.4)")
+    new_arrival_support: Tri = ask("Do graduates help distressed new arrivals settle? "
+                                   "(§1.7.3)")
+    graduates_guest_next_course: GuestLevel = ask("Do graduates come back as guests on the "
+                                                  "next course? (§1.5.1)")
+
+
+MAX_ROLES = 20
+MAX_OTHER_ROLES = 40
+
+
+def _aspiration(v: Any) -> int | None | str:
+    if v is None or v == UNKNOWN:
+        return None
+    if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 5:
+        return v
+    raise PydanticCustomError("rung", "{got} is not a rung from 0 to 5 (or null)",
+                              {"got": _show(v)})
+
+
+class Profile(_Facts):
+    profile_version: Literal[1]
+    kind: ProfileKind = Field(description="Is this a self-audit, a proposal or a worked "
+                                          "example?")
+    site: Site
+    wing: Wing
+    delivery: Delivery = Field(default_factory=Delivery)
+    roles: list[Role] = Field(default_factory=list, max_length=MAX_ROLES,
+                              description="The peer involvement role(s) selected (§1.3)")
+    other_roles: list[OtherRole] = Field(default_factory=list, max_length=MAX_OTHER_ROLES,
+                                         description="Peer roles already on or around the "
+                                                     "wing (App 2, §1.5.2)")
+    governance: Governance = Field(default_factory=Governance)
+    pathway: Pathway = Field(default_factory=Pathway)
+    evaluation: Evaluation = Field(default_factory=Evaluation)
+    aspiration_rung: Annotated[
+        int | None,
+        PlainValidator(_aspiration),
+        WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0, "maximum": 5},
+                                  {"type": "null"}, _UNKNOWN_SCHEMA]}),
+        Field(description="The rung the team or proposal aims for, 0 to 5 (App 1)"),
+    ] = None
+    evidence: dict[str, Note] = Field(
+        default_factory=dict, description="Where a fact comes from, keyed by fact path")
+
+    @model_validator(mode="after")
+    def _evidence_paths(self) -> Profile:
+        for key in self.evidence:
+            problem = fact_path_problem(key, self)
+            if problem:
+                raise PydanticCustomError("evidence", "evidence for {key!r}: {problem}",
+                                          {"key": key, "problem": problem})
+        return self
+
+
+# ---------------------------------------------------------------------------------------
+# Fact paths: `delivery.phase1.weeks`, `roles[0].engagement.phase1`, `roles[].x` (any role)
+# ---------------------------------------------------------------------------------------
+
+LIST_SECTIONS = {"roles": Role, "other_roles": OtherRole}
+
+
+def _leaf_specs(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, ValueSpec]]:
+    for name, info in model.model_fields.items():
+        spec = next((m for m in info.metadata if isinstance(m, ValueSpec)), None)
+        ann = info.annotation
+        if spec is not None:
+            yield f"{prefix}{name}", spec
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            yield from _leaf_specs(ann, f"{prefix}{name}.")
+
+
+def _catalogue() -> dict[str, ValueSpec]:
+    out: dict[str, ValueSpec] = {}
+    for section in ("site", "wing", "delivery", "governance", "pathway", "evaluation"):
+        out.update(_leaf_specs(Profile.model_fields[section].annotation, f"{section}."))  # type: ignore[arg-type]
+    for section, model in LIST_SECTIONS.items():
+        out.update(_leaf_specs(model, f"{section}[]."))
+    out["aspiration_rung"] = ValueSpec("int", low=0, high=5)
+    out["kind"] = ValueSpec("choice", CHOICES["kind"])
+    return out
+
+
+#: Every fact path a rule may read, in the generic form (`roles[].x`), with its value spec.
+FACT_PATHS: dict[str, ValueSpec] = _catalogue()
+
+
+def generic_path(path: str) -> str:
+    """`roles[3].engagement.phase1` -> `roles[].engagement.phase1`."""
+    for section in LIST_SECTIONS:
+        if path.startswith(section + "["):
+            close = path.find("]")
+            return f"{section}[]{path[close + 1:]}"
+    return path
+
+
+def fact_path_problem(path: str, profile: Profile | None = None) -> str | None:
+    """Why `path` is not a fact path of this profile, or None when it is one."""
+    for section in LIST_SECTIONS:
+        if path.startswith(section + "["):
+            close = path.find("]")
+            index = path[len(section) + 1:close]
+            if not index.isdigit():
+                return f"{section}[...] needs a role number, as in {section}[0]"
+            if profile is not None and int(index) >= len(getattr(profile, section)):
+                return f"there is no {section}[{index}] in this profile"
+    generic = generic_path(path)
+    if generic in FACT_PATHS or _is_branch(generic):
+        return None
+    return "not a fact path" + did_you_mean(generic, list(FACT_PATHS))
+
+
+def _is_branch(generic: str) -> bool:
+    return any(p.startswith(generic + ".") for p in FACT_PATHS)
+
+
+def value_at(profile: Profile, path: str) -> Any:
+    """The value at a concrete fact path (`roles[0].engagement.phase1`)."""
+    node: Any = profile
+    for part in path.replace("[", ".").replace("]", "").split("."):
+        if part == "":
+            continue
+        node = node[int(part)] if part.isdigit() else getattr(node, part)
+    return node
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate a profile file; raise ProfileError naming file, line and field."""
+    doc = yamlio.load(path, "profile")
+    return profile_from_document(doc)
+
+
+def profile_from_document(doc: yamlio.Document) -> Profile:
+    data = doc.data
+    if not isinstance(data, dict):
+        raise ProfileError(f"a profile is a mapping of fields, not {_show(data)}",
+                           file=doc.source, line=doc.line_of(()))
+    version = data.get("profile_version")
+    if "profile_version" not in data:
+        raise ProfileError("missing profile_version (add `profile_version: 1` at the top)",
+                           file=doc.source, line=1, field="profile_version")
+    if version not in SUPPORTED_VERSIONS:
+        raise ProfileError(
+            f"profile_version {_show(version)} is not supported; this advisor reads "
+            f"version {', '.join(map(str, SUPPORTED_VERSIONS))}",
+            file=doc.source, line=doc.line_of(("profile_version",)), field="profile_version")
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as err:
+        raise _first_error(err, doc) from None
+
+
+def profile_errors(err: ValidationError, doc: yamlio.Document) -> list[ProfileError]:
+    """Every validation error as a ProfileError, in file order."""
+    out = [_as_profile_error(e, doc) for e in err.errors()]
+    return sorted(out, key=lambda e: (e.line or 0, e.field or ""))
+
+
+def _first_error(err: ValidationError, doc: yamlio.Document) -> ProfileError:
+    return profile_errors(err, doc)[0]
+
+
+def _as_profile_error(e: Any, doc: yamlio.Document) -> ProfileError:
+    loc: tuple[str | int, ...] = tuple(e["loc"])
+    field = yamlio.dotted(loc) or None
+    line = doc.line_of(loc)
+    kind = e["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        msg = f"unknown field {loc[-1]!r}{did_you_mean(loc[-1], allowed)}"
+        if allowed and not did_you_mean(loc[-1], allowed):
+            msg += f"; expected one of {', '.join(allowed)}"
+    elif kind == "missing":
+        msg = "is required but missing"
+        line = doc.line_of(loc[:-1])
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        msg = f"expected a mapping of fields, not {_show(e.get('input'))}"
+    elif kind == "list_type":
+        msg = f"expected a list, not {_show(e.get('input'))}"
+    elif kind == "too_long":
+        msg = f"has too many entries; at most {e['ctx'].get('max_length')} allowed"
+    elif kind == "literal_error" and loc == ("profile_version",):
+        msg = "must be 1"
+    elif kind == "evidence":
+        msg = e["msg"]
+        field = "evidence"
+        key = e["ctx"]["key"]
+        line = doc.line_of(("evidence", key))
+    else:
+        msg = e["msg"]
+    return ProfileError(msg, file=doc.source, line=line, field=field)
+
+
+def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
+    model: Any = Profile
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part) if isinstance(model, type) else None
+        if info is None:
+            return []
+        ann = info.annotation
+        inner = getattr(ann, "__args__", None)
+        if inner and isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
+            ann = inner[0]
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return []
+        model = ann
+    return list(model.model_fields) if isinstance(model, type) else []

@@ -1,0 +1,702 @@
+"""The YAML rulebook: strict loading, cross-checks, and compilation to an engine-neutral form.
+
+A rule reads like this (see `rules/` and the README's "Writing rules"):
+
+    - id: S3-green
+      kind: stage
+      title: Holders formally deliver part of the programme
+      sources: [Fig 1.8, §1.4]
+      when:
+        any:
+          - {fact: role.engagement.phase1, is: formal}
+          - {fact: role.engagement.phase2, is: formal}
+      then:
+        light: {stage: 3, colour: green}
+
+Conditions are `all` / `any` lists, `flag` / `not_flag` on derived facts,
+`requirements_met: {rung, type}` (every requirement rule of a rung), and leaves
+`{fact: PATH, OP: VALUE}`. `role.x` paths read one selected role (any of them; rules that
+emit requirement or role flags are evaluated per role), `other_role.x` one entry of
+`other_roles`, every other path the wing's sections.
+
+Compilation turns `when` into disjunctive normal form: a list of alternatives, each a
+conjunction of atoms. The engine adapter turns each alternative into one durable rule;
+explanations name the atoms of the alternative that fired. Rules are stratified by the
+flags they read, so negation (`not_flag`) only ever looks at finished strata.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from advisor import yamlio
+from advisor.errors import RulebookError
+from advisor.profile import FACT_PATHS, SCALES, ValueSpec, did_you_mean
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+CITATION = re.compile(r"^(§\d+(\.\d+)*|Fig \d+\.\d+|App [12]|fn \d+)$")
+RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*([-.][A-Za-z0-9]+)*$")
+FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)*$")
+MAX_ALTERNATIVES = 16
+MAX_LEAVES_PER_FACT = 60  # durable_rules fails past 64 distinct conditions on one fact
+
+Owner = Literal["CFO staff team", "residents with holders", "Education/Library",
+                "Prisoner Council", "governor sponsor"]
+Horizon = Literal["now", "next", "later"]
+FUNCTIONS = ("induction", "single_issue", "bridging", "civic_representation")
+
+OPERATORS = ("is", "is_not", "in", "not_in", "at_least", "at_most", "above", "below",
+             "not_empty")
+
+# ---------------------------------------------------------------------------------------
+# Models of a rule file
+# ---------------------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Light(_Strict):
+    stage: int = Field(ge=1, le=6)
+    colour: Literal["green", "orange", "red"]
+
+
+class Requirement(_Strict):
+    rung: int = Field(ge=1, le=5)
+    type: Literal["soft", "structural"]
+    text: str = Field(min_length=3)
+
+
+class Finding(_Strict):
+    id: str
+    kind: Literal["good_practice", "challenge", "lesson", "observation"]
+    text: str = Field(min_length=3)
+
+
+class Action(_Strict):
+    id: str
+    text: str = Field(min_length=3)
+    owner: Owner
+    horizon: Horizon | None = None
+    unlocks_rung: int | None = Field(default=None, ge=1, le=5)
+    stage: int | None = Field(default=None, ge=1, le=6)
+    done_when: str = Field(min_length=3)
+    depends_on: list[str] = Field(default_factory=list)
+
+
+class Then(_Strict):
+    light: Light | None = None
+    requirement: Requirement | None = None
+    finding: Finding | None = None
+    action: Action | None = None
+    flag: str | None = None
+    current_rung: int | None = Field(default=None, ge=0, le=5)
+    target_rung: int | None = Field(default=None, ge=1, le=5)
+    need: Literal["induction", "single_issue", "bridging", "civic_representation"] | None = None
+    missing: Literal["induction", "single_issue", "bridging",
+                     "civic_representation"] | None = None
+    supplies: Literal["induction", "single_issue", "bridging",
+                      "civic_representation"] | None = None
+    aspiration_gap: bool | None = None
+
+
+class Unmet(_Strict):
+    action: Action
+
+
+class Rule(_Strict):
+    id: str
+    kind: Literal["stage", "requirement", "ladder", "finding", "action", "fit"]
+    title: str = Field(min_length=3)
+    sources: list[str] = Field(min_length=1)
+    per: Literal["role"] | None = None
+    note: str | None = None
+    when: Any
+    then: Then
+    unmet: Unmet | None = None
+
+
+class RuleFile(_Strict):
+    description: str
+    rules: list[dict[str, Any]]
+
+
+class CatalogueRole(_Strict):
+    title: str
+    paid: Literal["paid", "unpaid", "unknown"]
+    induction: Literal["yes", "no", "some", "unknown"]
+    single_issue: Literal["yes", "no", "some", "unknown"]
+    bridging: Literal["yes", "no", "some", "unknown"]
+    civic_representation: Literal["yes", "no", "some", "unknown"]
+    note: str | None = None
+
+
+class Catalogue(_Strict):
+    description: str
+    sources: list[str]
+    roles: list[CatalogueRole]
+
+
+class Index(_Strict):
+    rulebook: str
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    description: str
+    files: list[str] = Field(min_length=1)
+    catalogue: str
+
+
+# ---------------------------------------------------------------------------------------
+# Compiled form
+# ---------------------------------------------------------------------------------------
+
+Section = str  # fact kind: delivery, governance, ..., role, other_role, meta
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A test on one fact path. `path` is as written (`role.engagement.phase1`)."""
+
+    path: str
+    op: str
+    value: Any  # encoded for the engine: ordinals for scales, counts for lists
+    shown: str  # the condition in words, for explanations
+
+    @property
+    def section(self) -> Section:
+        return section_of(self.path)[0]
+
+    @property
+    def field(self) -> str:
+        return section_of(self.path)[1]
+
+
+@dataclass(frozen=True)
+class FlagAtom:
+    name: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Exists:
+    """Some fact of a list section exists: `{exists: role}` (binds that role)."""
+
+    section: Section
+
+
+Atom = Leaf | FlagAtom | Exists
+
+
+@dataclass(frozen=True)
+class Alternative:
+    atoms: tuple[Atom, ...]
+
+    @property
+    def leaves(self) -> tuple[Leaf, ...]:
+        return tuple(a for a in self.atoms if isinstance(a, Leaf))
+
+    @property
+    def flags(self) -> tuple[FlagAtom, ...]:
+        return tuple(a for a in self.atoms if isinstance(a, FlagAtom))
+
+    def sections(self) -> set[Section]:
+        """Fact kinds this alternative matches a pattern on."""
+        out = {leaf.section for leaf in self.leaves}
+        out.update(a.section for a in self.atoms if isinstance(a, Exists))
+        return out
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    file: str
+    line: int
+    order: int
+    alternatives: tuple[Alternative, ...]
+    emits: tuple[str, ...]
+    scope: Literal["role", "wing"] = "wing"
+    stratum: int = 0
+    generated_from: str | None = None  # for the `unmet` rule made from a requirement
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def reads(self) -> set[str]:
+        return {leaf.path for alt in self.alternatives for leaf in alt.leaves}
+
+
+@dataclass
+class Rulebook:
+    index: Index
+    catalogue: Catalogue
+    rules: list[CompiledRule]
+    directory: Path
+    emitters: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    role_flags: set[str] = field(default_factory=set)
+
+    @property
+    def version(self) -> str:
+        return self.index.version
+
+    def by_id(self, rule_id: str) -> CompiledRule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+    def actions(self) -> Iterator[tuple[CompiledRule, Action]]:
+        for r in self.rules:
+            if r.rule.then.action is not None:
+                yield r, r.rule.then.action
+
+    def read_paths(self) -> set[str]:
+        return {p for r in self.rules for p in r.reads()}
+
+    def strata(self) -> int:
+        return 1 + max((r.stratum for r in self.rules), default=0)
+
+
+def section_of(path: str) -> tuple[Section, str]:
+    """`delivery.phase1.weeks` -> (`delivery`, `phase1.weeks`); `role.x` -> (`role`, `x`)."""
+    if path in ("kind", "aspiration_rung"):
+        return "meta", path
+    head, _, rest = path.partition(".")
+    return head, rest
+
+
+def generic_of(path: str) -> str:
+    """Rule path -> profile catalogue path (`role.x` -> `roles[].x`)."""
+    head, rest = section_of(path)
+    if head == "role":
+        return f"roles[].{rest}"
+    if head == "other_role":
+        return f"other_roles[].{rest}"
+    return path
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------
+
+
+def load_rulebook(directory: Path | None = None) -> Rulebook:
+    """Load `index.yaml` and every rule file it names, check them and compile them."""
+    directory = directory or DEFAULT_RULES_DIR
+    index_doc = yamlio.load(directory / "index.yaml", "rule file")
+    index = _model(Index, index_doc.data, index_doc, ())
+    cat_doc = yamlio.load(directory / index.catalogue, "rule file")
+    catalogue = _model(Catalogue, cat_doc.data, cat_doc, ())
+    compiled: list[CompiledRule] = []
+    seen: dict[str, str] = {}
+    for name in index.files:
+        doc = yamlio.load(directory / name, "rule file")
+        rf = _model(RuleFile, doc.data, doc, ())
+        for i, raw in enumerate(rf.rules):
+            where = ("rules", i)
+            rule = _model(Rule, raw, doc, where)
+            line = doc.line_of(where) or 1
+            if not RULE_ID.match(rule.id):
+                raise RulebookError(f"rule id {rule.id!r} must be letters, digits, - and .",
+                                    file=doc.source, line=line, field=f"rule {rule.id}")
+            if rule.id in seen:
+                raise RulebookError(f"duplicate rule id {rule.id!r} (also in {seen[rule.id]})",
+                                    file=doc.source, line=line, field=f"rule {rule.id}")
+            seen[rule.id] = doc.source
+            for src in rule.sources:
+                if not CITATION.match(src):
+                    raise RulebookError(
+                        f"source {src!r} is not a report citation such as §2.4.1, Fig 1.8, "
+                        "App 2 or fn 11", file=doc.source,
+                        line=doc.line_of((*where, "sources")), field=f"rule {rule.id}")
+            ctx = _Ctx(doc, (*where, "when"), rule.id)
+            alternatives = tuple(Alternative(tuple(a)) for a in _dnf(rule.when, ctx))
+            if len(alternatives) > MAX_ALTERNATIVES:
+                raise RulebookError(f"`when` expands to {len(alternatives)} alternatives; "
+                                    f"at most {MAX_ALTERNATIVES}", file=doc.source,
+                                    line=ctx.line(), field=f"rule {rule.id}")
+            compiled.append(CompiledRule(rule, doc.source, line, len(compiled), alternatives,
+                                         _emits(rule)))
+            if rule.unmet is not None:
+                compiled.append(_unmet_rule(rule, doc.source, line, len(compiled), seen))
+    book = Rulebook(index, catalogue, compiled, directory)
+    _cross_check(book)
+    return book
+
+
+def _model(model: type[Any], data: Any, doc: yamlio.Document,
+           where: tuple[str | int, ...]) -> Any:
+    if not isinstance(data, dict):
+        raise RulebookError(f"expected a mapping, not {type(data).__name__}", file=doc.source,
+                            line=doc.line_of(where))
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        e = err.errors()[0]
+        loc = (*where, *e["loc"])
+        rule_id = data.get("id") if isinstance(data, dict) else None
+        field = yamlio.dotted(e["loc"]) or None
+        if rule_id:
+            field = f"rule {rule_id}: {field}" if field else f"rule {rule_id}"
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            allowed = list(_fields_at(model, e["loc"][:-1]))
+            msg = f"unknown key {e['loc'][-1]!r}{did_you_mean(e['loc'][-1], allowed)}"
+        elif e["type"] == "missing":
+            msg = "is required but missing"
+        raise RulebookError(msg, file=doc.source, line=doc.line_of(loc), field=field) from None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Iterable[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        ann = info.annotation
+        args = getattr(ann, "__args__", ())
+        current = next((a for a in (ann, *args) if isinstance(a, type)
+                        and issubclass(a, BaseModel)), None)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _emits(rule: Rule) -> tuple[str, ...]:
+    """Flags a rule's firing asserts: its own `flag`, plus the implied ones."""
+    t = rule.then
+    out = []
+    if t.flag:
+        out.append(t.flag)
+    if t.light:
+        out.append(f"stage{t.light.stage}.{t.light.colour}")
+    if t.requirement:
+        out.append(f"req.{rule.id}")
+    if t.current_rung is not None:
+        out.append(f"current.{t.current_rung}")
+    if t.target_rung is not None:
+        out.append(f"target.{t.target_rung}")
+    if t.need:
+        out.append(f"need.{t.need}")
+    if t.missing:
+        out.append(f"missing.{t.missing}")
+    return tuple(out)
+
+
+def _unmet_rule(rule: Rule, source: str, line: int, order: int,
+                seen: dict[str, str]) -> CompiledRule:
+    """`unmet: {action}` on a requirement: an action rule firing when no role meets it."""
+    assert rule.unmet is not None and rule.then.requirement is not None
+    req = rule.then.requirement
+    action = rule.unmet.action
+    if action.unlocks_rung is None:
+        action = action.model_copy(update={"unlocks_rung": req.rung})
+    gen_id = f"{rule.id}.unmet"
+    seen[gen_id] = source
+    generated = Rule(id=gen_id, kind="action", title=f"Unmet: {rule.title}",
+                     sources=rule.sources, when={"not_flag": f"req.{rule.id}"},
+                     then=Then(action=action))
+    alt = Alternative((FlagAtom(f"req.{rule.id}", negated=True),))
+    return CompiledRule(generated, source, line, order, (alt,), (), generated_from=rule.id)
+
+
+# ---------------------------------------------------------------------------------------
+# Conditions -> disjunctive normal form
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    doc: yamlio.Document
+    where: tuple[str | int, ...]
+    rule_id: str
+    requirement_index: dict[tuple[int, str | None], list[str]] | None = None
+
+    def at(self, *more: str | int) -> _Ctx:
+        return _Ctx(self.doc, (*self.where, *more), self.rule_id)
+
+    def line(self) -> int | None:
+        return self.doc.line_of(self.where)
+
+    def fail(self, msg: str) -> RulebookError:
+        return RulebookError(msg, file=self.doc.source, line=self.line(),
+                             field=f"rule {self.rule_id}: when")
+
+
+# `requirements_met` expands after all rules are read; until then it is a placeholder flag.
+_REQ_PLACEHOLDER = "__requirements__"
+
+
+def _dnf(cond: Any, ctx: _Ctx) -> list[list[Atom]]:
+    if not isinstance(cond, dict) or not cond:
+        raise ctx.fail("a condition is a mapping such as {fact: PATH, is: VALUE}, "
+                       "{all: [...]}, {any: [...]}, {flag: NAME} or {not_flag: NAME}")
+    if "fact" in cond:
+        return [[_leaf(cond, ctx)]]
+    if len(cond) != 1:
+        raise ctx.fail(f"one condition per mapping, got {', '.join(map(str, cond))}")
+    (key, value), = cond.items()
+    if key in ("all", "any"):
+        if not isinstance(value, list) or not value:
+            raise ctx.fail(f"`{key}` takes a non-empty list of conditions")
+        parts = [_dnf(c, ctx.at(key, i)) for i, c in enumerate(value)]
+        if key == "any":
+            return [alt for p in parts for alt in p]
+        out: list[list[Atom]] = [[]]
+        for p in parts:
+            out = [a + b for a in out for b in p]
+            if len(out) > MAX_ALTERNATIVES * 4:
+                raise ctx.fail("condition too large once expanded")
+        return out
+    if key in ("flag", "not_flag"):
+        if not isinstance(value, str) or not FLAG_NAME.match(value):
+            raise ctx.fail(f"`{key}` takes a flag name such as stage3.green, not {value!r}")
+        return [[FlagAtom(value, negated=key == "not_flag")]]
+    if key == "exists":
+        if value not in ("role", "other_role"):
+            raise ctx.fail("`exists` takes role or other_role")
+        return [[Exists(value)]]
+    if key == "requirements_met":
+        if not isinstance(value, dict) or "rung" not in value or \
+                set(value) - {"rung", "type"}:
+            raise ctx.fail("`requirements_met` takes {rung: N} or {rung: N, type: structural}")
+        rung, kind = value["rung"], value.get("type")
+        if rung not in (1, 2, 3, 4, 5) or kind not in (None, "soft", "structural"):
+            raise ctx.fail("`requirements_met` needs rung 1-5 and type soft or structural")
+        return [[FlagAtom(f"{_REQ_PLACEHOLDER}.{rung}.{kind or 'all'}")]]
+    hint = did_you_mean(key, ["all", "any", "flag", "not_flag", "requirements_met", "fact",
+                              "exists"])
+    raise ctx.fail(f"unknown condition {key!r}{hint}")
+
+
+def _leaf(cond: dict[str, Any], ctx: _Ctx) -> Leaf:
+    path = cond["fact"]
+    ops = [k for k in cond if k != "fact"]
+    if not isinstance(path, str):
+        raise ctx.fail(f"`fact` takes a fact path, not {path!r}")
+    if len(ops) != 1:
+        raise ctx.fail(f"a fact test takes one operator ({', '.join(OPERATORS)})")
+    op = ops[0]
+    if op not in OPERATORS:
+        raise ctx.fail(f"unknown operator {op!r}{did_you_mean(op, OPERATORS)}")
+    generic = generic_of(path)
+    spec = FACT_PATHS.get(generic)
+    head = section_of(path)[0]
+    if spec is None or head in ("roles", "other_roles"):
+        known = [p.replace("roles[].", "role.").replace("other_roles[].", "other_role.")
+                 for p in FACT_PATHS]
+        raise ctx.fail(f"unknown fact path {path!r}{did_you_mean(path, known)}")
+    return Leaf(path, op, _encode_operand(path, op, cond[op], spec, ctx),
+                _shown(path, op, cond[op]))
+
+
+def _shown(path: str, op: str, value: Any) -> str:
+    words = {"is": "is", "is_not": "is not", "in": "is one of", "not_in": "is none of",
+             "at_least": "is at least", "at_most": "is at most", "above": "is above",
+             "below": "is below", "not_empty": "is not empty"}
+    if op == "not_empty":
+        return f"{path} is not empty"
+    if isinstance(value, list):
+        value = ", ".join(map(_word, value))
+    return f"{path} {words[op]} {_word(value)}"
+
+
+def _word(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def _encode_operand(path: str, op: str, value: Any, spec: ValueSpec, ctx: _Ctx) -> Any:
+    def one(v: Any) -> Any:
+        if spec.kind == "bool":
+            if not isinstance(v, bool):
+                raise ctx.fail(f"{path} is true or false, not {v!r}")
+            return v
+        if spec.kind == "scale":
+            assert spec.scale is not None
+            scale = SCALES[spec.scale]
+            if v not in scale:
+                raise ctx.fail(f"{v!r} is not on the {spec.scale} scale ({', '.join(scale)})"
+                               f"{did_you_mean(v, scale)}")
+            return scale.index(v)
+        if spec.kind == "choice":
+            if v not in spec.values:
+                raise ctx.fail(f"{v!r} is not one of {', '.join(spec.values)}"
+                               f"{did_you_mean(v, spec.values)}")
+            return v
+        if spec.kind == "int":
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise ctx.fail(f"{path} compares with a whole number, not {v!r}")
+            return v
+        raise ctx.fail(f"{path} cannot be compared with {op}")
+
+    if op == "not_empty":
+        if spec.kind != "list" or value is not True:
+            raise ctx.fail(f"`not_empty: true` applies to list facts; {path} is not one")
+        return 0
+    if op in ("in", "not_in"):
+        if not isinstance(value, list) or not value:
+            raise ctx.fail(f"`{op}` takes a non-empty list")
+        return tuple(one(v) for v in value)
+    if op in ("at_least", "at_most", "above", "below") and spec.kind not in ("scale", "int"):
+        raise ctx.fail(f"`{op}` needs an ordered fact (a scale or a number); {path} is not")
+    return one(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Cross-checks and stratification
+# ---------------------------------------------------------------------------------------
+
+
+def _cross_check(book: Rulebook) -> None:
+    by_id = {r.id: r for r in book.rules}
+
+    def fail(r: CompiledRule, msg: str) -> RulebookError:
+        return RulebookError(msg, file=r.file, line=r.line, field=f"rule {r.id}")
+
+    # requirements_met placeholders -> the requirement flags of that rung
+    reqs: dict[tuple[int, str], list[str]] = {}
+    for r in book.rules:
+        req = r.rule.then.requirement
+        if req is not None:
+            reqs.setdefault((req.rung, req.type), []).append(f"req.{r.id}")
+            reqs.setdefault((req.rung, "all"), []).append(f"req.{r.id}")
+    for r in book.rules:
+        new_alts = []
+        for alt in r.alternatives:
+            atoms: list[Atom] = []
+            for a in alt.atoms:
+                if isinstance(a, FlagAtom) and a.name.startswith(_REQ_PLACEHOLDER):
+                    _, rung, kind = a.name.rsplit(".", 2)
+                    names = reqs.get((int(rung), kind), [])
+                    if not names:
+                        raise fail(r, f"requirements_met: no {kind} requirements for rung "
+                                      f"{rung}")
+                    atoms.extend(FlagAtom(n) for n in names)
+                else:
+                    atoms.append(a)
+            new_alts.append(Alternative(tuple(atoms)))
+        r.alternatives = tuple(new_alts)
+
+    for r in book.rules:
+        for name in r.emits:
+            book.emitters.setdefault(name, []).append(r)
+    for r in book.rules:
+        for alt in r.alternatives:
+            for a in alt.flags:
+                if a.name not in book.emitters:
+                    raise fail(r, f"flag {a.name!r} is emitted by no rule"
+                                  f"{did_you_mean(a.name, list(book.emitters))}")
+
+    # scope: `per: role` rules are evaluated for each role and emit that role's flags;
+    # in every other rule a role flag means "some role has it" (or, negated, "none has").
+    for r in book.rules:
+        if r.rule.per == "role":
+            r.scope = "role"
+            book.role_flags.update(r.emits)
+    for r in book.rules:
+        if r.scope == "role" and not all(_binds_role(a, book.role_flags)
+                                         for a in r.alternatives):
+            raise fail(r, "`per: role` needs every alternative to test role facts or "
+                          "role flags")
+
+    _stratify(book, fail)
+
+    actions: dict[str, CompiledRule] = {}
+    for r, action in book.actions():
+        other = actions.get(action.id)
+        if other is not None and other.rule.then.action != action:
+            raise fail(r, f"action {action.id!r} is also defined, differently, by rule "
+                          f"{other.id}")
+        actions[action.id] = r
+    for r, action in book.actions():
+        for dep in action.depends_on:
+            if dep not in actions:
+                raise fail(r, f"depends_on names no action: {dep!r}"
+                              f"{did_you_mean(dep, list(actions))}")
+    _check_cycles(book, actions, fail)
+    _check_condition_budget(book)
+    for r in book.rules:
+        if r.rule.kind in ("action",) and r.rule.then.action is None:
+            raise fail(r, "an action rule needs `then: {action: ...}`")
+    del by_id
+
+
+def _binds_role(alt: Alternative, role_flags: set[str]) -> bool:
+    return "role" in alt.sections() or any(
+        isinstance(a, FlagAtom) and not a.negated and a.name in role_flags for a in alt.atoms)
+
+
+def _stratify(book: Rulebook, fail: Any) -> None:
+    """Each rule runs one stratum after every rule emitting a flag it reads."""
+    state: dict[str, int] = {}  # 0 visiting, 1 done
+    strata: dict[str, int] = {}
+
+    def visit(r: CompiledRule, chain: list[str]) -> int:
+        if state.get(r.id) == 1:
+            return strata[r.id]
+        if state.get(r.id) == 0:
+            raise fail(r, "flags depend on each other in a cycle: " + " -> ".join(chain))
+        state[r.id] = 0
+        level = 0
+        for alt in r.alternatives:
+            for a in alt.flags:
+                for e in book.emitters[a.name]:
+                    level = max(level, visit(e, [*chain, e.id]) + 1)
+        state[r.id] = 1
+        strata[r.id] = level
+        r.stratum = level
+        return level
+
+    for r in book.rules:
+        visit(r, [r.id])
+
+
+def _check_cycles(book: Rulebook, actions: dict[str, CompiledRule], fail: Any) -> None:
+    graph = {aid: r.rule.then.action.depends_on for aid, r in actions.items()
+             if r.rule.then.action is not None}
+    colour: dict[str, int] = {}
+
+    def walk(node: str, path: list[str]) -> None:
+        if colour.get(node) == 2:
+            return
+        if colour.get(node) == 1:
+            raise fail(actions[node], "depends_on forms a cycle: " + " -> ".join(
+                [*path[path.index(node):], node]))
+        colour[node] = 1
+        for dep in graph.get(node, ()):
+            walk(dep, [*path, node])
+        colour[node] = 2
+
+    for node in sorted(graph):
+        walk(node, [])
+
+
+def leaf_conditions(book: Rulebook) -> dict[Section, set[tuple[str, str, Any]]]:
+    """Distinct engine conditions per fact kind (a leaf, and a `missing` test per path)."""
+    out: dict[Section, set[tuple[str, str, Any]]] = {}
+    for r in book.rules:
+        for alt in r.alternatives:
+            for leaf in alt.leaves:
+                s = out.setdefault(leaf.section, set())
+                s.add((leaf.field, leaf.op, leaf.value))
+                s.add((leaf.field, "missing", None))
+    return out
+
+
+def _check_condition_budget(book: Rulebook) -> None:
+    for section, conds in leaf_conditions(book).items():
+        # `in` and `not_in` put one condition per value on the fact
+        count = sum(len(v) if op in ("in", "not_in") else 1 for _, op, v in conds)
+        if count > MAX_LEAVES_PER_FACT:
+            raise RulebookError(
+                f"{count} distinct conditions read the {section} fact; the engine allows "
+                f"{MAX_LEAVES_PER_FACT} (split the fact or share conditions)",
+                file=str(book.directory))
