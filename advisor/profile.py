@@ -448,8 +448,8 @@ class Profile(_Facts):
         for key in self.evidence:
             problem = fact_path_problem(key, self)
             if problem:
-                raise PydanticCustomError("evidence", "evidence for {key!r}: {problem}",
-                                          {"key": key, "problem": problem})
+                raise PydanticCustomError("evidence", "{key}: {problem}",
+                                          {"key": repr(key), "problem": problem})
         return self
 
 
@@ -589,7 +589,7 @@ def _as_profile_error(e: Any, doc: yamlio.Document) -> ProfileError:
     elif kind == "evidence":
         msg = e["msg"]
         field = "evidence"
-        key = e["ctx"]["key"]
+        key = e["ctx"]["key"].strip("'\"")
         line = doc.line_of(("evidence", key))
     else:
         msg = e["msg"]

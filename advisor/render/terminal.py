@@ -1,0 +1,120 @@
+"""The assessment for a terminal: lights as words, symbols and colour; the plan as a table.
+
+Uses rich for colour, tables and wrapping to the terminal's width. With colour off (a
+pipe, a file, NO_COLOR) the same layout is written as plain text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES
+
+COLOURS = {"green": "bold green", "orange": "bold dark_orange", "red": "bold red"}
+
+
+def render_terminal(r: dict[str, Any], *, color: bool = False,
+                    width: int | None = None) -> str:
+    console = Console(record=True, width=width or 100, color_system="standard" if color
+                      else None, force_terminal=color, no_color=not color,
+                      highlight=False, emoji=False, markup=False, soft_wrap=False, file=_Null())
+    p = r["profile"]
+    console.print(Text(f"{p['wing']}, {p['prison']}", style="bold"))
+    console.print(f"{p['kind']} · rulebook {r['rulebook']['version']}", style="dim")
+    console.print()
+    role = r.get("assessed_role")
+    line = Text("Ladder: current rung ")
+    line.append(str(r["current_rung"]), style="bold")
+    line.append(" · target rung ")
+    line.append(str(r["target_rung"]), style="bold")
+    if r.get("aspiration_rung") is not None:
+        line.append(f" · aspiration {r['aspiration_rung']}")
+        if r.get("aspiration_gap"):
+            line.append(" (above what the structure supports)", style="bold red")
+    console.print(line)
+    console.print(f"Assessed role: {role['title'] if role else 'none selected'}")
+    ladder = Table(show_header=True, header_style="bold", expand=False, box=None)
+    ladder.add_column("rung", justify="right")
+    ladder.add_column("")
+    ladder.add_column("met")
+    ladder.add_column("unmet requirements", overflow="fold")
+    for rung in reversed(r["rungs"]):
+        mark = []
+        if rung["rung"] == r["target_rung"]:
+            mark.append("◀ target")
+        if rung["rung"] == r["current_rung"]:
+            mark.append("◀ current")
+        ladder.add_row(str(rung["rung"]), f"{rung['name']} {' '.join(mark)}".strip(),
+                       "yes" if rung["met"] else "no",
+                       ", ".join(f"{u['requirement']} ({u['kind']})" for u in rung["unmet"]))
+    console.print(ladder)
+    if r["current_rung"] == 0:
+        console.print("  0 non-engagement ◀ current")
+    console.print()
+    stages = Table(title="Social capital stages (Fig 1.8)", title_justify="left",
+                   header_style="bold", expand=True, box=box.SIMPLE_HEAD)
+    stages.add_column("stage", justify="right", no_wrap=True)
+    stages.add_column("light", no_wrap=True)
+    stages.add_column("opportunity", ratio=2)
+    stages.add_column("because", ratio=3, overflow="fold")
+    for s in r["stages"]:
+        light = Text(f"{LIGHT_SYMBOL[s['light']]} {LIGHT_WORD[s['light']]}",
+                     style=COLOURS[s["light"]])
+        stages.add_row(str(s["stage"]), light,
+                       f"{SOURCE_NAMES[s['source']]}: {STAGE_TITLES[s['stage']]}",
+                       "\n".join(s["because"]))
+    console.print(stages)
+    plan = Table(title="Action plan", title_justify="left", header_style="bold", expand=True,
+                 box=box.SIMPLE_HEAD, show_lines=True)
+    plan.add_column("#", justify="right", no_wrap=True)
+    plan.add_column("id", no_wrap=True)
+    plan.add_column("when", no_wrap=True)
+    plan.add_column("owner", ratio=1)
+    plan.add_column("action", ratio=4, overflow="fold")
+    for n, a in enumerate(r["actions"], 1):
+        cell = Text(a["text"])
+        cell.append(f"\ndone when: {a['done_when']}", style="dim")
+        if a["depends_on"]:
+            cell.append(f"\nafter: {', '.join(a['depends_on'])}", style="dim")
+        cell.append(f"\nbecause: {'; '.join(a['because'])} [{', '.join(a['sources'])}]",
+                    style="dim")
+        plan.add_row(str(n), a["id"], a["horizon"], a["owner"], cell)
+    console.print(plan)
+    if r["findings"]:
+        console.print(Text("Findings", style="bold"))
+        for f in r["findings"]:
+            console.print(f"  {f['id']} ({f['kind'].replace('_', ' ')}): {f['text']} "
+                          f"[{', '.join(f['sources'])}]")
+        console.print()
+    console.print(Text("Open questions", style="bold"))
+    if r["open_questions"]:
+        for q in r["open_questions"]:
+            console.print(f"  {q['fact']} could change: {', '.join(q['could_change'])}")
+    else:
+        console.print("  none")
+    fit = r["role_fit"]
+    console.print()
+    console.print(Text("Role fit (App 2)", style="bold"))
+    console.print(f"  needed: {', '.join(fit['needed']) or 'nothing'} · missing: "
+                  f"{', '.join(fit['missing']) or 'nothing'}")
+    if fit["candidates"]:
+        names = [c["title"] + (" (on the wing)" if c["on_wing"] else "")
+                 for c in fit["candidates"]]
+        console.print(f"  could supply it: {', '.join(names)}")
+    text: str = console.export_text(styles=color)
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+class _Null:
+    """A file that discards: the console records, and we return the recording."""
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        return None

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor import yamlio
+from advisor.assess import assess, default_rulebook
+from advisor.profile import Profile
+from advisor.rulebook import Rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ROOT / "profiles"
+HIGH_DOWN = PROFILES / "hmp-high-down-clu.yaml"
+
+
+@pytest.fixture(scope="session")
+def book() -> Rulebook:
+    return default_rulebook()
+
+
+def high_down_data() -> dict[str, Any]:
+    """The bundled example as plain data, read the way the advisor reads it (YAML 1.2
+    booleans: `yes` stays a word)."""
+    data: dict[str, Any] = yamlio.load(HIGH_DOWN).data
+    return data
+
+
+def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes` laid over `base`: mappings merge, everything else replaces."""
+    out = copy.deepcopy(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def run(data: dict[str, Any]) -> dict[str, Any]:
+    return assess(Profile.model_validate(data), default_rulebook())

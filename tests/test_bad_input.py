@@ -1,0 +1,155 @@
+"""Every class of bad input: exit 2, one line on stderr naming file, line and field,
+nothing on stdout, no traceback, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import main
+from tests.conftest import HIGH_DOWN
+
+GOOD = HIGH_DOWN.read_text(encoding="utf-8")
+
+
+def _edit(old: str, new: str) -> str:
+    assert old in GOOD, old
+    return GOOD.replace(old, new, 1)
+
+
+CASES: dict[str, tuple[bytes | str, str]] = {
+    # name: (file content, what the message must contain)
+    "empty file": ("", "bad.yaml: is empty"),
+    "only a comment": ("# nothing here\n", "bad.yaml: is empty"),
+    "not YAML": ("site: [unclosed\n", "bad.yaml:2: not valid YAML"),
+    "a list at the top": ("- profile_version: 1\n", "bad.yaml:1: a profile is a mapping"),
+    "a bare word": ("hello\n", "a profile is a mapping of fields, not 'hello'"),
+    "wrong type": (_edit("  beds: 98 ", "  beds: lots "),
+                   "bad.yaml:14: wing.beds: 'lots' is not a whole number"),
+    "number as a string": (_edit("  beds: 98 ", "  beds: '98' "),
+                           "bad.yaml:14: wing.beds: '98' is not a whole number"),
+    "float for a count": (_edit("  beds: 98 ", "  beds: 1e300 "), "wing.beds:"),
+    "unknown key with a near miss": (
+        _edit("  wing_forum: true ", "  wing_forums: true "),
+        "bad.yaml:73: governance.wing_forums: unknown field 'wing_forums' "
+        "(did you mean 'wing_forum'?)"),
+    "unknown key far from any": (_edit("  wing_forum: true ", "  zzz: true "),
+                                 "unknown field 'zzz'; expected one of wing_forum"),
+    "bad enum word": (
+        _edit("      phase1: none ", "      phase1: formall "),
+        "bad.yaml:54: roles[0].engagement.phase1: 'formall' is not one of none, planned, "
+        "informal, formal, unknown (did you mean 'formal'?)"),
+    "yes for a boolean": (_edit("  governor_sponsor: true ", "  governor_sponsor: yes "),
+                          "delivery.governor_sponsor: 'yes' is not true, false or unknown "
+                          "(did you mean true?)"),
+    "out of range number": (_edit("  population: 1200 ", "  population: 999999999 "),
+                            "bad.yaml:11: site.population: 999999999 is out of range"),
+    "aspiration out of range": (_edit("aspiration_rung: null", "aspiration_rung: 9"),
+                                "aspiration_rung: 9 is not a rung from 0 to 5"),
+    "duplicate key": ("profile_version: 1\nkind: example\nkind: proposal\n",
+                      "bad.yaml:3: kind: duplicate key 'kind' (first given on line 2)"),
+    "object-constructing tag": (
+        "profile_version: 1\nkind: !!python/object/apply:os.system ['touch PWNED']\n",
+        "bad.yaml:2: kind: the YAML tag"),
+    "alias bomb": ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
+                   "bad.yaml:1: YAML anchors and aliases"),
+    "binary (a Word file renamed)": (b"PK\x03\x04\x14\x00\x06\x00word/document.xml",
+                                     "bad.yaml: is a binary file"),
+    "non-UTF-8 bytes": (b"profile_version: 1\nkind: example\nsite: {prison: \"\xe9\"}\n",
+                        "bad.yaml:3: is not UTF-8 text"),
+    "unsupported profile_version": (_edit("profile_version: 1", "profile_version: 2"),
+                                    "bad.yaml:6: profile_version: profile_version 2 is not "
+                                    "supported"),
+    "missing profile_version": ("kind: example\n", "missing profile_version"),
+    "missing required section": ("profile_version: 1\nkind: example\nsite: {prison: X}\n",
+                                 "wing: is required but missing"),
+    "evidence for a fact that does not exist": (
+        _edit("  governance.council_aware_of_role:", "  governance.council_awareness:"),
+        "evidence: 'governance.council_awareness': not a fact path"),
+    "evidence for a role that does not exist": (
+        _edit("  roles[0].engagement.phase2:", "  roles[4].engagement.phase2:"),
+        "there is no roles[4] in this profile"),
+    "too many roles": (
+        "profile_version: 1\nkind: proposal\nsite: {prison: X}\nwing: {name: Y}\nroles:\n"
+        + "".join(f"  - {{title: R{i}}}\n" for i in range(300)),
+        "roles: has too many entries; at most 20 allowed"),
+    "very long text": ("profile_version: 1\nkind: proposal\nsite: {prison: "
+                       + "x" * 10_000 + "}\nwing: {name: Y}\n",
+                       "site.prison: is 10000 characters long"),
+}
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_profile_exits_2_with_one_clear_line(name: str, runner: CliRunner,
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    content, expected = CASES[name]
+    bad = tmp_path / "bad.yaml"
+    if isinstance(content, bytes):
+        bad.write_bytes(content)
+    else:
+        bad.write_text(content, encoding="utf-8")
+    out = tmp_path / "report.json"
+    monkeypatch.chdir(tmp_path)  # a tag that ran a command would leave PWNED here
+    result = runner.invoke(main, ["assess", str(bad), "-f", "json", "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert expected in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]  # nothing written, nothing run, no temp file
+
+
+def test_missing_path(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["assess", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "nope.yaml: no such profile" in result.stderr
+
+
+def test_a_folder(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["assess", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "is a folder, not a profile" in result.stderr
+
+
+def test_existing_output_is_kept_when_input_is_bad(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    out.write_text("last week's report\n", encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("", encoding="utf-8")
+    result = runner.invoke(main, ["assess", str(bad), "-f", "json", "-o", str(out)])
+    assert result.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "last week's report\n"
+
+
+def test_output_into_a_missing_folder_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["assess", str(HIGH_DOWN), "-f", "json", "-o",
+                                  str(tmp_path / "no" / "such" / "r.json")])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "does not exist" in result.stderr
+
+
+def test_unexpected_failure_exits_1_without_traceback(runner: CliRunner,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import advisor.assess
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("simulated fault")
+
+    monkeypatch.setattr(advisor.assess, "assess", boom)
+    result = runner.invoke(main, ["assess", str(HIGH_DOWN)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "internal error: RuntimeError: simulated fault" in result.stderr
+    assert "Traceback" not in result.stderr

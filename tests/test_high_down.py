@@ -1,0 +1,137 @@
+"""The bundled High Down example, asserted against what the study found.
+
+Expected values are worked out by hand from BRIEF §6's tables and the facts the report
+gives (comments cite them), not copied from a run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from advisor.assess import assess_file
+from tests.conftest import HIGH_DOWN
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, Any]:
+    return assess_file(HIGH_DOWN)
+
+
+def test_stage_lights_follow_fig_1_8(result: dict[str, Any]) -> None:
+    lights = {s["stage"]: (s["light"], s["rule"]) for s in result["stages"]}
+    assert lights == {
+        1: ("green", "S1-green"),    # an 8-week course and phase 2 community activities
+        2: ("green", "S2-green"),    # reflective group work on the course
+        3: ("orange", "S3-orange"),  # no formal holder role; graduates planned as guests
+        4: ("orange", "S4-orange"),  # a forum exists; the Lifer Rep speaks for residents
+        5: ("orange", "S5-orange"),  # CLU on the council, not through the role
+        6: ("orange", "S6-orange"),  # senior interest in user voice, no policy input
+    }
+    assert [s["source"] for s in result["stages"]] == ["micro", "micro", "meso", "meso",
+                                                       "macro", "macro"]
+
+
+def test_each_light_names_the_facts_behind_it(result: dict[str, Any]) -> None:
+    by_stage = {s["stage"]: s for s in result["stages"]}
+    assert by_stage[1]["because"] == ["delivery.phase1.weeks = 8",
+                                      "delivery.phase2.community_activities = true"]
+    assert "evaluation.graduates_guest_next_course = planned" in by_stage[3]["because"]
+    assert "other_roles[0].functions.civic_representation = some" in by_stage[4]["because"]
+    assert "governance.council_link_via_role = false" in by_stage[5]["because"]
+    assert all("Fig 1.8" in s["sources"] for s in result["stages"])
+
+
+def test_rungs_current_zero_target_three(result: dict[str, Any]) -> None:
+    # Rung 1 fails on soft facts (expectations, visibility, day-to-day all absent, §1.4.3);
+    # structure holds up to rung 3 (supervision by community meeting, forum, ringfenced
+    # funding) but holders have no formal forum access or oversight structure (§2.4.1).
+    assert result["current_rung"] == 0
+    assert result["target_rung"] == 3
+    rung1 = result["rungs"][0]
+    assert rung1["met"] is False
+    assert {u["requirement"] for u in rung1["unmet"]} == {
+        "REQ-1-expectations", "REQ-1-visible", "REQ-1-daily"}
+    assert all(u["kind"] == "soft" for u in rung1["unmet"])
+    structural4 = {u["requirement"] for u in result["rungs"][3]["unmet"]
+                   if u["kind"] == "structural"}
+    assert structural4 == {"REQ-4-forum-access", "REQ-4-oversight"}
+    assert result["assessed_role"] == {"index": 0, "title": "Ambassador"}
+
+
+def test_every_section_2_4_recommendation_is_in_the_plan(result: dict[str, Any]) -> None:
+    ids = {a["id"] for a in result["actions"]}
+    for rec in ("R1a", "R1b", "R1c", "R1d", "R1e", "R1f", "R2a", "R2b", "R2c",
+                "R3a", "R3b", "R3c", "R3d"):
+        assert rec in ids, rec
+
+
+def test_actions_not_called_for_are_absent(result: dict[str, Any]) -> None:
+    ids = {a["id"] for a in result["actions"]}
+    assert "GP1" not in ids             # lived experience input is already there (§2.1)
+    assert "R1f-forum" not in ids       # the wing has its community meeting (§1.3)
+    assert "R1b-supervision" not in ids  # holders have supervision (§1.3)
+    assert "LL2-select" not in ids      # a role was selected (§1.3)
+
+
+def test_plan_order_is_defensible(result: dict[str, Any]) -> None:
+    actions = result["actions"]
+    ids = [a["id"] for a in actions]
+    assert ids[0] == "R1a"  # agreeing and telling residents what holders do comes first
+    horizons = [a["horizon"] for a in actions]
+    assert horizons == sorted(horizons, key=["now", "next", "later"].index)
+    for n, a in enumerate(actions):
+        for dep in a["depends_on"]:
+            assert ids.index(dep) < n, f"{a['id']} comes before its dependency {dep}"
+    now = [a for a in actions if a["horizon"] == "now"]
+    assert all(a["unlocks_rung"] is None or a["unlocks_rung"] <= 3 for a in now)
+    horizon = {a["id"]: a["horizon"] for a in actions}
+    assert horizon["R1c"] == "now"     # a rung 3 (target) requirement
+    assert horizon["R1f"] == "next"    # rung 4, one above the target
+    assert horizon["R3a"] == "later"   # stage 5 work on the council
+    assert horizon["R3d"] == "later"   # rung 5, two above the target
+    # §2.4.1 work before §2.4.2 before §2.4.3 among the actions due now and next
+    first = {sec: min(n for n, a in enumerate(actions) if sec in a["sources"])
+             for sec in ("§2.4.1", "§2.4.2", "§2.4.3")}
+    assert first["§2.4.1"] < first["§2.4.2"] < first["§2.4.3"]
+
+
+def test_every_action_says_who_when_why(result: dict[str, Any]) -> None:
+    for a in result["actions"]:
+        assert a["owner"] in {"CFO staff team", "residents with holders", "Education/Library",
+                              "Prisoner Council", "governor sponsor"}
+        assert a["because"] and a["sources"] and a["done_when"] and a["text"]
+    r1a = next(a for a in result["actions"] if a["id"] == "R1a")
+    assert r1a["because"] == ["roles[0].expectations_communicated = false"]
+    r2c = next(a for a in result["actions"] if a["id"] == "R2c")
+    assert r2c["because"] == ["other_roles[1].paid = true", "other_roles[1].engagement = none"]
+
+
+def test_findings_good_practice_and_challenges(result: dict[str, Any]) -> None:
+    kinds = {f["id"]: f["kind"] for f in result["findings"]}
+    assert kinds == {"GP1": "good_practice", "GP2": "good_practice", "GP3": "good_practice",
+                     "CH1": "challenge", "CH2": "challenge", "LL1": "lesson", "LL2": "lesson"}
+    ch1 = next(f for f in result["findings"] if f["id"] == "CH1")
+    assert ch1["because"] == ["roles[0].training.matches_role = false"]
+
+
+def test_open_questions_are_the_unknown_functions(result: dict[str, Any]) -> None:
+    questions = {q["fact"]: q["could_change"] for q in result["open_questions"]}
+    # App 2 marks every Ambassador function unknown; bridging decides a rung 3 requirement,
+    # civic representation a rung 5 one. Induction and single issue change nothing here.
+    assert set(questions) == {"roles[0].functions.bridging",
+                              "roles[0].functions.civic_representation"}
+    assert questions["roles[0].functions.bridging"] == ["rung 3", "action LL2-bridging",
+                                                        "role fit"]
+
+
+def test_role_fit_points_to_the_lifer_rep(result: dict[str, Any]) -> None:
+    fit = result["role_fit"]
+    assert fit["needed"] == ["bridging"]     # target rung 3 leans on bridging
+    assert fit["missing"] == ["bridging"]    # the Ambassador's functions are unknown
+    assert fit["candidates"][0] == {"title": "Lifer Rep", "supplies": ["bridging"],
+                                    "on_wing": True}
+    titles = {c["title"] for c in fit["candidates"]}
+    assert "Peer mentor" in titles           # App 2: bridging yes
+    assert "Listener" not in titles          # App 2: bridging no
