@@ -12,6 +12,7 @@ things first" never contradicts the horizon grouping.
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -315,13 +316,13 @@ class _Collator:
             r.rule.then.missing == fn and r.id in self.definite for r in self.book.rules)]
         on_wing: dict[str, set[str]] = {}
         for r in self.book.rules:
-            fn = r.rule.then.supplies
-            if fn is None:
+            supplied = r.rule.then.supplies
+            if supplied is None:
                 continue
             for f in self.definite.get(r.id, []):
                 if f.other_role is not None:
                     title = self.profile.other_roles[f.other_role].title
-                    on_wing.setdefault(title, set()).add(fn)
+                    on_wing.setdefault(title, set()).add(supplied)
         candidates: dict[str, Json] = {}
         wing_titles = {_norm(t): t for t in on_wing}
         for fn in missing:
@@ -370,11 +371,11 @@ def _topological(ids: list[str], deps: dict[str, list[str]], key: Any) -> list[s
 
 def _change_key(text: str) -> tuple[int, str]:
     order = ("stage", "current", "target", "rung", "action", "finding", "role")
-    return (order.index(text.split()[0]), text)
+    return (order.index(text.split(maxsplit=1)[0]), text)
 
 
 def _norm(title: str) -> str:
-    return title.split("(")[0].strip().lower()
+    return title.split("(", maxsplit=1)[0].strip().lower()
 
 
 def _text(text: str) -> str:
@@ -423,15 +424,10 @@ def assess(profile: Profile, book: Rulebook | None = None) -> Json:
     return collate(book, profile, engine_for(book).run(profile))
 
 
-_default: Rulebook | None = None
-
-
+@functools.cache
 def default_rulebook() -> Rulebook:
     """The bundled rulebook, loaded once per process."""
-    global _default
-    if _default is None:
-        _default = load_rulebook()
-    return _default
+    return load_rulebook()
 
 
 def assess_file(path: Path, book: Rulebook | None = None) -> Json:

@@ -9,6 +9,7 @@ whole result is ready.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -111,8 +112,7 @@ def assess(profile: Path, fmt: str, output: Path | None, color: bool | None,
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None
     if output is None and sys.stdout.isatty():
-        width = click.get_terminal_size()[0] if hasattr(click, "get_terminal_size") else None
-        width = width or os.get_terminal_size().columns
+        width = shutil.get_terminal_size().columns
     text = render(result, fmt, color=color, width=width)
     if output is not None:
         write_atomic(output, text)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.profile import SCALES, UNKNOWN, Profile, value_at
-from advisor.rulebook import FACT_PATHS, Rulebook, generic_of, section_of
+from advisor.profile import FACT_PATHS, SCALES, UNKNOWN, Profile, value_at
+from advisor.rulebook import Rulebook, generic_of, section_of
 
 WING_SECTIONS = ("meta", "site", "wing", "delivery", "governance", "pathway", "evaluation")
 

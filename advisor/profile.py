@@ -409,7 +409,7 @@ MAX_ROLES = 20
 MAX_OTHER_ROLES = 40
 
 
-def _aspiration(v: Any) -> int | None | str:
+def _aspiration(v: Any) -> int | str | None:
     if v is None or v == UNKNOWN:
         return None
     if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 5:
@@ -457,7 +457,7 @@ class Profile(_Facts):
 # Fact paths: `delivery.phase1.weeks`, `roles[0].engagement.phase1`, `roles[].x` (any role)
 # ---------------------------------------------------------------------------------------
 
-LIST_SECTIONS = {"roles": Role, "other_roles": OtherRole}
+LIST_SECTIONS: dict[str, type[BaseModel]] = {"roles": Role, "other_roles": OtherRole}
 
 
 def _leaf_specs(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, ValueSpec]]:
@@ -472,10 +472,13 @@ def _leaf_specs(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, Valu
 
 def _catalogue() -> dict[str, ValueSpec]:
     out: dict[str, ValueSpec] = {}
-    for section in ("site", "wing", "delivery", "governance", "pathway", "evaluation"):
-        out.update(_leaf_specs(Profile.model_fields[section].annotation, f"{section}."))  # type: ignore[arg-type]
-    for section, model in LIST_SECTIONS.items():
-        out.update(_leaf_specs(model, f"{section}[]."))
+    sections: dict[str, type[BaseModel]] = {"site": Site, "wing": Wing, "delivery": Delivery,
+                                            "governance": Governance, "pathway": Pathway,
+                                            "evaluation": Evaluation}
+    for section, model in sections.items():
+        out.update(_leaf_specs(model, f"{section}."))
+    for section, item in LIST_SECTIONS.items():
+        out.update(_leaf_specs(item, f"{section}[]."))
     out["aspiration_rung"] = ValueSpec("int", low=0, high=5)
     out["kind"] = ValueSpec("choice", CHOICES["kind"])
     return out
@@ -601,7 +604,7 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        info = model.model_fields.get(part) if isinstance(model, type) else None
+        info = model.model_fields.get(part)
         if info is None:
             return []
         ann = info.annotation
@@ -611,4 +614,4 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
         if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
             return []
         model = ann
-    return list(model.model_fields) if isinstance(model, type) else []
+    return list(model.model_fields)

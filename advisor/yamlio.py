@@ -42,12 +42,12 @@ class _AnchorRefused(yaml.MarkedYAMLError):
 class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 style booleans, no timestamps and no anchors or aliases."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _AnchorRefused(problem="YAML anchors and aliases (&name, *name) are not allowed",
                                  problem_mark=event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 # Drop the YAML 1.1 resolvers for bool (yes/no/on/off) and timestamps; keep the rest.

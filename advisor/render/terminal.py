@@ -6,6 +6,7 @@ pipe, a file, NO_COLOR) the same layout is written as plain text.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from rich import box
@@ -22,12 +23,22 @@ def render_terminal(r: dict[str, Any], *, color: bool = False,
                     width: int | None = None) -> str:
     console = Console(record=True, width=width or 100, color_system="standard" if color
                       else None, force_terminal=color, no_color=not color,
-                      highlight=False, emoji=False, markup=False, soft_wrap=False, file=_Null())
+                      highlight=False, emoji=False, markup=False, soft_wrap=False,
+                      file=_Null())
+    _header(console, r)
+    _ladder(console, r)
+    _stages(console, r)
+    _plan(console, r)
+    _rest(console, r)
+    text: str = console.export_text(styles=color)
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def _header(console: Console, r: dict[str, Any]) -> None:
     p = r["profile"]
     console.print(Text(f"{p['wing']}, {p['prison']}", style="bold"))
     console.print(f"{p['kind']} · rulebook {r['rulebook']['version']}", style="dim")
     console.print()
-    role = r.get("assessed_role")
     line = Text("Ladder: current rung ")
     line.append(str(r["current_rung"]), style="bold")
     line.append(" · target rung ")
@@ -37,7 +48,11 @@ def render_terminal(r: dict[str, Any], *, color: bool = False,
         if r.get("aspiration_gap"):
             line.append(" (above what the structure supports)", style="bold red")
     console.print(line)
+    role = r.get("assessed_role")
     console.print(f"Assessed role: {role['title'] if role else 'none selected'}")
+
+
+def _ladder(console: Console, r: dict[str, Any]) -> None:
     ladder = Table(show_header=True, header_style="bold", expand=False, box=None)
     ladder.add_column("rung", justify="right")
     ladder.add_column("")
@@ -56,6 +71,9 @@ def render_terminal(r: dict[str, Any], *, color: bool = False,
     if r["current_rung"] == 0:
         console.print("  0 non-engagement ◀ current")
     console.print()
+
+
+def _stages(console: Console, r: dict[str, Any]) -> None:
     stages = Table(title="Social capital stages (Fig 1.8)", title_justify="left",
                    header_style="bold", expand=True, box=box.SIMPLE_HEAD)
     stages.add_column("stage", justify="right", no_wrap=True)
@@ -69,6 +87,9 @@ def render_terminal(r: dict[str, Any], *, color: bool = False,
                        f"{SOURCE_NAMES[s['source']]}: {STAGE_TITLES[s['stage']]}",
                        "\n".join(s["because"]))
     console.print(stages)
+
+
+def _plan(console: Console, r: dict[str, Any]) -> None:
     plan = Table(title="Action plan", title_justify="left", header_style="bold", expand=True,
                  box=box.SIMPLE_HEAD, show_lines=True)
     plan.add_column("#", justify="right", no_wrap=True)
@@ -85,6 +106,9 @@ def render_terminal(r: dict[str, Any], *, color: bool = False,
                     style="dim")
         plan.add_row(str(n), a["id"], a["horizon"], a["owner"], cell)
     console.print(plan)
+
+
+def _rest(console: Console, r: dict[str, Any]) -> None:
     if r["findings"]:
         console.print(Text("Findings", style="bold"))
         for f in r["findings"]:
@@ -106,15 +130,10 @@ def render_terminal(r: dict[str, Any], *, color: bool = False,
         names = [c["title"] + (" (on the wing)" if c["on_wing"] else "")
                  for c in fit["candidates"]]
         console.print(f"  could supply it: {', '.join(names)}")
-    text: str = console.export_text(styles=color)
-    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-class _Null:
+class _Null(io.StringIO):
     """A file that discards: the console records, and we return the recording."""
 
     def write(self, _text: str) -> int:
         return 0
-
-    def flush(self) -> None:
-        return None

@@ -1,0 +1,37 @@
+# The few entry points a newcomer needs. Everything runs from a project-local .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+## demo: install, then assess the bundled High Down example
+demo: $(VENV)/.installed
+	$(BIN)/advisor assess profiles/hmp-high-down-clu.yaml
+
+## test: install with dev tools, then lint, type-check and run the whole test suite
+test: $(VENV)/.installed-dev lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check advisor tests benchmarks
+	$(BIN)/mypy
+
+## bench: speed and memory figures, printed
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,89 @@
+"""Loading refuses a broken rulebook, naming file, line and rule id (exit 2 on the CLI)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import main
+from advisor.errors import RulebookError
+from advisor.rulebook import DEFAULT_RULES_DIR, load_rulebook
+from tests.conftest import HIGH_DOWN
+
+
+def _broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    target = rules / file
+    text = target.read_text(encoding="utf-8")
+    assert old in text, old
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return rules
+
+
+BROKEN = {
+    "unknown fact path": (
+        "stages.yaml", "{fact: delivery.phase1.reflective, is: true}",
+        "{fact: delivery.phase1.reflectve, is: true}",
+        "stages.yaml:40: rule S2-green: when: unknown fact path 'delivery.phase1.reflectve' "
+        "(did you mean 'delivery.phase1.reflective'?)"),
+    "unknown operator": (
+        "stages.yaml", "{fact: delivery.phase1.weeks, above: 0}",
+        "{fact: delivery.phase1.weeks, abov: 0}",
+        "rule S1-green: when: unknown operator 'abov' (did you mean 'above'?)"),
+    "value off the scale": (
+        "ladder.yaml", "{fact: role.engagement.day_to_day, at_least: informal}",
+        "{fact: role.engagement.day_to_day, at_least: infrmal}",
+        "rule REQ-1-daily: when: 'infrmal' is not on the engagement scale"),
+    "duplicate id": (
+        "stages.yaml", "  - id: S1-orange\n", "  - id: S1-green\n",
+        "stages.yaml:18: rule S1-green: duplicate rule id 'S1-green'"),
+    "depends_on naming no action": (
+        "ladder.yaml", "depends_on: [R1a]\n", "depends_on: [R1z]\n",
+        "rule REQ-1-visible.unmet: depends_on names no action: 'R1z'"),
+    "dependency cycle": (
+        "ladder.yaml", "        id: R1a\n", "        id: R1a\n        depends_on: [LL1]\n",
+        "depends_on forms a cycle: "),
+    "unknown key in a rule": (
+        "stages.yaml", "    kind: stage\n    title: Residents meet regularly",
+        "    kind: stage\n    titel: x\n    title: Residents meet regularly",
+        "rule S1-green: titel: unknown key 'titel' (did you mean 'title'?)"),
+    "a source that is not a citation": (
+        "stages.yaml", "sources: [Fig 1.8, §1.2.2]", "sources: [Figure eight]",
+        "rule S1-green: source 'Figure eight' is not a report citation"),
+    "a flag nobody emits": (
+        "stages.yaml", "not_flag: stage1.green\n", "not_flag: stage1.gren\n",
+        "rule S1-orange: flag 'stage1.gren' is emitted by no rule"),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_broken_rulebook_is_refused(name: str, tmp_path: Path) -> None:
+    file, old, new, expected = BROKEN[name]
+    rules = _broken(tmp_path, file, old, new)
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(rules)
+    assert expected in err.value.one_line()
+
+
+@pytest.mark.parametrize("name", ["unknown fact path", "dependency cycle"])
+def test_cli_exits_2_on_a_broken_rulebook(name: str, tmp_path: Path) -> None:
+    file, old, new, expected = BROKEN[name]
+    rules = _broken(tmp_path, file, old, new)
+    result = CliRunner().invoke(main, ["assess", str(HIGH_DOWN), "--rules", str(rules)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bundled_rulebook_loads_and_is_stratified() -> None:
+    book = load_rulebook()
+    by_id = {r.id: r for r in book.rules}
+    # negation reads only finished strata: a light's orange rule runs after its green one
+    assert by_id["S3-orange"].stratum > by_id["S3-green"].stratum
+    assert by_id["S3-red"].stratum > by_id["S3-orange"].stratum
+    assert by_id["TARGET-1"].stratum > by_id["TARGET-2"].stratum
