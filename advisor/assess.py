@@ -56,23 +56,31 @@ class _Collator:
     book: Rulebook
     profile: Profile
     firings: list[Firing]
-    emitted: dict[tuple[str, int | None], list[str]] = field(default_factory=dict)
     definite: dict[str, list[Firing]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rules = {r.id: r for r in self.book.rules}
-        # Firings come stratum by stratum, so a flag's provenance is known before use.
-        self.because_of: dict[int, list[str]] = {}
-        for n, f in enumerate(self.firings):
+        self.emitted_by: dict[tuple[str, int | None], Firing] = {}
+        self._because_memo: dict[int, list[str]] = {}
+        self._change_memo: dict[str, set[str]] = {}
+        for f in self.firings:
             if f.maybe:
                 continue
             self.definite.setdefault(f.rule, []).append(f)
-            because = self._because(f)
-            self.because_of[n] = because
-            rule = self.rules[f.rule]
-            for name in rule.emits:
+            for name in self.rules[f.rule].emits:
                 key = (name, f.role if name in self.book.role_flags else None)
-                self.emitted.setdefault(key, because)
+                self.emitted_by.setdefault(key, f)
+        self.emitted_names = {k[0] for k in self.emitted_by}
+
+    def because_of(self, f: Firing) -> list[str]:
+        memo = self._because_memo.get(id(f))
+        if memo is None:
+            memo = self._because_memo[id(f)] = self._because(f)
+        return memo
+
+    def provenance(self, name: str, role: int | None) -> list[str]:
+        firing = self.emitted_by.get((name, role))
+        return self.because_of(firing) if firing is not None else []
 
     # -- explanations -------------------------------------------------------------------
 
@@ -92,7 +100,7 @@ class _Collator:
                 role = f.role if rule.scope == "role" else None
                 out.extend(self._why_absent(atom.name, role, set()))
             else:
-                out.extend(self.emitted.get((atom.name, flag_roles.get(atom.name)), []))
+                out.extend(self.provenance(atom.name, flag_roles.get(atom.name)))
         return _unique(out) or [f"{rule.id} holds"]
 
     def _roles_for(self, role: int | None) -> list[int]:
@@ -120,9 +128,8 @@ class _Collator:
                         out.extend(self._leaves(alt, r, o))
                 for atom in alt.flags:
                     scoped = atom.name in self.book.role_flags
-                    present = any(k[0] == atom.name and (not scoped or role is None
-                                                         or k[1] == role)
-                                  for k in self.emitted)
+                    present = (atom.name in self.emitted_names if not scoped or role is None
+                               else (atom.name, role) in self.emitted_by)
                     if not atom.negated and not present:
                         sub_role = role if emitter.scope == "role" else None
                         out.extend(self._why_absent(atom.name, sub_role, seen))
@@ -134,9 +141,8 @@ class _Collator:
 
     def because_all(self, rule_id: str) -> list[str]:
         out: list[str] = []
-        for n, f in enumerate(self.firings):
-            if f.rule == rule_id and not f.maybe:
-                out.extend(self.because_of[n])
+        for f in self.definite.get(rule_id, []):
+            out.extend(self.because_of(f))
         return _unique(out)
 
     def sources(self, rule_id: str) -> list[str]:
@@ -171,11 +177,11 @@ class _Collator:
             return None
 
         def score(i: int) -> tuple[int, int, int, int]:
-            rung = max((int(k[0].split(".")[1]) for k in self.emitted
+            rung = max((int(k[0].split(".")[1]) for k in self.emitted_by
                         if k[1] == i and k[0].startswith("rung.")), default=0)
-            ready = max((int(k[0].split(".")[1]) for k in self.emitted
+            ready = max((int(k[0].split(".")[1]) for k in self.emitted_by
                          if k[1] == i and k[0].startswith("ready.")), default=0)
-            met = sum(1 for k in self.emitted if k[1] == i and k[0].startswith("req."))
+            met = sum(1 for k in self.emitted_by if k[1] == i and k[0].startswith("req."))
             return (-rung, -ready, -met, i)
 
         return min(range(len(self.profile.roles)), key=score)
@@ -259,7 +265,9 @@ class _Collator:
             rule = self.rules[f.rule]
             if self.fired(rule, f.role if rule.scope == "role" else None):
                 continue
-            changes = self._could_change(rule)
+            changes = self._change_memo.get(rule.id)
+            if changes is None:
+                changes = self._change_memo[rule.id] = self._could_change(rule)
             if not changes:
                 continue
             for path in f.missing:
@@ -294,20 +302,13 @@ class _Collator:
             out.add("target rung")
         seen = seen | {rule.id}
         for name in rule.emits:
-            for consumer in self.book.rules:
+            for consumer, alt in self.book.consumers.get(name, []):
                 if consumer.id in seen:
                     continue
-                for alt in consumer.alternatives:
-                    atoms = [a for a in alt.flags if a.name != name]
-                    if len(atoms) == len(alt.flags):
-                        continue
-                    if all(self._flag_holds(a.name) != a.negated for a in atoms):
-                        out |= self._could_change(consumer, seen)
-                        break
+                if all((a.name in self.emitted_names) != a.negated
+                       for a in alt.flags if a.name != name):
+                    out |= self._could_change(consumer, seen)
         return out
-
-    def _flag_holds(self, name: str) -> bool:
-        return any(k[0] == name for k in self.emitted)
 
     def role_fit(self) -> Json:
         needed = [fn for fn in FUNCTIONS if any(

@@ -69,6 +69,14 @@ def _alternative_json(rule: CompiledRule, alt: Alternative, maybe: bool,
     for leaf in alt.leaves:
         test = _maybe_json(leaf) if maybe else _leaf_json(leaf)
         by_section.setdefault(leaf.section, []).append(test)
+    leaf_sections = {leaf.section for leaf in alt.leaves}
+    if maybe and len(leaf_sections) == 1:
+        # Only worth matching when some tested fact is missing: otherwise the rule itself
+        # decides. (Across several facts the engine cannot say "one of them is missing".)
+        (section,) = leaf_sections
+        fields = sorted({engine_field(leaf.section, leaf.field) for leaf in alt.leaves})
+        missing = [{"$nex": {f: 1}} for f in fields]
+        by_section[section].append(missing[0] if len(missing) == 1 else {"$or": missing})
     for section in sorted(by_section):
         alias = {"role": "r", "other_role": "o"}.get(section, f"s_{section}")
         patterns.append({alias: _pattern(section, by_section[section])})

@@ -8,6 +8,7 @@ comparison, negations included, which is exactly BRIEF §6's "unknown is never e
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,29 +70,36 @@ def _put(fact: Fact, dotted: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
-def encode(profile: Profile, book: Rulebook) -> list[Fact]:
-    """The facts for one assessment, in a fixed order: wing sections, roles, other roles."""
-    reads: dict[str, list[str]] = {}
+@functools.cache
+def _plan(book: Rulebook) -> tuple[dict[str, list[tuple[str, str, str]]], frozenset[str]]:
+    """Per fact kind: (profile path, engine field, catalogue path) of every field read."""
+    plan: dict[str, list[tuple[str, str, str]]] = {}
     for path in sorted(book.read_paths()):
         section, field = section_of(path)
-        reads.setdefault(section, []).append(field)
+        plan.setdefault(section, []).append(
+            (field if section == "meta" else path, _engine_field(section, field),
+             generic_of(path)))
+    return plan, frozenset(plan)
+
+
+def encode(profile: Profile, book: Rulebook) -> list[Fact]:
+    """The facts for one assessment, in a fixed order: wing sections, roles, other roles."""
+    plan, sections = _plan(book)
     facts: list[Fact] = []
     for section in WING_SECTIONS:
+        if section not in sections:
+            continue
         fact: Fact = {"kind": section}
-        for field in reads.get(section, []):
-            path = field if section == "meta" else f"{section}.{field}"
-            value = encode_value(generic_of(path), value_at(profile, path))
+        for path, field, generic in plan[section]:
+            value = encode_value(generic, value_at(profile, path))
             if value is not None:
-                _put(fact, _engine_field(section, field), value)
-        if section in reads:
-            facts.append(fact)
+                _put(fact, field, value)
+        facts.append(fact)
     for kind, items in (("role", profile.roles), ("other_role", profile.other_roles)):
         for i, _item in enumerate(items):
             fact = {"kind": kind, "i": i}
-            for field in reads.get(kind, []):
-                path = f"{kind}.{field}"
-                value = encode_value(generic_of(path),
-                                     value_at(profile, concrete(path, i, i)))
+            for path, field, generic in plan.get(kind, []):
+                value = encode_value(generic, value_at(profile, concrete(path, i, i)))
                 if value is not None:
                     _put(fact, field, value)
             facts.append(fact)

@@ -27,6 +27,7 @@ flags they read, so negation (`not_flag`) only ever looks at finished strata.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -198,19 +199,23 @@ Atom = Leaf | FlagAtom | Exists
 class Alternative:
     atoms: tuple[Atom, ...]
 
-    @property
+    @functools.cached_property
     def leaves(self) -> tuple[Leaf, ...]:
         return tuple(a for a in self.atoms if isinstance(a, Leaf))
 
-    @property
+    @functools.cached_property
     def flags(self) -> tuple[FlagAtom, ...]:
         return tuple(a for a in self.atoms if isinstance(a, FlagAtom))
 
-    def sections(self) -> set[Section]:
-        """Fact kinds this alternative matches a pattern on."""
+    @functools.cached_property
+    def _sections(self) -> frozenset[Section]:
         out = {leaf.section for leaf in self.leaves}
         out.update(a.section for a in self.atoms if isinstance(a, Exists))
-        return out
+        return frozenset(out)
+
+    def sections(self) -> frozenset[Section]:
+        """Fact kinds this alternative matches a pattern on."""
+        return self._sections
 
 
 @dataclass
@@ -233,13 +238,14 @@ class CompiledRule:
         return {leaf.path for alt in self.alternatives for leaf in alt.leaves}
 
 
-@dataclass
+@dataclass(eq=False)
 class Rulebook:
     index: Index
     catalogue: Catalogue
     rules: list[CompiledRule]
     directory: Path
     emitters: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    consumers: dict[str, list[tuple[CompiledRule, Alternative]]] = field(default_factory=dict)
     role_flags: set[str] = field(default_factory=set)
 
     @property
@@ -247,7 +253,11 @@ class Rulebook:
         return self.index.version
 
     def by_id(self, rule_id: str) -> CompiledRule:
-        return next(r for r in self.rules if r.id == rule_id)
+        index = self.__dict__.get("_by_id")
+        if index is None:
+            index = self.__dict__["_by_id"] = {r.id: r for r in self.rules}
+        rule: CompiledRule = index[rule_id]
+        return rule
 
     def actions(self) -> Iterator[tuple[CompiledRule, Action]]:
         for r in self.rules:
@@ -591,6 +601,7 @@ def _cross_check(book: Rulebook) -> None:
     for r in book.rules:
         for alt in r.alternatives:
             for a in alt.flags:
+                book.consumers.setdefault(a.name, []).append((r, alt))
                 if a.name not in book.emitters:
                     raise fail(r, f"flag {a.name!r} is emitted by no rule"
                                   f"{did_you_mean(a.name, list(book.emitters))}")

@@ -1,0 +1,138 @@
+"""Speed and memory figures for the advisor, printed (run: make bench).
+
+Not a test: nothing here fails on a slow machine. Each figure says what it measures and
+the target it is judged by.
+
+    python benchmarks/bench.py            # the standard run
+    python benchmarks/bench.py --soak N   # soak with N assessments (default 10,000)
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from advisor.assess import assess  # noqa: E402
+from advisor.profile import SCALES, Profile, load_profile  # noqa: E402
+from advisor.rulebook import load_rulebook  # noqa: E402
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def random_profile(rng: random.Random) -> Profile:
+    """A varied valid profile: every scale and yes/no fact drawn at random."""
+    tri = [True, False, "unknown"]
+
+    def scale(name: str) -> str:
+        return rng.choice([*SCALES[name], "unknown"])
+
+    def role(i: int) -> dict[str, Any]:
+        return {
+            "title": f"Role {i}",
+            "functions": {f: scale("function") for f in
+                          ("induction", "single_issue", "bridging", "civic_representation")},
+            "recruitment": rng.choice(["ad-hoc", "staff-selected", "open-application",
+                                       "co-produced", "unknown"]),
+            "profile_defined": rng.choice(tri), "expectations_communicated": rng.choice(tri),
+            "training": {"accredited": rng.choice(tri), "matches_role": rng.choice(tri)},
+            "supervision": scale("supervision"), "progression": scale("progression"),
+            "engagement": {k: scale("engagement") for k in ("phase1", "phase2", "day_to_day")},
+            "feedback_role": scale("feedback_role"), "visible_to_residents": rng.choice(tri),
+        }
+
+    data = {
+        "profile_version": 1, "kind": "self-audit",
+        "site": {"prison": "HMP Bench"}, "wing": {"name": "B wing"},
+        "delivery": {k: rng.choice(tri) for k in ("partnership", "ringfenced_funding",
+                                                  "staff_buy_out", "governor_sponsor",
+                                                  "lived_experience_input")}
+        | {"phase1": {"weeks": rng.choice([0, 8, "unknown"]), "reflective": rng.choice(tri)},
+           "phase2": {"community_activities": rng.choice(tri)},
+           "resident_led_initiatives": rng.choice([[], ["club"], "unknown"])},
+        "roles": [role(i) for i in range(rng.randint(0, 3))],
+        "other_roles": [{"title": "Lifer Rep", "paid": rng.choice(tri),
+                         "engagement": scale("engagement"),
+                         "functions": {"bridging": scale("function"),
+                                       "civic_representation": scale("function")}}
+                        for _ in range(rng.randint(0, 2))],
+        "governance": {k: rng.choice(tri) for k in (
+            "wing_forum", "roles_in_wing_forum", "prisoner_council", "wing_on_council",
+            "council_link_via_role", "council_aware_of_role", "peer_forum_link",
+            "strategic_oversight", "policy_input", "senior_interest_in_user_voice")},
+        "aspiration_rung": rng.choice([None, 1, 3, 5]),
+    }
+    return Profile.model_validate(data)
+
+
+def bench_load() -> None:
+    times = []
+    for _ in range(10):
+        t = time.perf_counter()
+        load_rulebook()
+        times.append(time.perf_counter() - t)
+    print(f"rulebook load and compile: median {statistics.median(times) * 1000:.1f} ms "
+          "(target: under 50 ms)")
+
+
+def bench_warm() -> None:
+    book = load_rulebook()
+    profile = load_profile(ROOT / "profiles" / "hmp-high-down-clu.yaml")
+    assess(profile, book)  # builds the engine once
+    times = []
+    for _ in range(2000):
+        t = time.perf_counter()
+        assess(profile, book)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    print(f"warm assessment, High Down: median {statistics.median(times) * 1000:.3f} ms, "
+          f"p95 {times[int(len(times) * 0.95)] * 1000:.3f} ms over {len(times)} runs")
+
+
+def bench_soak(n: int) -> None:
+    book = load_rulebook()
+    rng = random.Random(20241127)
+    pool = [random_profile(rng) for _ in range(200)]
+    checkpoints = {1_000, 10_000, 100_000, n}
+    start_rss = rss_mb()
+    t = time.perf_counter()
+    marks = []
+    for i in range(1, n + 1):
+        assess(pool[i % len(pool)], book)
+        if i in checkpoints:
+            marks.append((i, rss_mb(), (time.perf_counter() - t) / i * 1000))
+    print(f"soak: {n:,} assessments of 200 varied profiles, RSS before {start_rss:.1f} MB")
+    for i, mb, ms in marks:
+        print(f"  after {i:>7,}: RSS {mb:6.1f} MB, {ms:.3f} ms per assessment")
+    if len(marks) >= 2:
+        growth = (marks[-1][1] - marks[0][1]) / marks[0][1] * 100
+        print(f"  RSS growth from {marks[0][0]:,} to {marks[-1][0]:,}: {growth:+.1f}% "
+              "(target: flat, under 10%)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--soak", type=int, default=10_000)
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.system()}")
+    bench_load()
+    bench_warm()
+    bench_soak(args.soak)
+
+
+if __name__ == "__main__":
+    main()
