@@ -114,7 +114,7 @@ class _Collator:
         out: list[str] = []
         for emitter in self.book.emitters.get(name, []):
             for alt in emitter.alternatives:
-                sections = alt.sections()
+                sections = alt.owners()
                 if "role" in sections and not self.profile.roles:
                     out.append("roles = []")
                     continue

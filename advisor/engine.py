@@ -27,7 +27,7 @@ from typing import Any
 from advisor.errors import AssessmentError
 from advisor.facts import Fact, Firing, encode, engine_field
 from advisor.profile import Profile
-from advisor.rulebook import Alternative, CompiledRule, FlagAtom, Leaf, Rulebook
+from advisor.rulebook import Alternative, CompiledRule, FlagAtom, Leaf, Rulebook, owner_of
 
 _ENGINE_ERRORS = {
     "303": "too many distinct conditions matched one fact (the engine's limit is 64)",
@@ -61,6 +61,15 @@ def _pattern(kind: str, tests: list[dict[str, Any]]) -> dict[str, Any]:
     return {"$and": [{"kind": kind}, *tests]} if tests else {"kind": kind}
 
 
+def alias_of(section: str) -> str:
+    """The pattern name a fact kind is matched under: `r`, `r_engagement`, `s_delivery`."""
+    owner, _, sub = section.partition(".")
+    base = {"role": "r", "other_role": "o"}.get(owner)
+    if base is None:
+        return f"s_{section}"
+    return f"{base}_{sub}" if sub else base
+
+
 def _alternative_json(rule: CompiledRule, alt: Alternative, maybe: bool,
                       role_flags: set[str]) -> list[dict[str, Any]]:
     """The durable `all` list for one alternative: gate, fact patterns, flag patterns."""
@@ -77,21 +86,31 @@ def _alternative_json(rule: CompiledRule, alt: Alternative, maybe: bool,
         fields = sorted({engine_field(leaf.section, leaf.field) for leaf in alt.leaves})
         missing = [{"$nex": {f: 1}} for f in fields]
         by_section[section].append(missing[0] if len(missing) == 1 else {"$or": missing})
+    first: dict[str, str] = {}  # owner -> alias of its first pattern; later ones join on `i`
     for section in sorted(by_section):
-        alias = {"role": "r", "other_role": "o"}.get(section, f"s_{section}")
-        patterns.append({alias: _pattern(section, by_section[section])})
+        alias, owner = alias_of(section), owner_of(section)
+        tests = by_section[section]
+        if owner in ("role", "other_role"):
+            if owner in first:
+                # The join must come before any `$or` in the pattern: after one, durable
+                # ignores it (its issue #308; measured here with the join placed last).
+                tests = [{"i": {first[owner]: "i"}}, *tests]
+            else:
+                first[owner] = alias
+        patterns.append({alias: _pattern(section, tests)})
     per_role = rule.scope == "role"
-    binder: tuple[str, str] | None = ("r", "i") if per_role and "role" in by_section else None
+    binder: tuple[str, str] | None = (first["role"], "i") if per_role and "role" in first \
+        else None
     for n, atom in enumerate(alt.flags):
-        tests: list[dict[str, Any]] = [{"name": atom.name}]
+        flag_tests: list[dict[str, Any]] = [{"name": atom.name}]
         role_scoped = per_role and atom.name in role_flags
         if role_scoped and binder is not None:
-            tests.append({"role": {binder[0]: binder[1]}})
+            flag_tests.insert(0, {"role": {binder[0]: binder[1]}})
         if atom.negated:
-            patterns.append({f"n{n}$not": _pattern("flag", tests)})
+            patterns.append({f"n{n}$not": _pattern("flag", flag_tests)})
         else:
             alias = f"f{n}"
-            patterns.append({alias: _pattern("flag", tests)})
+            patterns.append({alias: _pattern("flag", flag_tests)})
             if role_scoped and binder is None:
                 binder = (alias, "role")
     return patterns
@@ -150,23 +169,24 @@ class Engine:
     def _action(self, rule: CompiledRule, k: int, alt: Alternative,
                 maybe: bool) -> Callable[[Any], None]:
         rule_id = rule.id
-        has_role = "role" in alt.sections()
-        has_other = "other_role" in alt.sections()
+        role_alias = next((alias_of(s) for s in sorted(alt.sections())
+                           if owner_of(s) == "role"), None)
+        other_alias = next((alias_of(s) for s in sorted(alt.sections())
+                            if owner_of(s) == "other_role"), None)
         flag_aliases = [(f"f{n}", a.name) for n, a in enumerate(alt.flags) if not a.negated]
-        leaves = [(leaf.path, leaf.section, engine_field(leaf.section, leaf.field))
+        leaves = [(leaf.path, alias_of(leaf.section), engine_field(leaf.section, leaf.field))
                   for leaf in alt.leaves] if maybe else []
 
         def run(c: Any) -> None:
             try:
-                role = c.r._d["i"] if has_role else None
-                other = c.o._d["i"] if has_other else None
+                role = getattr(c, role_alias)._d["i"] if role_alias else None
+                other = getattr(c, other_alias)._d["i"] if other_alias else None
                 flag_roles = tuple((name, getattr(c, alias)._d.get("role"))
                                    for alias, name in flag_aliases)
                 if role is None:
                     role = next((r for _, r in flag_roles if r is not None), None)
                 missing: list[str] = []
-                for path, section, field in leaves:
-                    alias = {"role": "r", "other_role": "o"}.get(section, f"s_{section}")
+                for path, alias, field in leaves:
                     if not _has(getattr(c, alias)._d, field):
                         missing.append(path)
                 assert self._record is not None

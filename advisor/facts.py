@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.profile import FACT_PATHS, SCALES, UNKNOWN, Profile, value_at
-from advisor.rulebook import Rulebook, generic_of, section_of
+from advisor.rulebook import Rulebook, generic_of, owner_of, section_of
 
 WING_SECTIONS = ("meta", "site", "wing", "delivery", "governance", "pathway", "evaluation")
 
@@ -39,7 +39,7 @@ class Firing:
 
 def concrete(path: str, role: int | None, other_role: int | None) -> str:
     """A rule path made concrete for a binding: `role.x` -> `roles[0].x`."""
-    head, rest = section_of(path)
+    head, _, rest = path.partition(".")
     if head == "role":
         return f"roles[{role}].{rest}"
     if head == "other_role":
@@ -71,23 +71,24 @@ def _put(fact: Fact, dotted: str, value: Any) -> None:
 
 
 @functools.cache
-def _plan(book: Rulebook) -> tuple[dict[str, list[tuple[str, str, str]]], frozenset[str]]:
+def _plan(book: Rulebook) -> dict[str, list[tuple[str, str, str]]]:
     """Per fact kind: (profile path, engine field, catalogue path) of every field read."""
-    plan: dict[str, list[tuple[str, str, str]]] = {}
+    plan: dict[str, list[tuple[str, str, str]]] = {"role": [], "other_role": []}
     for path in sorted(book.read_paths()):
         section, field = section_of(path)
         plan.setdefault(section, []).append(
             (field if section == "meta" else path, _engine_field(section, field),
              generic_of(path)))
-    return plan, frozenset(plan)
+    return plan
 
 
 def encode(profile: Profile, book: Rulebook) -> list[Fact]:
-    """The facts for one assessment, in a fixed order: wing sections, roles, other roles."""
-    plan, sections = _plan(book)
+    """The facts for one assessment, in a fixed order: wing sections, then each role's
+    facts (the role and its sub-objects, joined on `i`), then other roles'."""
+    plan = _plan(book)
     facts: list[Fact] = []
     for section in WING_SECTIONS:
-        if section not in sections:
+        if section not in plan:
             continue
         fact: Fact = {"kind": section}
         for path, field, generic in plan[section]:
@@ -95,14 +96,16 @@ def encode(profile: Profile, book: Rulebook) -> list[Fact]:
             if value is not None:
                 _put(fact, field, value)
         facts.append(fact)
-    for kind, items in (("role", profile.roles), ("other_role", profile.other_roles)):
-        for i, _item in enumerate(items):
-            fact = {"kind": kind, "i": i}
-            for path, field, generic in plan.get(kind, []):
-                value = encode_value(generic, value_at(profile, concrete(path, i, i)))
-                if value is not None:
-                    _put(fact, field, value)
-            facts.append(fact)
+    for owner, items in (("role", profile.roles), ("other_role", profile.other_roles)):
+        sections = sorted(s for s in plan if owner_of(s) == owner)
+        for i in range(len(items)):
+            for section in sections:
+                fact = {"kind": section, "i": i}
+                for path, field, generic in plan[section]:
+                    value = encode_value(generic, value_at(profile, concrete(path, i, i)))
+                    if value is not None:
+                        _put(fact, field, value)
+                facts.append(fact)
     return facts
 
 

@@ -213,9 +213,17 @@ class Alternative:
         out.update(a.section for a in self.atoms if isinstance(a, Exists))
         return frozenset(out)
 
+    @functools.cached_property
+    def _owners(self) -> frozenset[str]:
+        return frozenset(owner_of(s) for s in self._sections)
+
     def sections(self) -> frozenset[Section]:
         """Fact kinds this alternative matches a pattern on."""
         return self._sections
+
+    def owners(self) -> frozenset[str]:
+        """`role`, `other_role` or wing sections this alternative reads."""
+        return self._owners
 
 
 @dataclass
@@ -271,17 +279,34 @@ class Rulebook:
         return 1 + max((r.stratum for r in self.rules), default=0)
 
 
+# A role is asserted as several small facts joined on its index, so that no one fact
+# meets more than the engine's 64 conditions: the role itself and one per sub-object.
+SUBFACTS = {"role": ("functions", "training", "engagement"), "other_role": ("functions",)}
+
+
 def section_of(path: str) -> tuple[Section, str]:
-    """`delivery.phase1.weeks` -> (`delivery`, `phase1.weeks`); `role.x` -> (`role`, `x`)."""
+    """The fact kind a path is read from, and the field inside it.
+
+    `delivery.phase1.weeks` -> (`delivery`, `phase1.weeks`); `role.recruitment` ->
+    (`role`, `recruitment`); `role.engagement.phase1` -> (`role.engagement`, `phase1`).
+    """
     if path in ("kind", "aspiration_rung"):
         return "meta", path
     head, _, rest = path.partition(".")
+    first, _, remainder = rest.partition(".")
+    if first in SUBFACTS.get(head, ()) and remainder:
+        return f"{head}.{first}", remainder
     return head, rest
+
+
+def owner_of(section: Section) -> str:
+    """`role.engagement` -> `role`: the list entry (or wing section) a fact belongs to."""
+    return section.partition(".")[0]
 
 
 def generic_of(path: str) -> str:
     """Rule path -> profile catalogue path (`role.x` -> `roles[].x`)."""
-    head, rest = section_of(path)
+    head, _, rest = path.partition(".")
     if head == "role":
         return f"roles[].{rest}"
     if head == "other_role":
@@ -497,7 +522,7 @@ def _leaf(cond: dict[str, Any], ctx: _Ctx) -> Leaf:
         raise ctx.fail(f"unknown operator {op!r}{did_you_mean(op, OPERATORS)}")
     generic = generic_of(path)
     spec = FACT_PATHS.get(generic)
-    head = section_of(path)[0]
+    head = path.partition(".")[0]
     if spec is None or head in ("roles", "other_roles"):
         known = [p.replace("roles[].", "role.").replace("other_roles[].", "other_role.")
                  for p in FACT_PATHS]
@@ -641,7 +666,7 @@ def _cross_check(book: Rulebook) -> None:
 
 
 def _binds_role(alt: Alternative, role_flags: set[str]) -> bool:
-    return "role" in alt.sections() or any(
+    return "role" in alt.owners() or any(
         isinstance(a, FlagAtom) and not a.negated and a.name in role_flags for a in alt.atoms)
 
 

@@ -63,7 +63,10 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             node[key] = [] if nxt.isdigit() else {}
         node = node[key]
     last = parts[-1]
-    node[int(last) if last.isdigit() else last] = value
+    if isinstance(node, list) and int(last) == len(node):
+        node.append(value)
+    else:
+        node[int(last) if last.isdigit() else last] = value
 
 
 def case_profile(base: str, changes: dict[str, Any] | None) -> dict[str, Any]:

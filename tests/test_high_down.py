@@ -67,6 +67,13 @@ def test_every_section_2_4_recommendation_is_in_the_plan(result: dict[str, Any])
         assert rec in ids, rec
 
 
+def test_section_1_suggestions_are_in_the_plan(result: dict[str, Any]) -> None:
+    ids = {a["id"] for a in result["actions"]}
+    # graduates as guests (§1.5.1), target group (§1.5.3), baseline mapping (§1.5.4),
+    # new arrivals (§1.7.3), selection attributes (§1.6)
+    assert {"F151", "F153", "F154", "F173", "F16"} <= ids
+
+
 def test_actions_not_called_for_are_absent(result: dict[str, Any]) -> None:
     ids = {a["id"] for a in result["actions"]}
     assert "GP1" not in ids             # lived experience input is already there (§2.1)
@@ -111,7 +118,14 @@ def test_every_action_says_who_when_why(result: dict[str, Any]) -> None:
 def test_findings_good_practice_and_challenges(result: dict[str, Any]) -> None:
     kinds = {f["id"]: f["kind"] for f in result["findings"]}
     assert kinds == {"GP1": "good_practice", "GP2": "good_practice", "GP3": "good_practice",
-                     "CH1": "challenge", "CH2": "challenge", "LL1": "lesson", "LL2": "lesson"}
+                     "CH1": "challenge", "CH2": "challenge", "LL1": "lesson", "LL2": "lesson",
+                     # Section 1 observations the report makes about the CLU
+                     "F131": "observation",  # ad-hoc recruitment (§1.3.1)
+                     "F132": "observation",  # training does not fit the job (§1.3.2)
+                     "F133": "observation",  # no progression seen (§1.3.3)
+                     "F14": "observation",   # holders absent from the phases (§1.4)
+                     "F155": "observation",  # an accredited pathway exists (§1.5.5)
+                     "FN11": "observation"}  # the council has not heard of the role
     ch1 = next(f for f in result["findings"] if f["id"] == "CH1")
     assert ch1["because"] == ["roles[0].training.matches_role = false"]
 
