@@ -28,6 +28,7 @@ test: $(VENV)/.installed-dev lint
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check advisor tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/advisor rules lint
 
 ## bench: speed and memory figures, printed
 bench: $(VENV)/.installed-dev

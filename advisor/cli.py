@@ -120,5 +120,145 @@ def assess(profile: Path, fmt: str, output: Path | None, color: bool | None,
         click.echo(text, nl=False)
 
 
+@main.group()
+def rules() -> None:
+    """Read, check and measure the rulebook.
+
+    Example: advisor rules show S3-orange
+    """
+
+
+def _book(rules_dir: Path | None) -> Any:
+    from advisor.assess import default_rulebook
+    from advisor.rulebook import load_rulebook
+
+    return load_rulebook(rules_dir) if rules_dir else default_rulebook()
+
+
+@rules.command("list")
+@click.option("--kind", type=click.Choice(["stage", "requirement", "ladder", "finding",
+                                           "action", "fit"]), help="Only rules of this kind.")
+@click.option("--source", help="Only rules citing this section or below it (e.g. §2.4).")
+@_rules_option
+@reports_errors
+def rules_list(kind: str | None, source: str | None, rules_dir: Path | None) -> None:
+    """List rules: id, kind, sources and title.
+
+    Example: advisor rules list --kind stage --source "Fig 1.8"
+    """
+    from advisor.ruletools import list_rules
+
+    rows = [(r.id, r.rule.kind, ", ".join(r.rule.sources), r.rule.title)
+            for r in list_rules(_book(rules_dir), kind, source)]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False))
+                   + "  " + row[3])
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@_rules_option
+@reports_errors
+def rules_show(rule_id: str, rules_dir: Path | None) -> None:
+    """Show one rule in plain words: sources, conditions, what it emits, its cases.
+
+    Example: advisor rules show REQ-3-bridging
+    """
+    from advisor.cases import load_cases
+    from advisor.profile import did_you_mean
+    from advisor.ruletools import describe_condition, describe_output
+
+    book = _book(rules_dir)
+    ids = [r.id for r in book.rules]
+    if rule_id not in ids:
+        raise InputError(f"no rule {rule_id!r}{did_you_mean(rule_id, ids)}")
+    r = book.by_id(rule_id)
+    out = [f"{r.id}: {r.rule.title}",
+           f"  kind: {r.rule.kind}{' (judged for each role)' if r.scope == 'role' else ''}",
+           f"  file: {Path(r.file).name}:{r.line}",
+           f"  sources: {', '.join(r.rule.sources)}"]
+    if r.generated_from:
+        out.append(f"  made from requirement {r.generated_from}: fires when no role meets it")
+    if r.rule.note:
+        out.append(f"  note: {' '.join(r.rule.note.split())}")
+    out.append("  fires when:" if len(r.alternatives) == 1 else "  fires when any of:")
+    out += [f"    - {line}" for line in describe_condition(r)]
+    out.append("  then:")
+    out += [f"    - {line}" for line in describe_output(r)]
+    cases = load_cases(book)
+    fires = [c.name for c in cases if r.id in c.spec.fires]
+    quiet = [c.name for c in cases if r.id in c.spec.does_not_fire]
+    out.append("  cases where it fires:")
+    out += [f"    - {n}" for n in fires] or ["    (none)"]
+    out.append("  cases where it does not:")
+    out += [f"    - {n}" for n in quiet] or ["    (none)"]
+    click.echo("\n".join(out))
+
+
+@rules.command("lint")
+@_rules_option
+@reports_errors
+def rules_lint(rules_dir: Path | None) -> None:
+    """Check the rulebook: dead rules, unreachable rungs, unread facts, action order.
+
+    Exits 1 when there are errors (warnings alone exit 0), 2 when a file fails to load.
+
+    Example: advisor rules lint
+    """
+    from advisor.ruletools import lint
+
+    problems = lint(_book(rules_dir))
+    for p in problems:
+        click.echo(p.line())
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} errors, {warnings} warnings")
+    if errors:
+        sys.exit(1)
+
+
+@rules.command("coverage")
+@_rules_option
+@reports_errors
+def rules_coverage(rules_dir: Path | None) -> None:
+    """Report items of the study against the rules encoding them and where they fire.
+
+    Exits 1 unless every item is encoded and fires on some bundled profile or case.
+
+    Example: advisor rules coverage
+    """
+    from advisor.ruletools import coverage
+
+    book = _book(rules_dir)
+    table = coverage(book, _runs(book))
+    for c in table:
+        mark = "ok " if c.covered else "MISSING"
+        where = ", ".join(c.fires_on[:2]) + (f" (+{len(c.fires_on) - 2})"
+                                              if len(c.fires_on) > 2 else "")
+        click.echo(f"{mark:7} {c.item:5} {c.section:7} {', '.join(c.rules) or '-'}  "
+                   f"fires on: {where or '-'}")
+    covered = sum(c.covered for c in table)
+    click.echo(f"{covered}/{len(table)} report items covered "
+               f"({100 * covered // max(len(table), 1)}%)")
+    if covered < len(table):
+        sys.exit(1)
+
+
+def _runs(book: Any) -> Any:
+    """(name, fired rule ids) for every bundled profile and every case."""
+    from advisor.cases import PROFILES_DIR, load_cases
+    from advisor.engine import engine_for
+    from advisor.profile import load_profile
+
+    engine = engine_for(book)
+    for path in sorted(PROFILES_DIR.glob("*.yaml")):
+        firings = engine.run(load_profile(path))
+        yield path.name, {f.rule for f in firings if not f.maybe}
+    for case in load_cases(book):
+        firings = engine.run(case.profile())
+        yield f"case '{case.name}'", {f.rule for f in firings if not f.maybe}
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -152,6 +152,7 @@ class Index(_Strict):
     description: str
     files: list[str] = Field(min_length=1)
     catalogue: str
+    report_items: dict[str, str] = Field(min_length=1)
 
 
 # ---------------------------------------------------------------------------------------

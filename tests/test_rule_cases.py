@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from advisor.assess import default_rulebook
-from tests.conftest import all_cases
+from advisor.cases import load_cases
 
 
 def test_every_rule_has_a_firing_and_a_non_firing_case() -> None:
-    cases = all_cases()
-    fires = {r for c in cases for r in c.get("fires", [])}
-    quiet = {r for c in cases for r in c.get("does_not_fire", [])}
+    cases = load_cases(default_rulebook())
+    fires = {r for c in cases for r in c.spec.fires}
+    quiet = {r for c in cases for r in c.spec.does_not_fire}
     rules = [r.id for r in default_rulebook().rules]
     lacking = [f"{r}: no case where it {'fires' if r not in fires else 'does not fire'}"
                for r in rules if r not in fires or r not in quiet]
@@ -17,6 +17,12 @@ def test_every_rule_has_a_firing_and_a_non_firing_case() -> None:
 
 
 def test_case_names_are_sentences() -> None:
-    for case in all_cases():
-        name = case["name"]
+    for case in load_cases(default_rulebook()):
+        name = case.name
         assert name[0].isupper() and len(name.split()) >= 5, name
+
+
+def test_every_rung_has_a_witness_case() -> None:
+    """Every rung 0-5 is reachable: some case asserts a profile whose current rung it is."""
+    witnessed = {c.spec.current_rung for c in load_cases(default_rulebook())}
+    assert witnessed >= {0, 1, 2, 3, 4, 5}, f"no witness for rungs {set(range(6)) - witnessed}"

@@ -1,0 +1,140 @@
+"""Worked cases beside the rules (`rules/cases/*.yaml`).
+
+A case file names a base profile (a file in `profiles/`, or `minimal`) and a list of
+cases. Each case has a name a trainer could read aloud, optional changes (`set:` fact
+path -> value), and what it expects: rules that fire, rules that do not, and optionally
+the current and target rung. The same cases are pytest items and appear in
+`advisor rules show`.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from advisor import yamlio
+from advisor.errors import RulebookError
+from advisor.profile import Profile, profile_from_document
+from advisor.rulebook import Rulebook
+
+PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
+MINIMAL: dict[str, Any] = {"profile_version": 1, "kind": "proposal",
+                           "site": {"prison": "HMP Example"}, "wing": {"name": "A wing"}}
+
+
+class CaseSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=10)
+    base: str | None = None
+    set: dict[str, Any] = Field(default_factory=dict)
+    fires: list[str] = Field(default_factory=list)
+    does_not_fire: list[str] = Field(default_factory=list)
+    current_rung: int | None = Field(default=None, ge=0, le=5)
+    target_rung: int | None = Field(default=None, ge=1, le=5)
+
+
+class CaseFileSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base: str
+    cases: list[CaseSpec]
+
+
+@dataclass
+class Case:
+    spec: CaseSpec
+    base: str
+    file: Path
+    line: int
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def profile(self) -> Profile:
+        return Profile.model_validate(self.data())
+
+    def data(self) -> dict[str, Any]:
+        base = self.spec.base or self.base
+        if base == "minimal":
+            data = copy.deepcopy(MINIMAL)
+        else:
+            doc = yamlio.load(PROFILES_DIR / base, "profile")
+            profile_from_document(doc)  # a broken base profile is reported as such
+            data = doc.data
+        for path, value in self.spec.set.items():
+            set_path(data, path, value)
+        return data
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    fired: set[str]
+    current_rung: int
+    target_rung: int
+    problems: list[str] = field(default_factory=list)
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set a `roles[0].engagement.phase1`-style path in plain profile data."""
+    node: Any = data
+    parts = path.replace("]", "").replace("[", ".").split(".")
+    for here, nxt in itertools.pairwise(parts):
+        key: Any = int(here) if here.isdigit() else here
+        if isinstance(node, dict) and key not in node:
+            node[key] = [] if nxt.isdigit() else {}
+        node = node[key]
+    last = parts[-1]
+    if isinstance(node, list) and int(last) == len(node):
+        node.append(value)
+    else:
+        node[int(last) if last.isdigit() else last] = value
+
+
+def load_cases(book: Rulebook) -> list[Case]:
+    """Every case in the rulebook's `cases/` folder, in file order."""
+    out: list[Case] = []
+    for path in sorted((book.directory / "cases").glob("*.yaml")):
+        doc = yamlio.load(path, "case file")
+        try:
+            spec = CaseFileSpec.model_validate(doc.data)
+        except ValidationError as err:
+            e = err.errors()[0]
+            raise RulebookError(e["msg"], file=str(path), line=doc.line_of(tuple(e["loc"])),
+                                field=yamlio.dotted(tuple(e["loc"]))) from None
+        for i, case in enumerate(spec.cases):
+            out.append(Case(case, spec.base, path, doc.line_of(("cases", i)) or 1))
+    return out
+
+
+def run_case(case: Case, book: Rulebook) -> CaseResult:
+    """Assess the case's profile and compare with what it expects."""
+    from advisor.assess import collate
+    from advisor.engine import engine_for
+
+    profile = case.profile()
+    firings = engine_for(book).run(profile)
+    result = collate(book, profile, firings)
+    fired = {f.rule for f in firings if not f.maybe}
+    out = CaseResult(case, fired, result["current_rung"], result["target_rung"])
+    known = {r.id for r in book.rules}
+    spec = case.spec
+    out.problems += [f"no such rule {r}" for r in [*spec.fires, *spec.does_not_fire]
+                     if r not in known]
+    out.problems += [f"expected {r} to fire; it did not" for r in spec.fires
+                     if r in known and r not in fired]
+    out.problems += [f"expected {r} not to fire; it did" for r in spec.does_not_fire
+                     if r in fired]
+    if spec.current_rung is not None and spec.current_rung != out.current_rung:
+        out.problems.append(f"expected current rung {spec.current_rung}; got "
+                            f"{out.current_rung}")
+    if spec.target_rung is not None and spec.target_rung != out.target_rung:
+        out.problems.append(f"expected target rung {spec.target_rung}; got {out.target_rung}")
+    return out

@@ -1,0 +1,136 @@
+"""`advisor rules list|show|lint|coverage`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from advisor.assess import default_rulebook
+from advisor.cli import _runs, main
+from advisor.rulebook import DEFAULT_RULES_DIR, load_rulebook
+from advisor.ruletools import coverage, lint
+
+
+def _invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _copy_rules(tmp_path: Path) -> Path:
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    return rules
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_list_filters_by_kind_and_section() -> None:
+    code, out, _ = _invoke("rules", "list", "--kind", "stage")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 18  # six stages, three lights each
+    assert all(" stage " in line for line in lines)
+    code, out, _ = _invoke("rules", "list", "--source", "§2.4.2")
+    ids = {line.split()[0] for line in out.splitlines()}
+    # the three recommendations, and the role-fit rules that point at paid wing roles
+    assert ids == {"R2a", "R2b", "R2c", "FIT-supply-induction", "FIT-supply-bridging",
+                   "FIT-supply-civic"}
+    code, out, _ = _invoke("rules", "list", "--source", "§2.4")
+    assert {"R2a", "R3a", "R1d", "REQ-1-expectations"} <= {ln.split()[0] for ln in
+                                                            out.splitlines()}
+
+
+def test_show_explains_a_rule_in_words_with_its_cases() -> None:
+    code, out, _ = _invoke("rules", "show", "S3-orange")
+    assert code == 0
+    assert "S3-orange: Holders' part in delivery is planned or informal" in out
+    assert "sources: Fig 1.8, §1.5.1, §1.5.2" in out
+    assert "evaluation.graduates_guest_next_course is one of planned, yes" in out
+    assert "no rule has derived stage3.green" in out
+    assert "stage 3 light: orange" in out
+    assert "High Down as the report found it is green at stages 1 and 2" in out
+
+
+def test_show_of_a_generated_unmet_rule_names_its_requirement() -> None:
+    code, out, _ = _invoke("rules", "show", "REQ-1-expectations.unmet")
+    assert code == 0
+    assert "made from requirement REQ-1-expectations" in out
+    assert "not (requirement REQ-1-expectations is met)" in out
+    assert "action R1a" in out
+
+
+def test_show_unknown_rule_suggests_a_near_miss() -> None:
+    code, out, err = _invoke("rules", "show", "S3-ornge")
+    assert code == 2 and out == ""
+    assert "no rule 'S3-ornge' (did you mean 'S3-orange'?)" in err
+
+
+def test_bundled_rulebook_lints_without_errors() -> None:
+    problems = lint(default_rulebook())
+    assert [p.line() for p in problems if p.level == "error"] == []
+    code, out, _ = _invoke("rules", "lint")
+    assert code == 0
+    assert out.strip().splitlines()[-1].startswith("0 errors")
+
+
+def test_lint_finds_a_rule_that_can_never_fire(tmp_path: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    _edit(rules / "stages.yaml", "    when: {fact: governance.policy_input, is: true}",
+          "    when: {all: [{fact: governance.policy_input, is: true},"
+          " {fact: governance.policy_input, is: false}]}")
+    problems = [p.line() for p in lint(load_rulebook(rules)) if p.level == "error"]
+    assert any("rule S6-green: error: can never fire: no value of governance.policy_input"
+               in p for p in problems), problems
+    code, out, _ = _invoke("rules", "lint", "--rules", str(rules))
+    assert code == 1
+    assert "1 errors" in out
+
+
+def test_lint_finds_an_unreachable_rung(tmp_path: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    _edit(rules / "ladder.yaml", "when: {fact: role.profile_defined, is: true}",
+          "when: {all: [{fact: role.profile_defined, is: true},"
+          " {fact: role.profile_defined, is_not: true}]}")
+    problems = [p.message for p in lint(load_rulebook(rules)) if p.level == "error"]
+    assert "rung 2 is unreachable: REQ-2-profile can never be met" in problems
+    assert "rung 5 is unreachable: REQ-2-profile can never be met" in problems
+    assert not any("rung 1 is unreachable" in p for p in problems)
+
+
+def test_lint_finds_a_dependency_in_a_later_horizon(tmp_path: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    _edit(rules / "observations.yaml", "        unlocks_rung: 4\n        stage: 3\n"
+          "        done_when: Published selection criteria",
+          "        horizon: now\n        stage: 3\n        done_when: Published selection "
+          "criteria")
+    problems = [p.message for p in lint(load_rulebook(rules)) if p.level == "error"]
+    assert any(m.startswith("action F16 depends on R1d, which falls in a later horizon")
+               for m in problems), problems
+
+
+def test_every_report_item_is_covered_and_fires() -> None:
+    book = default_rulebook()
+    table = coverage(book, _runs(book))
+    missing = [c.item for c in table if not c.covered]
+    assert missing == []
+    assert len(table) == 31
+    by_item = {c.item: c for c in table}
+    assert "R2c" in by_item["R2c"].rules
+    assert "hmp-high-down-clu.yaml" in by_item["FN11"].fires_on
+    code, out, _ = _invoke("rules", "coverage")
+    assert code == 0
+    assert out.strip().splitlines()[-1] == "31/31 report items covered (100%)"
+
+
+def test_coverage_fails_when_an_item_has_no_rule(tmp_path: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    _edit(rules / "index.yaml", "  FN11: fn 11\n", "  FN11: fn 11\n  X99: §2.9\n")
+    code, out, _ = _invoke("rules", "coverage", "--rules", str(rules))
+    assert code == 1
+    assert "MISSING X99" in out
