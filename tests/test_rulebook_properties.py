@@ -1,0 +1,77 @@
+"""Properties of the rulebook over generated profiles (issue: improving a fact never hurts)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.cases import set_path
+from advisor.profile import FACT_PATHS, SCALES, Profile, generic_path, value_at
+from tests.conftest import run
+from tests.strategies import profiles
+
+LIGHT_ORDER = {"red": 0, "orange": 1, "green": 2}
+RECRUITMENT = ("ad-hoc", "staff-selected", "open-application", "co-produced")
+# Facts with no better or worse value: pay, counts of holders, the kind of profile.
+NEUTRAL = {"roles[].paid", "other_roles[].paid", "roles[].holders", "kind",
+           "aspiration_rung", "delivery.phase1.group_size", "delivery.phase2.weeks",
+           "site.population", "wing.beds"}
+
+
+def better(generic: str, value: Any) -> Any:
+    """One step up a fact's scale, or None when there is no better known value."""
+    spec = FACT_PATHS[generic]
+    if value == "unknown" or generic in NEUTRAL:
+        return None
+    if spec.kind == "bool":
+        return True if value is False else None
+    if spec.kind == "scale":
+        assert spec.scale is not None
+        scale = SCALES[spec.scale]
+        i = scale.index(value)
+        return scale[i + 1] if i + 1 < len(scale) else None
+    if generic == "roles[].recruitment":
+        i = RECRUITMENT.index(value)
+        return RECRUITMENT[i + 1] if i + 1 < len(RECRUITMENT) else None
+    if spec.kind == "int":
+        return value + 1 if value < spec.high else None
+    if spec.kind == "list":
+        return [*value, "a new initiative"]
+    return None
+
+
+def concrete_paths(data: dict[str, Any]) -> list[str]:
+    out = []
+    for generic in FACT_PATHS:
+        if generic.startswith("roles[]."):
+            out += [generic.replace("[]", f"[{i}]") for i in range(len(data["roles"]))]
+        elif generic.startswith("other_roles[]."):
+            out += [generic.replace("[]", f"[{i}]") for i in range(len(data["other_roles"]))]
+        else:
+            out.append(generic)
+    return out
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles(max_roles=2), st.data())
+def test_improving_one_fact_never_lowers_a_rung_or_a_light(data: dict[str, Any],
+                                                           draw: st.DataObject) -> None:
+    profile = Profile.model_validate(data)
+    candidates = []
+    for path in concrete_paths(data):
+        up = better(generic_path(path), value_at(profile, path))
+        if up is not None:
+            candidates.append((path, up))
+    if not candidates:
+        return
+    path, up = draw.draw(st.sampled_from(candidates))
+    improved = copy.deepcopy(data)
+    set_path(improved, path, up)
+    before, after = run(data), run(improved)
+    assert after["current_rung"] >= before["current_rung"], path
+    assert after["target_rung"] >= before["target_rung"], path
+    for b, a in zip(before["stages"], after["stages"], strict=True):
+        assert LIGHT_ORDER[a["light"]] >= LIGHT_ORDER[b["light"]], (path, b["stage"])

@@ -1,0 +1,109 @@
+"""A bundled profile's result may change only with a new rulebook version and changelog."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from advisor.assess import default_rulebook
+from tests import snapshots
+
+HOW = ("If the change is intended: bump the version in rules/index.yaml (major when a "
+       "light, a rung or an action moved; minor for a new rule or case; patch for "
+       "wording), add a '## VERSION' entry to rules/CHANGELOG.md, then run "
+       "'make snapshots'.")
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, str]:
+    return snapshots.current_results()
+
+
+def test_every_bundled_profile_has_a_snapshot(results: dict[str, str]) -> None:
+    assert set(snapshots.stored_results()) == set(results), HOW
+
+
+def test_results_match_the_reviewed_snapshots(results: dict[str, str]) -> None:
+    stored = snapshots.stored_results()
+    for name, text in results.items():
+        if stored.get(name) != text:
+            diff = "\n".join(list(difflib.unified_diff(
+                (stored.get(name) or "").splitlines(), text.splitlines(), "snapshot",
+                "now", lineterm="", n=1))[:30])
+            pytest.fail(f"the result for {name} changed.\n{HOW}\n{diff}")
+
+
+def test_this_version_is_recorded_with_a_changelog_entry(results: dict[str, str]) -> None:
+    version = default_rulebook().version
+    assert snapshots.recorded().get(version) == snapshots.digest(results), HOW
+    assert snapshots.has_changelog_entry(version), HOW
+
+
+def _sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str,
+             changelog: str) -> Path:
+    import shutil
+
+    from advisor import assess as assess_module
+
+    snaps = tmp_path / "snapshots"
+    shutil.copytree(snapshots.SNAPSHOTS, snaps)
+    log = tmp_path / "CHANGELOG.md"
+    log.write_text(changelog, encoding="utf-8")
+    monkeypatch.setattr(snapshots, "SNAPSHOTS", snaps)
+    monkeypatch.setattr(snapshots, "VERSIONS", snaps / "versions.json")
+    monkeypatch.setattr(snapshots, "CHANGELOG", log)
+
+    book = SimpleNamespace(version=version)
+    monkeypatch.setattr(assess_module, "default_rulebook", lambda: book)
+    return snaps
+
+
+def _moved(results: dict[str, str]) -> dict[str, str]:
+    """The same results with High Down's stage 6 light moved: a major change."""
+    out = dict(results)
+    name = "hmp-high-down-clu.yaml"
+    out[name] = out[name].replace('"light": "orange",\n      "rule": "S6-orange"',
+                                  '"light": "red",\n      "rule": "S6-red"')
+    assert out[name] != results[name]
+    return out
+
+
+def test_tool_refuses_new_results_under_a_recorded_version(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: dict[str, str],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _sandbox(tmp_path, monkeypatch, "1.0.0", "## 1.0.0\n")
+    monkeypatch.setattr(snapshots, "current_results", lambda: _moved(results))
+    assert snapshots.main() == 1
+    assert "already recorded" in capsys.readouterr().err
+
+
+def test_tool_refuses_a_minor_bump_for_a_moved_light(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: dict[str, str],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _sandbox(tmp_path, monkeypatch, "1.1.0", "## 1.0.0\n## 1.1.0\n")
+    monkeypatch.setattr(snapshots, "current_results", lambda: _moved(results))
+    assert snapshots.main() == 1
+    assert "needs a major version" in capsys.readouterr().err
+
+
+def test_tool_refuses_a_version_without_a_changelog_entry(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: dict[str, str],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _sandbox(tmp_path, monkeypatch, "2.0.0", "## 1.0.0\n")
+    monkeypatch.setattr(snapshots, "current_results", lambda: _moved(results))
+    assert snapshots.main() == 1
+    assert "no '## 2.0.0' entry" in capsys.readouterr().err
+
+
+def test_tool_records_a_major_bump_with_its_entry(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: dict[str, str]) -> None:
+    snaps = _sandbox(tmp_path, monkeypatch, "2.0.0", "## 1.0.0\n## 2.0.0\n")
+    moved = _moved(results)
+    monkeypatch.setattr(snapshots, "current_results", lambda: moved)
+    assert snapshots.main() == 0
+    assert set(snapshots.recorded()) == {"1.0.0", "2.0.0"}
+    assert (snaps / "hmp-high-down-clu.json").read_text(encoding="utf-8") == \
+        moved["hmp-high-down-clu.yaml"]
