@@ -54,6 +54,12 @@ BROKEN = {
     "a source that is not a citation": (
         "stages.yaml", "sources: [Fig 1.8, §1.2.2]", "sources: [Figure eight]",
         "rule S1-green: source 'Figure eight' is not a report citation"),
+    "a rule without sources": (
+        "stages.yaml", "sources: [Fig 1.8, §1.2.2]", "sources: []",
+        "rule S1-green: sources: List should have at least 1 item"),
+    "one action id with two different texts": (
+        "ladder.yaml", "        id: R1c-visible\n", "        id: R1a\n",
+        "action 'R1a' is also defined, differently, by rule"),
     "a flag nobody emits": (
         "stages.yaml", "not_flag: stage1.green\n", "not_flag: stage1.gren\n",
         "rule S1-orange: flag 'stage1.gren' is emitted by no rule"),
