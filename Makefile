@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean snapshots
+.PHONY: demo test lint bench clean snapshots browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/advisor assess profiles/hmp-high-down-clu.yaml
 
-## test: install with dev tools, then lint, type-check and run the whole test suite
-test: $(VENV)/.installed-dev lint
+## test: install with dev tools and a browser, then lint, type-check and run every test
+test: $(VENV)/.installed-dev lint browser
 	$(BIN)/python -m pytest
+
+# The HTML report is tested in headless Chromium, from Debian's packages (never a test
+# tool's own browser download). As root it is installed when missing; otherwise say how.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium is missing: 'sudo apt-get install chromium' (browser tests skip without it)"; \
+	  fi; }
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check advisor tests benchmarks

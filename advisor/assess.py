@@ -52,6 +52,25 @@ def show(value: Any) -> str:
 
 
 @dataclass
+class Trace:
+    """From facts to a conclusion: facts read (paths), derived facts (held or absent),
+    and the rules that fired along the way."""
+
+    facts: list[str] = field(default_factory=list)
+    derived: list[tuple[str, bool]] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+    def add(self, other: Trace) -> None:
+        self.facts.extend(other.facts)
+        self.derived.extend(other.derived)
+        self.rules.extend(other.rules)
+
+    def unique(self) -> Trace:
+        return Trace(_unique(self.facts), list(dict.fromkeys(self.derived)),
+                     _unique(self.rules))
+
+
+@dataclass
 class _Collator:
     book: Rulebook
     profile: Profile
@@ -61,7 +80,7 @@ class _Collator:
     def __post_init__(self) -> None:
         self.rules = {r.id: r for r in self.book.rules}
         self.emitted_by: dict[tuple[str, int | None], Firing] = {}
-        self._because_memo: dict[int, list[str]] = {}
+        self._trace_memo: dict[int, Trace] = {}
         self._change_memo: dict[str, set[str]] = {}
         for f in self.firings:
             if f.maybe:
@@ -72,78 +91,104 @@ class _Collator:
                 self.emitted_by.setdefault(key, f)
         self.emitted_names = {k[0] for k in self.emitted_by}
 
-    def because_of(self, f: Firing) -> list[str]:
-        memo = self._because_memo.get(id(f))
-        if memo is None:
-            memo = self._because_memo[id(f)] = self._because(f)
-        return memo
-
-    def provenance(self, name: str, role: int | None) -> list[str]:
-        firing = self.emitted_by.get((name, role))
-        return self.because_of(firing) if firing is not None else []
-
     # -- explanations -------------------------------------------------------------------
 
+    def trace_of(self, f: Firing) -> Trace:
+        memo = self._trace_memo.get(id(f))
+        if memo is None:
+            memo = self._trace_memo[id(f)] = self._trace(f)
+        return memo
+
     def fact(self, path: str) -> str:
+        if path in ("roles", "other_roles"):
+            return f"{path} = []"
         return f"{path} = {show(value_at(self.profile, path))}"
 
-    def _leaves(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
-        return [self.fact(concrete(leaf.path, role, other)) for leaf in alt.leaves]
+    def _leaf_paths(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
+        return [concrete(leaf.path, role, other) for leaf in alt.leaves]
 
-    def _because(self, f: Firing) -> list[str]:
+    def _leaves(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
+        return [self.fact(p) for p in self._leaf_paths(alt, role, other)]
+
+    def _trace(self, f: Firing) -> Trace:
+        """Facts, derived facts and rules from the profile to this firing."""
         rule = self.rules[f.rule]
         alt = rule.alternatives[f.alternative]
-        out = self._leaves(alt, f.role, f.other_role)
+        t = Trace(facts=self._leaf_paths(alt, f.role, f.other_role), rules=[rule.id])
         flag_roles = dict(f.flag_roles)
         for atom in alt.flags:
             if atom.negated:
                 role = f.role if rule.scope == "role" else None
-                out.extend(self._why_absent(atom.name, role, set()))
+                t.derived.append((atom.name, False))
+                t.add(self._why_absent(atom.name, role, frozenset()))
             else:
-                out.extend(self.provenance(atom.name, flag_roles.get(atom.name)))
-        return _unique(out) or [f"{rule.id} holds"]
+                t.derived.append((atom.name, True))
+                emitter = self.emitted_by.get((atom.name, flag_roles.get(atom.name)))
+                if emitter is not None:
+                    t.add(self.trace_of(emitter))
+        return t.unique()
 
     def _roles_for(self, role: int | None) -> list[int]:
         return [role] if role is not None else list(range(len(self.profile.roles)))
 
-    def _why_absent(self, name: str, role: int | None, seen: set[str]) -> list[str]:
+    def _why_absent(self, name: str, role: int | None, seen: frozenset[str]) -> Trace:
         """The facts behind a flag that no rule emitted (for `role`, or for any role)."""
+        t = Trace()
         if name in seen:
-            return []
+            return t
         seen = seen | {name}
-        out: list[str] = []
         for emitter in self.book.emitters.get(name, []):
             for alt in emitter.alternatives:
-                sections = alt.owners()
-                if "role" in sections and not self.profile.roles:
-                    out.append("roles = []")
+                owners = alt.owners()
+                if "role" in owners and not self.profile.roles:
+                    t.facts.append("roles")
                     continue
-                roles = self._roles_for(role) if "role" in sections else [None]
-                others = (range(len(self.profile.other_roles)) if "other_role" in sections
+                if "other_role" in owners and not self.profile.other_roles:
+                    t.facts.append("other_roles")
+                roles = self._roles_for(role) if "role" in owners else [None]
+                others = (range(len(self.profile.other_roles)) if "other_role" in owners
                           else [None])
-                if "other_role" in sections and not self.profile.other_roles:
-                    out.append("other_roles = []")
                 for r in roles:
                     for o in others:
-                        out.extend(self._leaves(alt, r, o))
+                        t.facts.extend(self._leaf_paths(alt, r, o))
                 for atom in alt.flags:
                     scoped = atom.name in self.book.role_flags
                     present = (atom.name in self.emitted_names if not scoped or role is None
                                else (atom.name, role) in self.emitted_by)
                     if not atom.negated and not present:
+                        t.derived.append((atom.name, False))
                         sub_role = role if emitter.scope == "role" else None
-                        out.extend(self._why_absent(atom.name, sub_role, seen))
-        return _unique(out)
+                        t.add(self._why_absent(atom.name, sub_role, seen))
+        return t.unique()
 
     def fired(self, rule: CompiledRule, role: int | None = None) -> bool:
         return any(rule.scope != "role" or role is None or f.role == role
                    for f in self.definite.get(rule.id, []))
 
-    def because_all(self, rule_id: str) -> list[str]:
-        out: list[str] = []
+    def trace_all(self, rule_id: str) -> Trace:
+        t = Trace()
         for f in self.definite.get(rule_id, []):
-            out.extend(self.because_of(f))
-        return _unique(out)
+            t.add(self.trace_of(f))
+        return t.unique()
+
+    def because_all(self, rule_id: str) -> list[str]:
+        return [self.fact(p) for p in self.trace_all(rule_id).facts] or [f"{rule_id} holds"]
+
+    def explain(self, rule_ids: list[str]) -> Json:
+        """An explanation as data: the rules fired (with sources), the derived facts
+        used or found absent, and the facts read with their evidence notes."""
+        t = Trace()
+        for rid in rule_ids:
+            t.add(self.trace_all(rid))
+        t = t.unique()
+        evidence = self.profile.evidence
+        return {
+            "rules": [{"rule": r, "title": self.rules[r].rule.title,
+                       "sources": self.sources(r)} for r in t.rules],
+            "derived": [{"flag": name, "held": held} for name, held in t.derived],
+            "facts": [{"fact": p, "value": self.fact(p).split(" = ", 1)[1],
+                       "evidence": evidence.get(p)} for p in t.facts],
+        }
 
     def sources(self, rule_id: str) -> list[str]:
         return list(self.rules[rule_id].rule.sources)
@@ -206,6 +251,32 @@ class _Collator:
                               "because": because})
             out.append({"rung": rung, "name": RUNG_NAMES[rung], "met": not unmet,
                         "unmet": unmet})
+        return out
+
+    def explanations(self, result: Json) -> Json:
+        """Why each light, rung, finding and action is what it is (issue: explanations)."""
+        out: Json = {}
+        for stage in result["stages"]:
+            out[f"stage {stage['stage']}"] = self.explain([stage["rule"]])
+        for attr, label in (("current_rung", "current rung"), ("target_rung", "target rung")):
+            _, rule = self.one_value(attr)
+            out[label] = self.explain([rule.id])
+        evidence = self.profile.evidence
+        for rung in result["rungs"]:
+            if rung["rung"] <= result["current_rung"]:
+                continue
+            out[f"rung {rung['rung']}"] = {"why_not": [
+                {"requirement": u["requirement"], "kind": u["kind"],
+                 "facts": [{"fact": b.split(" = ", 1)[0], "value": b.split(" = ", 1)[1],
+                            "evidence": evidence.get(b.split(" = ", 1)[0])}
+                           for b in u["because"]]}
+                for u in rung["unmet"]]}
+        for f in result["findings"]:
+            out[f"finding {f['id']}"] = self.explain([f["rule"]])
+        for a in result["actions"]:
+            rules = [r.id for r, act in self.book.actions() if act.id == a["id"]
+                     and r.id in self.definite]
+            out[f"action {a['id']}"] = self.explain(rules)
         return out
 
     def findings(self) -> list[Json]:
@@ -396,7 +467,7 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing]) -> Json:
     gap = None
     if profile.aspiration_rung is not None:
         gap = any(r.rule.then.aspiration_gap and r.id in c.definite for r in book.rules)
-    return {
+    result: Json = {
         "output_version": OUTPUT_VERSION,
         "profile": {"prison": profile.site.prison, "wing": profile.wing.name,
                     "kind": profile.kind},
@@ -415,6 +486,14 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing]) -> Json:
         "role_fit": c.role_fit(),
         "evidence": dict(sorted(profile.evidence.items())),
     }
+    result["explanations"] = c.explanations(result)
+    return result
+
+
+def explain_rules(book: Rulebook, profile: Profile, firings: list[Firing],
+                  rule_ids: list[str]) -> Json:
+    """The chain from facts to what these rules concluded (see `_Collator.explain`)."""
+    return _Collator(book, profile, firings).explain(rule_ids)
 
 
 def assess(profile: Profile, book: Rulebook | None = None) -> Json:

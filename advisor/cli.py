@@ -86,16 +86,21 @@ def main() -> None:
 
 @main.command()
 @click.argument("profile", type=click.Path(path_type=Path, dir_okay=True, exists=False))
-@click.option("--format", "-f", "fmt", type=click.Choice(["terminal", "json", "markdown"]),
+@click.option("--format", "-f", "fmt",
+              type=click.Choice(["terminal", "json", "markdown", "html"]),
               default="terminal", show_default=True, help="How to show the assessment.")
+@click.option("--audience", type=click.Choice(["commissioner", "delivery", "trainer"]),
+              default=None, help="Order and emphasis for a reader: commissioner (readiness "
+                                 "and risks first), delivery (the plan first), trainer "
+                                 "(the full reasoning).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="Write to this file (atomically) instead of stdout.")
 @click.option("--color/--no-color", default=None,
               help="Colour in terminal output (default: when stdout is a terminal).")
 @_rules_option
 @reports_errors
-def assess(profile: Path, fmt: str, output: Path | None, color: bool | None,
-           rules_dir: Path | None) -> None:
+def assess(profile: Path, fmt: str, audience: str | None, output: Path | None,
+           color: bool | None, rules_dir: Path | None) -> None:
     """Assess one site profile: stage lights, rungs, action plan, open questions.
 
     Example: advisor assess profiles/hmp-high-down-clu.yaml --format json -o out.json
@@ -113,11 +118,46 @@ def assess(profile: Path, fmt: str, output: Path | None, color: bool | None,
     width = None
     if output is None and sys.stdout.isatty():
         width = shutil.get_terminal_size().columns
-    text = render(result, fmt, color=color, width=width)
+    text = render(result, fmt, color=color, width=width, audience=audience)
     if output is not None:
         write_atomic(output, text)
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("profile", type=click.Path(path_type=Path))
+@click.option("--rule", "rule_id", help="Follow one rule back to its facts.")
+@click.option("--action", "action_id", help="Follow one action back to its facts.")
+@_rules_option
+@reports_errors
+def explain(profile: Path, rule_id: str | None, action_id: str | None,
+            rules_dir: Path | None) -> None:
+    """Walk through the reasoning step by step: facts, stages, rungs, target, plan.
+
+    Example: advisor explain profiles/hmp-high-down-clu.yaml --action R1c
+    """
+    from advisor.assess import assess as run_assessment
+    from advisor.explain import action_report, narrate, rule_report
+    from advisor.profile import did_you_mean, load_profile
+
+    book = _book(rules_dir)
+    prof = load_profile(profile)
+    result = run_assessment(prof, book)
+    if rule_id is not None:
+        ids = [r.id for r in book.rules]
+        if rule_id not in ids:
+            raise InputError(f"no rule {rule_id!r}{did_you_mean(rule_id, ids)}")
+        text = rule_report(book, prof, rule_id)
+    elif action_id is not None:
+        ids = [a["id"] for a in result["actions"]]
+        if action_id not in ids:
+            raise InputError(f"action {action_id!r} is not in this plan"
+                             f"{did_you_mean(action_id, ids)}")
+        text = action_report(result, action_id)
+    else:
+        text = narrate(result, prof)
+    click.echo(text, nl=False)
 
 
 @main.group()

@@ -26,14 +26,24 @@ def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
     return lines
 
 
-def render_markdown(r: dict[str, Any]) -> str:
+def render_markdown(r: dict[str, Any], sections: tuple[str, ...] | None = None) -> str:
+    from advisor.render import SECTIONS
+
     p = r["profile"]
     out = [f"# Peer involvement assessment: {_esc(p['wing'])}, {_esc(p['prison'])}", ""]
     out.append(f"Profile kind: {p['kind']}. Rulebook {r['rulebook']['version']} "
                f"({r['rulebook']['rules']} rules).")
+    for name in sections or SECTIONS[None]:
+        out += ["", *_SECTIONS[name](r)]
+    if r.get("evidence"):
+        out += ["", "## Evidence", ""]
+        out += [f"- `{k}`: {_esc(v)}" for k, v in r["evidence"].items()]
     out.append("")
-    out.append("## Ladder")
-    out.append("")
+    return "\n".join(out)
+
+
+def _ladder(r: dict[str, Any]) -> list[str]:
+    out = ["## Ladder (App 1)", ""]
     role = r.get("assessed_role")
     out.append(f"- Current rung: **{r['current_rung']}**")
     out.append(f"- Target rung: **{r['target_rung']}**")
@@ -50,31 +60,43 @@ def render_markdown(r: dict[str, Any]) -> str:
         unmet = "; ".join(f"{u['requirement']} ({u['kind']}): {', '.join(u['because'])}"
                           for u in rung["unmet"])
         rows.append([rung["rung"], rung["name"], "yes" if rung["met"] else "no", unmet])
-    out += _table(["Rung", "Name", "Met", "Unmet requirements (because)"], rows)
-    out += ["", "## Social capital stages (Fig 1.8)", ""]
+    return out + _table(["Rung", "Name", "Met", "Unmet requirements (because)"], rows)
+
+
+def _stages(r: dict[str, Any]) -> list[str]:
     rows = [[s["stage"], SOURCE_NAMES[s["source"]], STAGE_TITLES[s["stage"]],
              f"{LIGHT_SYMBOL[s['light']]} {LIGHT_WORD[s['light']]}", s["rule"],
              "; ".join(s["because"]), ", ".join(s["sources"])] for s in r["stages"]]
-    out += _table(["Stage", "Source", "Opportunity", "Light", "Rule", "Because", "Sources"],
-                  rows)
-    out += ["", "## Action plan", ""]
+    return ["## Social capital stages (Fig 1.8)", "", *_table(
+        ["Stage", "Source", "Opportunity", "Light", "Rule", "Because", "Sources"], rows)]
+
+
+def _plan(r: dict[str, Any]) -> list[str]:
     rows = [[n, a["id"], a["horizon"], a["text"], a["owner"], a["done_when"],
              ", ".join(a["depends_on"]), "; ".join(a["because"]), ", ".join(a["sources"])]
             for n, a in enumerate(r["actions"], 1)]
-    out += _table(["#", "Id", "Horizon", "Action", "Owner", "Done when", "Depends on",
-                   "Because", "Sources"], rows)
-    out += ["", "## Findings", ""]
+    return ["## Action plan", "", *_table(["#", "Id", "Horizon", "Action", "Owner",
+                                           "Done when", "Depends on", "Because", "Sources"],
+                                          rows)]
+
+
+def _findings(r: dict[str, Any]) -> list[str]:
     rows = [[f["id"], f["kind"].replace("_", " "), f["text"], "; ".join(f["because"]),
              ", ".join(f["sources"])] for f in r["findings"]]
-    out += _table(["Id", "Kind", "Finding", "Because", "Sources"], rows)
-    out += ["", "## Open questions", ""]
+    return ["## Findings", "", *_table(["Id", "Kind", "Finding", "Because", "Sources"], rows)]
+
+
+def _questions(r: dict[str, Any]) -> list[str]:
+    out = ["## Open questions", ""]
     if r["open_questions"]:
-        out += [f"- `{q['fact']}` could change: {', '.join(q['could_change'])}"
-                for q in r["open_questions"]]
-    else:
-        out.append("None: no unknown fact could change this assessment.")
+        return out + [f"- `{q['fact']}` could change: {', '.join(q['could_change'])}"
+                      for q in r["open_questions"]]
+    return [*out, "None: no unknown fact could change this assessment."]
+
+
+def _fit(r: dict[str, Any]) -> list[str]:
     fit = r["role_fit"]
-    out += ["", "## Role fit (App 2)", ""]
+    out = ["## Role fit (App 2)", ""]
     out.append(f"- Needed for the target rung: {', '.join(fit['needed']) or 'nothing'}")
     out.append(f"- Missing from the selected role: {', '.join(fit['missing']) or 'nothing'}")
     if fit["candidates"]:
@@ -82,8 +104,30 @@ def render_markdown(r: dict[str, Any]) -> str:
         out += _table(["Candidate role", "Supplies", "On the wing"],
                       [[_esc(c["title"]), ", ".join(c["supplies"]),
                         "yes" if c["on_wing"] else "no"] for c in fit["candidates"]])
-    if r.get("evidence"):
-        out += ["", "## Evidence", ""]
-        out += [f"- `{k}`: {_esc(v)}" for k, v in r["evidence"].items()]
-    out.append("")
-    return "\n".join(out)
+    return out
+
+
+def _reasoning(r: dict[str, Any]) -> list[str]:
+    out = ["## Reasoning", ""]
+    for key, ex in r["explanations"].items():
+        if "why_not" in ex:
+            out.append(f"### Why not {key}")
+            for u in ex["why_not"]:
+                facts = "; ".join(f"{f['fact']} = {f['value']}" for f in u["facts"])
+                out.append(f"- {u['requirement']} ({u['kind']}): {_esc(facts)}")
+        else:
+            out.append(f"### {key[0].upper()}{key[1:]}")
+            out.append("- rules: " + ", ".join(
+                f"{x['rule']} ({', '.join(x['sources'])})" for x in ex["rules"]))
+            if ex["derived"]:
+                out.append("- derived: " + ", ".join(
+                    d["flag"] + ("" if d["held"] else " (absent)") for d in ex["derived"]))
+            for f in ex["facts"]:
+                note = f" (evidence: {_esc(f['evidence'])})" if f["evidence"] else ""
+                out.append(f"- `{f['fact']}` = {_esc(f['value'])}{note}")
+        out.append("")
+    return out
+
+
+_SECTIONS = {"ladder": _ladder, "stages": _stages, "plan": _plan, "findings": _findings,
+             "questions": _questions, "fit": _fit, "reasoning": _reasoning}

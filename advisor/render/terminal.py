@@ -19,17 +19,17 @@ from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES
 COLOURS = {"green": "bold green", "orange": "bold dark_orange", "red": "bold red"}
 
 
-def render_terminal(r: dict[str, Any], *, color: bool = False,
-                    width: int | None = None) -> str:
+def render_terminal(r: dict[str, Any], sections: tuple[str, ...] | None = None, *,
+                    color: bool = False, width: int | None = None) -> str:
     console = Console(record=True, width=width or 100, color_system="standard" if color
                       else None, force_terminal=color, no_color=not color,
                       highlight=False, emoji=False, markup=False, soft_wrap=False,
                       file=_Null())
+    from advisor.render import SECTIONS
+
     _header(console, r)
-    _ladder(console, r)
-    _stages(console, r)
-    _plan(console, r)
-    _rest(console, r)
+    for name in sections or SECTIONS[None]:
+        _SECTIONS[name](console, r)
     text: str = console.export_text(styles=color)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
@@ -50,6 +50,7 @@ def _header(console: Console, r: dict[str, Any]) -> None:
     console.print(line)
     role = r.get("assessed_role")
     console.print(f"Assessed role: {role['title'] if role else 'none selected'}")
+    console.print()
 
 
 def _ladder(console: Console, r: dict[str, Any]) -> None:
@@ -108,21 +109,27 @@ def _plan(console: Console, r: dict[str, Any]) -> None:
     console.print(plan)
 
 
-def _rest(console: Console, r: dict[str, Any]) -> None:
+def _findings(console: Console, r: dict[str, Any]) -> None:
     if r["findings"]:
         console.print(Text("Findings", style="bold"))
         for f in r["findings"]:
             console.print(f"  {f['id']} ({f['kind'].replace('_', ' ')}): {f['text']} "
                           f"[{', '.join(f['sources'])}]")
         console.print()
+
+
+def _questions(console: Console, r: dict[str, Any]) -> None:
     console.print(Text("Open questions", style="bold"))
     if r["open_questions"]:
         for q in r["open_questions"]:
             console.print(f"  {q['fact']} could change: {', '.join(q['could_change'])}")
     else:
         console.print("  none")
-    fit = r["role_fit"]
     console.print()
+
+
+def _fit(console: Console, r: dict[str, Any]) -> None:
+    fit = r["role_fit"]
     console.print(Text("Role fit (App 2)", style="bold"))
     console.print(f"  needed: {', '.join(fit['needed']) or 'nothing'} · missing: "
                   f"{', '.join(fit['missing']) or 'nothing'}")
@@ -130,6 +137,28 @@ def _rest(console: Console, r: dict[str, Any]) -> None:
         names = [c["title"] + (" (on the wing)" if c["on_wing"] else "")
                  for c in fit["candidates"]]
         console.print(f"  could supply it: {', '.join(names)}")
+    console.print()
+
+
+def _reasoning(console: Console, r: dict[str, Any]) -> None:
+    console.print(Text("Reasoning", style="bold"))
+    for key, ex in r["explanations"].items():
+        if "why_not" in ex:
+            console.print(Text(f"  why not {key}:", style="bold"))
+            for u in ex["why_not"]:
+                facts = "; ".join(f"{f['fact']} = {f['value']}" for f in u["facts"])
+                console.print(f"    {u['requirement']} ({u['kind']}): {facts}")
+            continue
+        console.print(Text(f"  {key}: " + ", ".join(
+            f"{x['rule']} [{', '.join(x['sources'])}]" for x in ex["rules"]), style="bold"))
+        for f in ex["facts"]:
+            note = f"  ({f['evidence']})" if f["evidence"] else ""
+            console.print(f"    {f['fact']} = {f['value']}{note}")
+    console.print()
+
+
+_SECTIONS = {"ladder": _ladder, "stages": _stages, "plan": _plan, "findings": _findings,
+             "questions": _questions, "fit": _fit, "reasoning": _reasoning}
 
 
 class _Null(io.StringIO):

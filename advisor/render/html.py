@@ -1,0 +1,66 @@
+"""The assessment as one self-contained HTML file: inline CSS and SVG, no scripts, nothing
+fetched. Jinja2 autoescapes every value, and a Content-Security-Policy forbids scripts
+as a second line of defence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES
+
+RUNG_NAMES = ["non-engagement", "information", "consultation", "participation",
+              "co-production", "peer-led"]
+HORIZON_TITLES = {"now": "Now: toward the target rung",
+                  "next": "Next: the structure for the rung above",
+                  "later": "Later: stages 5-6 and beyond"}
+
+_env: Environment | None = None
+
+
+def _environment() -> Environment:
+    global _env  # noqa: PLW0603 - one template environment per process
+    if _env is None:
+        _env = Environment(loader=PackageLoader("advisor", "templates"),
+                           autoescape=select_autoescape(default=True, default_for_string=True),
+                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return _env
+
+
+def render_html(r: dict[str, Any], sections: tuple[str, ...],
+                audience: str | None) -> str:
+    evidence = r.get("evidence", {})
+
+    def fact_note(because: str) -> str | None:
+        note = evidence.get(because.split(" = ", 1)[0])
+        return str(note) if note is not None else None
+
+    ladder = _ladder_geometry(r)
+    by_source = [(src, [s for s in r["stages"] if s["source"] == src])
+                 for src in ("micro", "meso", "macro")]
+    horizons = [(h, HORIZON_TITLES[h], [(n, a) for n, a in enumerate(r["actions"], 1)
+                                         if a["horizon"] == h])
+                for h in ("now", "next", "later")]
+    return _environment().get_template("report.html.j2").render(
+        r=r, sections=sections, audience=audience, ladder=ladder, by_source=by_source,
+        horizons=horizons, fact_note=fact_note, LIGHT_SYMBOL=LIGHT_SYMBOL,
+        LIGHT_WORD=LIGHT_WORD, SOURCE_NAMES=SOURCE_NAMES, STAGE_TITLES=STAGE_TITLES)
+
+
+def _ladder_geometry(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per rung, top (5) to bottom (0), with its marks as words."""
+    met = {x["rung"]: x["met"] for x in r["rungs"]}
+    rows = []
+    for rung in range(5, -1, -1):
+        marks = []
+        if rung == r["current_rung"]:
+            marks.append("current")
+        if rung == r["target_rung"]:
+            marks.append("target")
+        if rung == r.get("aspiration_rung"):
+            marks.append("aim")
+        rows.append({"rung": rung, "name": RUNG_NAMES[rung], "y": 10 + (5 - rung) * 34,
+                     "reached": rung <= r["current_rung"],
+                     "met": met.get(rung, True), "marks": marks})
+    return rows
