@@ -160,6 +160,115 @@ def explain(profile: Path, rule_id: str | None, action_id: str | None,
     click.echo(text, nl=False)
 
 
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--kind", type=click.Choice(["proposal", "self-audit"]), default="self-audit",
+              show_default=True, help="What the profile describes.")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@reports_errors
+def init(path: Path, kind: str, force: bool) -> None:
+    """Write a commented template profile: every fact unknown, its question beside it.
+
+    Example: advisor init my-wing.yaml --kind proposal
+    """
+    from advisor.intake import schema_ref_for, template
+
+    if path.exists() and not force:
+        raise InputError("already exists; choose another name or add --force", file=str(path))
+    write_atomic(path, template(kind, schema_ref_for(path)))
+    click.echo(f"wrote {path}: fill it in, then run 'advisor validate {path}'", err=True)
+
+
+@main.command()
+@reports_errors
+def schema() -> None:
+    """Print the profile's JSON Schema (also shipped as schema/profile-v1.schema.json).
+
+    Example: advisor schema > profile.schema.json
+    """
+    from advisor.intake import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@reports_errors
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check profiles and rule files, reporting every error as FILE:LINE: field: message.
+
+    Exits 2 if any file has an error.
+
+    Example: advisor validate profiles/*.yaml rules/stages.yaml
+    """
+    from advisor.intake import validate_file
+
+    failed = 0
+    for path in paths:
+        files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+        for file in files:
+            errors = validate_file(file)
+            for err in errors:
+                click.echo(err.one_line(), err=True)
+            failed += bool(errors)
+            if not errors:
+                click.echo(f"{file}: ok")
+    if failed:
+        click.echo(f"{failed} file{'s' if failed > 1 else ''} with errors", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@reports_errors
+def upgrade(path: Path) -> None:
+    """Rewrite a profile in place to the current format version (atomically).
+
+    Example: advisor upgrade old-wing.yaml
+    """
+    from advisor import yamlio
+    from advisor.profile import CURRENT_VERSION, upgrade_data
+
+    doc = yamlio.load(path, "profile")
+    if not isinstance(doc.data, dict):
+        raise InputError("a profile is a mapping of fields", file=str(path))
+    version = doc.data.get("profile_version")
+    upgraded = upgrade_data(dict(doc.data), doc)
+    if version == CURRENT_VERSION:
+        click.echo(f"{path}: already at profile_version {CURRENT_VERSION}; nothing to do")
+        return
+    from advisor.interview import dump
+
+    write_atomic(path, dump(upgraded))
+    click.echo(f"{path}: upgraded from profile_version {version} to {CURRENT_VERSION}")
+
+
+@main.command()
+@click.option("--output", "-o", "path", required=True,
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="The profile to write, answer by answer.")
+@click.option("--resume", is_flag=True, help="Carry on from the first unanswered question.")
+@click.option("--edit", "edit_field", metavar="FIELD",
+              help="Answer one question again, by its fact path (e.g. roles[0].supervision).")
+@click.option("--kind", type=click.Choice(["proposal", "self-audit"]), default=None,
+              help="Skip the first question by saying what this profile is.")
+@click.option("--force", is_flag=True, help="Start again, replacing an existing PATH.")
+@reports_errors
+def interview(path: Path, resume: bool, edit_field: str | None, kind: str | None,
+              force: bool) -> None:
+    """Describe a wing by answering questions in plain language, one at a time.
+
+    Every answer is saved at once, so nothing is lost if you stop; type ? for why a
+    question is asked, and 'unknown' whenever you do not know.
+
+    Example: advisor interview -o proposal.yaml
+    """
+    from advisor.interview_cli import run_interview
+
+    run_interview(path, resume=resume, edit_field=edit_field, kind=kind, force=force,
+                  book=_book(None))
+
+
 @main.group()
 def rules() -> None:
     """Read, check and measure the rulebook.

@@ -32,7 +32,10 @@ from advisor import yamlio
 from advisor.errors import ProfileError
 
 UNKNOWN = "unknown"
-SUPPORTED_VERSIONS = (1,)
+CURRENT_VERSION = 1
+# Upgrades from version N to N + 1, applied in turn to plain data before validation, so a
+# v1 file stays readable forever. None exists yet: v1 is the only format.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 # Ordered scales: the order is the scale (BRIEF §6). Compiled to ordinals for the engine.
 SCALES: dict[str, tuple[str, ...]] = {
@@ -419,7 +422,7 @@ def _aspiration(v: Any) -> int | str | None:
 
 
 class Profile(_Facts):
-    profile_version: Literal[1]
+    profile_version: Literal[1] = Field(description="Format version of this file")
     kind: ProfileKind = Field(description="Is this a self-audit, a proposal or a worked "
                                           "example?")
     site: Site
@@ -543,19 +546,34 @@ def profile_from_document(doc: yamlio.Document) -> Profile:
     if not isinstance(data, dict):
         raise ProfileError(f"a profile is a mapping of fields, not {_show(data)}",
                            file=doc.source, line=doc.line_of(()))
-    version = data.get("profile_version")
     if "profile_version" not in data:
         raise ProfileError("missing profile_version (add `profile_version: 1` at the top)",
                            file=doc.source, line=1, field="profile_version")
-    if version not in SUPPORTED_VERSIONS:
-        raise ProfileError(
-            f"profile_version {_show(version)} is not supported; this advisor reads "
-            f"version {', '.join(map(str, SUPPORTED_VERSIONS))}",
-            file=doc.source, line=doc.line_of(("profile_version",)), field="profile_version")
+    data = upgrade_data(data, doc)
     try:
         return Profile.model_validate(data)
     except ValidationError as err:
         raise _first_error(err, doc) from None
+
+
+def supported_versions() -> list[int]:
+    return sorted({CURRENT_VERSION, *UPGRADES})
+
+
+def upgrade_data(data: dict[str, Any], doc: yamlio.Document) -> dict[str, Any]:
+    """Bring an older profile's data up to the current version, one step at a time."""
+    version = data.get("profile_version")
+    if not isinstance(version, int) or isinstance(version, bool) or \
+            version not in supported_versions():
+        raise ProfileError(
+            f"profile_version {_show(version)} is not supported; this advisor reads "
+            f"version {', '.join(map(str, supported_versions()))}",
+            file=doc.source, line=doc.line_of(("profile_version",)), field="profile_version")
+    while version < CURRENT_VERSION:
+        data = UPGRADES[version](dict(data))
+        version += 1
+        data["profile_version"] = version
+    return data
 
 
 def profile_errors(err: ValidationError, doc: yamlio.Document) -> list[ProfileError]:

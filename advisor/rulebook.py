@@ -334,27 +334,12 @@ def load_rulebook(directory: Path | None = None) -> Rulebook:
         rf = _model(RuleFile, doc.data, doc, ())
         for i, raw in enumerate(rf.rules):
             where = ("rules", i)
-            rule = _model(Rule, raw, doc, where)
+            rule, alternatives = _read_rule(raw, doc, where)
             line = doc.line_of(where) or 1
-            if not RULE_ID.match(rule.id):
-                raise RulebookError(f"rule id {rule.id!r} must be letters, digits, - and .",
-                                    file=doc.source, line=line, field=f"rule {rule.id}")
             if rule.id in seen:
                 raise RulebookError(f"duplicate rule id {rule.id!r} (also in {seen[rule.id]})",
                                     file=doc.source, line=line, field=f"rule {rule.id}")
             seen[rule.id] = doc.source
-            for src in rule.sources:
-                if not CITATION.match(src):
-                    raise RulebookError(
-                        f"source {src!r} is not a report citation such as §2.4.1, Fig 1.8, "
-                        "App 2 or fn 11", file=doc.source,
-                        line=doc.line_of((*where, "sources")), field=f"rule {rule.id}")
-            ctx = _Ctx(doc, (*where, "when"), rule.id)
-            alternatives = tuple(Alternative(tuple(a)) for a in _dnf(rule.when, ctx))
-            if len(alternatives) > MAX_ALTERNATIVES:
-                raise RulebookError(f"`when` expands to {len(alternatives)} alternatives; "
-                                    f"at most {MAX_ALTERNATIVES}", file=doc.source,
-                                    line=ctx.line(), field=f"rule {rule.id}")
             compiled.append(CompiledRule(rule, doc.source, line, len(compiled), alternatives,
                                          _emits(rule)))
             if rule.unmet is not None:
@@ -362,6 +347,67 @@ def load_rulebook(directory: Path | None = None) -> Rulebook:
     book = Rulebook(index, catalogue, compiled, directory)
     _cross_check(book)
     return book
+
+
+def _read_rule(raw: Any, doc: yamlio.Document,
+               where: tuple[str | int, ...]) -> tuple[Rule, tuple[Alternative, ...]]:
+    """One rule checked on its own: its model, id, sources and condition."""
+    rule: Rule = _model(Rule, raw, doc, where)
+    line = doc.line_of(where) or 1
+    if not RULE_ID.match(rule.id):
+        raise RulebookError(f"rule id {rule.id!r} must be letters, digits, - and .",
+                            file=doc.source, line=line, field=f"rule {rule.id}")
+    for src in rule.sources:
+        if not CITATION.match(src):
+            raise RulebookError(
+                f"source {src!r} is not a report citation such as §2.4.1, Fig 1.8, "
+                "App 2 or fn 11", file=doc.source,
+                line=doc.line_of((*where, "sources")), field=f"rule {rule.id}")
+    ctx = _Ctx(doc, (*where, "when"), rule.id)
+    alternatives = tuple(Alternative(tuple(a)) for a in _dnf(rule.when, ctx))
+    if len(alternatives) > MAX_ALTERNATIVES:
+        raise RulebookError(f"`when` expands to {len(alternatives)} alternatives; "
+                            f"at most {MAX_ALTERNATIVES}", file=doc.source,
+                            line=ctx.line(), field=f"rule {rule.id}")
+    return rule, alternatives
+
+
+def rule_file_errors(doc: yamlio.Document) -> list[RulebookError]:
+    """Every error found in one rule file checked on its own (index, catalogue, rules or
+    cases). Checks across files (flags, dependencies) need the whole rulebook."""
+    data = doc.data
+    try:
+        if not isinstance(data, dict):
+            return [RulebookError("a rule file is a mapping", file=doc.source, line=1)]
+        if "rulebook" in data:
+            _model(Index, data, doc, ())
+            return []
+        if "cases" in data:
+            from advisor.cases import CaseFileSpec
+
+            _model(CaseFileSpec, data, doc, ())
+            return []
+        if "roles" in data:
+            _model(Catalogue, data, doc, ())
+            return []
+        rf = _model(RuleFile, data, doc, ())
+    except RulebookError as err:
+        return [err]
+    errors: list[RulebookError] = []
+    ids: dict[str, int] = {}
+    for i, raw in enumerate(rf.rules):
+        try:
+            rule, _ = _read_rule(raw, doc, ("rules", i))
+        except RulebookError as err:
+            errors.append(err)
+            continue
+        line = doc.line_of(("rules", i)) or 1
+        if rule.id in ids:
+            errors.append(RulebookError(f"duplicate rule id {rule.id!r} (also on line "
+                                        f"{ids[rule.id]})", file=doc.source, line=line,
+                                        field=f"rule {rule.id}"))
+        ids.setdefault(rule.id, line)
+    return errors
 
 
 def _model(model: type[Any], data: Any, doc: yamlio.Document,

@@ -19,6 +19,11 @@ def _edit(old: str, new: str) -> str:
     return GOOD.replace(old, new, 1)
 
 
+def _line(text: str) -> int:
+    """The line of the bundled example on which `text` stands (1-based)."""
+    return GOOD[: GOOD.index(text)].count("\n") + 1
+
+
 CASES: dict[str, tuple[bytes | str, str]] = {
     # name: (file content, what the message must contain)
     "empty file": ("", "bad.yaml: is empty"),
@@ -27,25 +32,29 @@ CASES: dict[str, tuple[bytes | str, str]] = {
     "a list at the top": ("- profile_version: 1\n", "bad.yaml:1: a profile is a mapping"),
     "a bare word": ("hello\n", "a profile is a mapping of fields, not 'hello'"),
     "wrong type": (_edit("  beds: 98 ", "  beds: lots "),
-                   "bad.yaml:14: wing.beds: 'lots' is not a whole number"),
+                   f"bad.yaml:{_line('  beds: 98 ')}: wing.beds: 'lots' is not a whole number"),
     "number as a string": (_edit("  beds: 98 ", "  beds: '98' "),
-                           "bad.yaml:14: wing.beds: '98' is not a whole number"),
+                           f"bad.yaml:{_line('  beds: 98 ')}: wing.beds: '98' is not a "
+                           "whole number"),
     "float for a count": (_edit("  beds: 98 ", "  beds: 1e300 "), "wing.beds:"),
     "unknown key with a near miss": (
         _edit("  wing_forum: true ", "  wing_forums: true "),
-        "bad.yaml:73: governance.wing_forums: unknown field 'wing_forums' "
+        f"bad.yaml:{_line('  wing_forum: true ')}: governance.wing_forums: unknown field "
+        "'wing_forums' "
         "(did you mean 'wing_forum'?)"),
     "unknown key far from any": (_edit("  wing_forum: true ", "  zzz: true "),
                                  "unknown field 'zzz'; expected one of wing_forum"),
     "bad enum word": (
         _edit("      phase1: none ", "      phase1: formall "),
-        "bad.yaml:54: roles[0].engagement.phase1: 'formall' is not one of none, planned, "
+        f"bad.yaml:{_line('      phase1: none ')}: roles[0].engagement.phase1: 'formall' "
+        "is not one of none, planned, "
         "informal, formal, unknown (did you mean 'formal'?)"),
     "yes for a boolean": (_edit("  governor_sponsor: true ", "  governor_sponsor: yes "),
                           "delivery.governor_sponsor: 'yes' is not true, false or unknown "
                           "(did you mean true?)"),
     "out of range number": (_edit("  population: 1200 ", "  population: 999999999 "),
-                            "bad.yaml:11: site.population: 999999999 is out of range"),
+                            f"bad.yaml:{_line('  population: 1200 ')}: site.population: "
+                            "999999999 is out of range"),
     "aspiration out of range": (_edit("aspiration_rung: null", "aspiration_rung: 9"),
                                 "aspiration_rung: 9 is not a rung from 0 to 5"),
     "duplicate key": ("profile_version: 1\nkind: example\nkind: proposal\n",
@@ -60,8 +69,8 @@ CASES: dict[str, tuple[bytes | str, str]] = {
     "non-UTF-8 bytes": (b"profile_version: 1\nkind: example\nsite: {prison: \"\xe9\"}\n",
                         "bad.yaml:3: is not UTF-8 text"),
     "unsupported profile_version": (_edit("profile_version: 1", "profile_version: 2"),
-                                    "bad.yaml:6: profile_version: profile_version 2 is not "
-                                    "supported"),
+                                    f"bad.yaml:{_line('profile_version: 1')}: "
+                                    "profile_version: profile_version 2 is not supported"),
     "missing profile_version": ("kind: example\n", "missing profile_version"),
     "missing required section": ("profile_version: 1\nkind: example\nsite: {prison: X}\n",
                                  "wing: is required but missing"),

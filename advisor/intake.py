@@ -1,0 +1,160 @@
+"""Ways into a profile other than typing YAML from scratch: a commented template, the
+JSON Schema for editors, and validation of many files at once. The guided interview
+lives in `advisor.interview`.
+
+Everything here is generated from the profile models, so the template, the schema and
+the interview cannot drift from what the loader accepts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from advisor import yamlio
+from advisor.errors import AdvisorError, InputError
+from advisor.profile import (
+    OtherRole,
+    Profile,
+    Role,
+    profile_errors,
+    profile_from_document,
+)
+
+SCHEMA_ID = "profile-v1.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / SCHEMA_ID
+PLACEHOLDERS = {"site.prison": "Name of the prison", "wing.name": "Name of the wing",
+                "roles[].title": "Name of the role", "other_roles[].title": "Name of the role"}
+
+
+def profile_schema() -> dict[str, Any]:
+    """The JSON Schema of profile format v1, with each fact's question as description."""
+    schema = Profile.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+            "title": "Peer involvement advisor: site profile, format v1",
+            "description": "Facts about one CFO wing. Every fact also accepts 'unknown'; a "
+                           "missing optional fact means unknown.", **schema}
+
+
+def schema_text() -> str:
+    return json.dumps(profile_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- template -------------------------------------------------------------------------
+
+
+def template(kind: str, schema_ref: str | None = None) -> str:
+    """A commented profile: every field, `unknown` by default, its question beside it."""
+    lines = []
+    if schema_ref:
+        lines.append(f"# yaml-language-server: $schema={schema_ref}")
+    lines += [
+        "# A site profile for the peer involvement advisor (format v1).",
+        "# Replace `unknown` wherever you know the answer; leave it where you do not: the",
+        "# advisor treats unknown facts as open questions, never as yes or no.",
+        "# Check it with: advisor validate THIS_FILE",
+        "profile_version: 1",
+        f"kind: {kind}  # self-audit, proposal or example",
+    ]
+    for name in ("site", "wing", "delivery"):
+        lines += _model_lines(name, _model_of(name), "", name)
+    lines.append("roles:  # the peer involvement role(s) selected (§1.3); [] if none yet")
+    lines += _model_lines(None, Role, "  ", "roles[]", first_prefix="- ")
+    lines.append("other_roles: []  # peer roles already on or around the wing (App 2, §1.5.2)")
+    lines.append("# other_roles:")
+    lines += ["#" + line for line in _model_lines(None, OtherRole, "  ", "other_roles[]",
+                                                   first_prefix="- ")]
+    for name in ("governance", "pathway", "evaluation"):
+        lines += _model_lines(name, _model_of(name), "", name)
+    lines.append("aspiration_rung: null  # the rung (0-5) the team or proposal aims for "
+                 "(App 1)")
+    lines.append("evidence: {}  # where a fact comes from, keyed by fact path, e.g. "
+                 "roles[0].engagement.phase1: ...")
+    return "\n".join(lines) + "\n"
+
+
+def _model_of(name: str) -> type[BaseModel]:
+    ann = Profile.model_fields[name].annotation
+    assert isinstance(ann, type) and issubclass(ann, BaseModel)
+    return ann
+
+
+def _model_lines(name: str | None, model: type[BaseModel], indent: str, path: str,
+                 first_prefix: str = "") -> list[str]:
+    out = []
+    inner = indent
+    if name is not None:
+        desc = Profile.model_fields[name].description if name in Profile.model_fields else None
+        out.append(f"{indent}{name}:" + (f"  # {desc}" if desc else ""))
+        inner = indent + "  "
+    for n, (field, info) in enumerate(model.model_fields.items()):
+        prefix = first_prefix if n == 0 else " " * len(first_prefix)
+        ann = info.annotation
+        child = f"{path}.{field}"
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            comment = f"  # {info.description}" if info.description else ""
+            out.append(f"{inner}{prefix}{field}:{comment}")
+            out += _model_lines(None, ann, inner + " " * len(first_prefix) + "  ", child)
+            continue
+        value = _placeholder(child, info.default)
+        comment = f"  # {info.description}" if info.description else ""
+        out.append(f"{inner}{prefix}{field}: {value}{comment}")
+    return out
+
+
+def _placeholder(path: str, default: Any) -> str:
+    if path in PLACEHOLDERS:
+        return json.dumps(PLACEHOLDERS[path])
+    if default is None:
+        return "null"
+    if isinstance(default, str):
+        return default
+    return "unknown"
+
+
+def schema_ref_for(target: Path) -> str:
+    """The shipped schema's path as seen from the folder of `target`."""
+    return os.path.relpath(SCHEMA_PATH, target.resolve().parent)
+
+
+# -- validation of many files ---------------------------------------------------------
+
+
+def validate_file(path: Path) -> list[AdvisorError]:
+    """Every error in one profile or rule file (the first only where YAML cannot be read)."""
+    try:
+        doc = yamlio.load(path, "file")
+    except InputError as err:
+        return [err]
+    data = doc.data
+    if isinstance(data, dict) and "profile_version" not in data and (
+            "rules" in data or "rulebook" in data or "cases" in data
+            or ("roles" in data and "sources" in data)):
+        return _validate_rule_file(path, doc)
+    try:
+        profile_from_document(doc)
+    except InputError as err:
+        if isinstance(data, dict) and data.get("profile_version") in (1,):
+            try:
+                Profile.model_validate(data)
+            except ValidationError as full:
+                return list(profile_errors(full, doc))
+        return [err]
+    return []
+
+
+def _validate_rule_file(path: Path, doc: yamlio.Document) -> list[AdvisorError]:
+    from advisor.rulebook import load_rulebook, rule_file_errors
+
+    errors: list[AdvisorError] = list(rule_file_errors(doc))
+    if not errors and (path.parent / "index.yaml").exists():
+        try:
+            load_rulebook(path.parent)
+        except InputError as err:
+            if err.file and Path(err.file).resolve() == path.resolve():
+                errors.append(err)
+    return errors

@@ -1,0 +1,301 @@
+"""A guided interview that writes a profile one answer at a time.
+
+The profile file is the interview's only state: after every answer the whole profile is
+written atomically, so an interrupt or a closed terminal loses nothing, and `--resume`
+carries on from the first question whose fact is not in the file yet. Questions that
+earlier answers make irrelevant are skipped (no role selected: no role questions; no
+Prisoner Council: no council-link questions; no wing forum: no forum-access question).
+The interview covers one selected role; add more by editing the file.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from advisor.profile import (
+    CHOICES,
+    FACT_PATHS,
+    SCALES,
+    Delivery,
+    Engagement,
+    Evaluation,
+    Functions,
+    Governance,
+    OtherRole,
+    Pathway,
+    Phase1,
+    Phase2,
+    Profile,
+    Role,
+    Site,
+    Training,
+    Wing,
+)
+from advisor.rulebook import Rulebook
+
+Data = dict[str, Any]
+SKIP_ROLE_FIELDS = {"title"}  # asked separately when the role is chosen
+
+
+@dataclass(frozen=True)
+class Question:
+    path: str          # a concrete profile path (roles[0].engagement.phase1)
+    text: str          # plain language: what the fact means to a wing
+    kind: str          # bool, scale, choice, int, list, text, roles, others
+    choices: tuple[str, ...] = ()
+    section: str = ""
+    relevant: Callable[[Data], bool] | None = None
+
+
+def _split(description: str | None) -> tuple[str, str]:
+    """`How ...? (§1.4.1)` -> (`How ...?`, `§1.4.1`)."""
+    text = description or ""
+    if text.endswith(")") and "(" in text:
+        head, _, tail = text.rpartition("(")
+        return head.strip(), tail[:-1]
+    return text, ""
+
+
+def get(data: Data, path: str) -> Any:
+    node: Any = data
+    for part in path.replace("]", "").replace("[", ".").split("."):
+        key: Any = int(part) if part.isdigit() else part
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return node
+
+
+_MISSING = object()
+
+
+def answered(data: Data, path: str) -> bool:
+    return get(data, path) is not _MISSING
+
+
+def _questions_for(model: Any, generic_prefix: str, concrete_prefix: str,
+                   relevant: Callable[[Data], bool] | None = None) -> list[Question]:
+    out = []
+    for name, info in model.model_fields.items():
+        if name in SKIP_ROLE_FIELDS and generic_prefix.endswith("[]."):
+            continue
+        generic = f"{generic_prefix}{name}"
+        concrete = f"{concrete_prefix}{name}"
+        spec = FACT_PATHS.get(generic)
+        text, section = _split(info.description)
+        if spec is None:
+            ann = info.annotation
+            if ann in (Functions, Training, Engagement):
+                out += _questions_for(ann, generic + ".", concrete + ".", relevant)
+            continue
+        choices: tuple[str, ...] = ()
+        if spec.kind == "scale" and spec.scale:
+            choices = SCALES[spec.scale]
+        elif spec.kind in {"choice", "choices"}:
+            choices = spec.values
+        out.append(Question(concrete, text, spec.kind, choices, section, relevant))
+    return out
+
+
+def _council(data: Data) -> bool:
+    return get(data, "governance.prisoner_council") is not False
+
+
+def _forum(data: Data) -> bool:
+    return get(data, "governance.wing_forum") is not False
+
+
+def questions(data: Data) -> list[Question]:
+    """The questions in order, given the answers so far (later ones depend on earlier)."""
+    qs: list[Question] = [
+        Question("kind", "Is this a self-audit of a running wing, or a proposal for a new "
+                         "one?", "choice", ("self-audit", "proposal"), ""),
+        Question("site.prison", "Which prison is this?", "text", (), "§1.1"),
+        Question("wing.name", "What is the wing called?", "text", (), "§1.1"),
+    ]
+    for section, model in (("site", Site), ("wing", Wing), ("delivery", Delivery)):
+        qs += [q for q in _questions_for(model, f"{section}.", f"{section}.")
+               if q.path not in ("site.prison", "wing.name")]
+    for name, phase in (("phase1", Phase1), ("phase2", Phase2)):
+        qs += _questions_for(phase, f"delivery.{name}.", f"delivery.{name}.")
+    qs.append(Question("roles", "Has a peer involvement role been selected for the wing? "
+                                "If so, what is it called? (type its title, 'none', or "
+                                "'unknown')", "roles", (), "§1.3"))
+    roles = get(data, "roles")
+    if isinstance(roles, list) and roles:
+        qs += _questions_for(Role, "roles[].", "roles[0].")
+    qs.append(Question("other_roles", "Which other peer roles are already on or around the "
+                                      "wing? (titles separated by commas, or 'none')",
+                       "others", (), "App 2, §1.5.2"))
+    others = get(data, "other_roles")
+    if isinstance(others, list):
+        for i in range(len(others)):
+            qs += _questions_for(OtherRole, "other_roles[].", f"other_roles[{i}].")
+    qs += [_with_relevance(q) for q in _questions_for(Governance, "governance.",
+                                                      "governance.")]
+    qs += _questions_for(Pathway, "pathway.", "pathway.")
+    qs += _questions_for(Evaluation, "evaluation.", "evaluation.")
+    qs.append(Question("aspiration_rung", "Which rung of the involvement ladder do you aim "
+                                          "for, 0 to 5?", "int", (), "App 1"))
+    return [q for q in qs if q.relevant is None or q.relevant(data)]
+
+
+def _with_relevance(q: Question) -> Question:
+    council = {"governance.wing_on_council", "governance.council_link_via_role",
+               "governance.council_aware_of_role"}
+    if q.path in council:
+        return Question(q.path, q.text, q.kind, q.choices, q.section, _council)
+    if q.path == "governance.roles_in_wing_forum":
+        return Question(q.path, q.text, q.kind, q.choices, q.section, _forum)
+    return q
+
+
+def why(q: Question, book: Rulebook) -> str:
+    """Why we ask: the report section, and what in the assessment the answer decides."""
+    from advisor.rulebook import generic_of
+
+    generic = q.path.replace("roles[0]", "role").replace("other_roles[", "other_role[")
+    generic = generic.split("[")[0] + generic.split("]")[-1] if "[" in generic else generic
+    readers = [r for r in book.rules
+               if any(generic_of(p) == generic_of(generic) for p in r.reads())]
+    decides = sorted({_decides(r) for r in readers})
+    where = f"The study discusses this in {q.section}. " if q.section else ""
+    if decides:
+        return where + "Your answer decides: " + ", ".join(decides) + "."
+    return where + "It describes the wing; no rule depends on it yet."
+
+
+def _decides(rule: Any) -> str:
+    t = rule.rule.then
+    if t.light:
+        return f"the stage {t.light.stage} light"
+    if t.requirement:
+        return f"a rung {t.requirement.rung} requirement"
+    if t.action:
+        return f"whether action {t.action.id} is needed"
+    if t.finding:
+        return f"finding {t.finding.id}"
+    return "role fit"
+
+
+# -- answers --------------------------------------------------------------------------
+
+
+class BadAnswer(ValueError):
+    pass
+
+
+def parse_answer(q: Question, raw: str) -> Any:
+    """A typed answer, or BadAnswer with a message that says what is allowed."""
+    text = raw.strip()
+    low = text.lower()
+    if low in ("", "unknown", "u", "don't know", "dont know", "not sure"):
+        if q.kind in ("text",):
+            raise BadAnswer("this one needs an answer")
+        if q.kind == "int" and q.path == "aspiration_rung":
+            return None
+        return "unknown"
+    if q.kind == "bool":
+        if low in ("yes", "y", "true"):
+            return True
+        if low in ("no", "n", "false"):
+            return False
+        raise BadAnswer("answer yes, no or unknown")
+    if q.kind in ("scale", "choice"):
+        if text in q.choices:
+            return text
+        match = [c for c in q.choices if c.startswith(low)] if low else []
+        if len(match) == 1:
+            return match[0]
+        raise BadAnswer(f"answer one of: {', '.join(q.choices)}, unknown")
+    if q.kind == "choices":
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        bad = [t for t in items if t not in q.choices]
+        if bad or not items:
+            raise BadAnswer(f"give any of {', '.join(q.choices)}, separated by commas")
+        return items
+    if q.kind == "int":
+        if not text.isdigit():
+            raise BadAnswer("answer with a whole number, or unknown")
+        return int(text)
+    if q.kind == "list":
+        if low in ("none", "no", ""):
+            return []
+        return [t.strip() for t in text.split(",") if t.strip()]
+    if q.kind == "roles":
+        if low in ("none", "no"):
+            return []
+        if not text:
+            raise BadAnswer("type the role's title, 'none' or 'unknown'")
+        return [{"title": text}]
+    if q.kind == "others":
+        if low in ("none", "no", ""):
+            return []
+        return [{"title": t.strip()} for t in text.split(",") if t.strip()]
+    if not text:
+        raise BadAnswer("this one needs an answer")
+    return text
+
+
+def set_answer(data: Data, path: str, value: Any) -> None:
+    from advisor.cases import set_path
+
+    if path in ("roles", "other_roles") and value == "unknown":
+        value = []  # a list of roles cannot be unknown; none is recorded yet
+    set_path(data, path, value)
+
+
+def prompt_for(q: Question) -> str:
+    if q.kind == "bool":
+        allowed = "yes / no / unknown"
+    elif q.choices and q.kind != "choices":
+        allowed = " / ".join((*q.choices, "unknown"))
+    elif q.kind == "choices":
+        allowed = "any of " + ", ".join(q.choices) + "; or unknown"
+    elif q.kind == "int":
+        allowed = "a number, or unknown"
+    elif q.kind == "list":
+        allowed = "comma-separated, 'none', or unknown"
+    else:
+        allowed = ""
+    if q.kind != "text":
+        allowed += " (Enter for unknown)" if allowed else "Enter for unknown"
+    return f"{q.text}" + (f" [{allowed}]" if allowed else "")
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump(data: Data) -> str:
+    header = ("# Written by `advisor interview`. Edit freely; `advisor validate` checks it.\n")
+    return header + yaml.dump(copy.deepcopy(data), Dumper=_NoAliasDumper, sort_keys=False,
+                              allow_unicode=True, default_flow_style=False, width=88)
+
+
+def start(kind: str | None) -> Data:
+    data: Data = {"profile_version": 1}
+    if kind:
+        data["kind"] = kind
+    return data
+
+
+def valid_now(data: Data) -> Profile | None:
+    """The profile if the answers so far make a valid one (prison and wing named)."""
+    from pydantic import ValidationError
+
+    try:
+        return Profile.model_validate(data)
+    except ValidationError:
+        return None
+
+
+__all__ = ["CHOICES", "BadAnswer", "Question", "answered", "dump", "parse_answer",
+           "prompt_for", "questions", "set_answer", "start", "why"]

@@ -1,0 +1,272 @@
+"""Proposal intake: template, schema, validation of many files, upgrades, interview."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pexpect
+import pytest
+from click.testing import CliRunner
+
+from advisor import yamlio
+from advisor.cli import main
+from advisor.intake import SCHEMA_PATH, schema_text
+from advisor.profile import FACT_PATHS, load_profile
+from tests.conftest import PROFILES, ROOT
+
+
+def _invoke(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args))
+
+
+# -- init -----------------------------------------------------------------------------
+
+
+def test_init_writes_a_commented_template_that_validates(tmp_path: Path) -> None:
+    path = tmp_path / "wing.yaml"
+    r = _invoke("init", str(path), "--kind", "proposal")
+    assert r.exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=")
+    schema_ref = text.splitlines()[0].split("=", 1)[1]
+    assert (path.parent / schema_ref).resolve() == SCHEMA_PATH
+    profile = load_profile(path)
+    assert profile.kind == "proposal"
+    # every fact is in the template, unknown, with its question and section beside it
+    for generic, spec in FACT_PATHS.items():
+        if spec.kind == "text" or generic in ("kind", "aspiration_rung"):
+            continue
+        leaf = generic.rsplit(".", 1)[-1]
+        # other_roles is [] with a commented example entry
+        assert any(line.strip().lstrip("#").strip().removeprefix("- ").startswith(
+            f"{leaf}: unknown  # ") for line in text.splitlines()), generic
+    assert "supervision: unknown  # How are holders supervised? (§1.3, §2.4.1)" in text
+    assert profile.governance.wing_forum == "unknown"
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "wing.yaml"
+    path.write_text("my careful notes\n", encoding="utf-8")
+    r = _invoke("init", str(path))
+    assert r.exit_code == 2
+    assert "already exists" in r.stderr and r.stdout == ""
+    assert path.read_text(encoding="utf-8") == "my careful notes\n"
+    r = _invoke("init", str(path), "--force", "--kind", "self-audit")
+    assert r.exit_code == 0
+    assert load_profile(path).kind == "self-audit"
+
+
+# -- schema ---------------------------------------------------------------------------
+
+
+def test_shipped_schema_is_up_to_date() -> None:
+    r = _invoke("schema")
+    assert r.exit_code == 0
+    assert r.stdout == schema_text() == SCHEMA_PATH.read_text(encoding="utf-8"), \
+        "regenerate with: advisor schema > schema/profile-v1.schema.json"
+
+
+def test_every_bundled_profile_validates_against_the_shipped_schema() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted(PROFILES.glob("*.yaml")):
+        errors = list(validator.iter_errors(yamlio.load(path).data))
+        assert errors == [], (path.name, [e.message for e in errors])
+        assert path.read_text(encoding="utf-8").count("$schema") <= 1
+
+
+def test_schema_rejects_what_the_loader_rejects() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    data = yamlio.load(PROFILES / "hmp-high-down-clu.yaml").data
+    data["roles"][0]["engagement"]["phase1"] = "formall"
+    data["governance"]["wing_forums"] = True
+    messages = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
+    assert any("formall" in m for m in messages)
+    assert any("wing_forums" in m for m in messages)
+    fact = schema["$defs"]["Engagement"]["properties"]["phase1"]
+    assert fact["enum"] == ["none", "planned", "informal", "formal", "unknown"]
+    assert fact["description"].startswith("How are holders involved in the phase 1 course?")
+
+
+# -- validate -------------------------------------------------------------------------
+
+
+def test_validate_reports_every_error_in_every_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("profile_version: 1\nkind: examplee\nsite: {prison: X, population: lots}\n"
+                   "wing: {name: Y, bed: 3}\n", encoding="utf-8")
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    r = _invoke("validate", str(bad), str(PROFILES / "two-roles.yaml"), str(empty))
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert f"{bad}:2: kind: 'examplee' is not one of" in lines[0]
+    assert lines[1].startswith(f"{bad}:3: site.population: 'lots'")
+    assert lines[2].startswith(f"{bad}:4: wing.bed: unknown field 'bed' (did you mean 'beds'?)")
+    assert lines[3] == f"{empty}: is empty"
+    assert lines[4] == "2 files with errors"
+    assert f"{PROFILES / 'two-roles.yaml'}: ok" in r.stdout
+
+
+def test_validate_checks_rule_files_rule_by_rule(tmp_path: Path) -> None:
+    rules = tmp_path / "stages.yaml"
+    text = (ROOT / "rules" / "stages.yaml").read_text(encoding="utf-8")
+    text = text.replace("{fact: delivery.phase1.weeks, above: 0}",
+                        "{fact: delivery.phase1.weks, above: 0}", 1)
+    text = text.replace("sources: [Fig 1.8, §1.2.2]\n    when: {fact: delivery.phase1.reflective",
+                        "sources: [Figure 1]\n    when: {fact: delivery.phase1.reflective", 1)
+    rules.write_text(text, encoding="utf-8")
+    r = _invoke("validate", str(rules))
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert "rule S1-green: when: unknown fact path 'delivery.phase1.weks'" in lines[0]
+    assert "rule S2-green: source 'Figure 1' is not a report citation" in lines[1]
+    assert _invoke("validate", str(ROOT / "rules")).exit_code == 0
+
+
+# -- upgrades -------------------------------------------------------------------------
+
+
+def test_upgrade_leaves_a_current_file_alone_and_refuses_unknown_versions(
+        tmp_path: Path) -> None:
+    path = tmp_path / "wing.yaml"
+    original = (PROFILES / "two-roles.yaml").read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+    r = _invoke("upgrade", str(path))
+    assert r.exit_code == 0 and "already at profile_version 1" in r.stdout
+    assert path.read_text(encoding="utf-8") == original
+    path.write_text(original.replace("profile_version: 1", "profile_version: 7"),
+                    encoding="utf-8")
+    r = _invoke("upgrade", str(path))
+    assert r.exit_code == 2
+    assert "profile_version 7 is not supported" in r.stderr
+
+
+def test_upgrade_steps_run_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mechanism: data of an old version passes through every step to the current."""
+    from advisor import profile as profile_module
+
+    def v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+        wing = dict(data["wing"])
+        wing["label"] = wing.pop("name")
+        return {**data, "wing": wing}
+
+    def v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+        data["wing"]["label"] = data["wing"]["label"].upper()
+        return data
+
+    monkeypatch.setattr(profile_module, "CURRENT_VERSION", 3)
+    monkeypatch.setattr(profile_module, "UPGRADES", {1: v1_to_v2, 2: v2_to_v3})
+    doc = yamlio.parse("profile_version: 1\nwing: {name: Oak}\n", "old.yaml")
+    assert profile_module.upgrade_data(doc.data, doc) == {"profile_version": 3,
+                                                          "wing": {"label": "OAK"}}
+
+
+# -- interview ------------------------------------------------------------------------
+
+
+def _spawn(*args: str) -> pexpect.spawn[str]:
+    return pexpect.spawn(sys.executable, ["-m", "advisor", "interview", *args],
+                         encoding="utf-8", timeout=30, dimensions=(50, 220), cwd=str(ROOT))
+
+
+def _answer(child: pexpect.spawn[str], expect: str, answer: str) -> None:
+    child.expect(expect)
+    child.expect("> ")
+    child.sendline(answer)
+
+
+def _finish(child: pexpect.spawn[str], answers: dict[str, str]) -> str:
+    """Answer every remaining question (Enter for unknown unless told); return all text."""
+    seen = []
+    while True:
+        i = child.expect(["\r\n> ", pexpect.EOF])
+        if i == 1:
+            break
+        question = str(child.before).strip().splitlines()[-1]
+        seen.append(question)
+        child.sendline(next((a for key, a in answers.items() if key in question), ""))
+    child.close()
+    return "\n".join(seen) + "\n" + str(child.before or "")
+
+
+def test_interview_survives_an_interrupt_and_resumes(tmp_path: Path) -> None:
+    path = tmp_path / "proposal.yaml"
+    child = _spawn("-o", str(path))
+    _answer(child, "self-audit of a running wing, or a proposal", "proposal")
+    _answer(child, "Which prison is this", "HMP Example Marsh")
+    _answer(child, "What is the wing called", "Harbour unit")
+    _answer(child, "Which categories is the prison", "C")
+    child.expect("How many people does the prison hold")
+    child.sendcontrol("c")  # half-way: the four answers so far must be on disk
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    saved = yamlio.load(path).data
+    assert saved["kind"] == "proposal" and saved["site"] == {"prison": "HMP Example Marsh",
+                                                            "category": ["C"]}
+    assert load_profile(path).wing.name == "Harbour unit"  # valid at every step
+
+    child = _spawn("-o", str(path), "--resume")
+    child.expect("> ")
+    assert "How many people does the prison hold" in str(child.before)  # first unanswered
+    child.sendline("900")
+    text = _finish(child, {"Has a peer involvement role been selected": "Peer mentor",
+                           "How are holders supervised": "structured",
+                           "Does the prison have a Prisoner Council": "yes",
+                           "What is the role called": "x"})
+    assert "Ladder: current rung" in text  # it validated the file and assessed the wing
+    profile = load_profile(path)
+    assert profile.site.population == 900
+    assert profile.roles[0].title == "Peer mentor"
+    assert profile.roles[0].supervision == "structured"
+    assert profile.governance.prisoner_council is True
+    assert "Is the wing represented on the Prisoner Council" in text
+
+
+def test_interview_skips_questions_made_irrelevant(tmp_path: Path) -> None:
+    path = tmp_path / "audit.yaml"
+    child = _spawn("-o", str(path), "--kind", "self-audit")
+    _answer(child, "Which prison is this", "HMP Example Ridge")
+    _answer(child, "What is the wing called", "Oak wing")
+    text = _finish(child, {"Has a peer involvement role been selected": "none",
+                           "Does the prison have a Prisoner Council": "no",
+                           "decision-making forum or community meeting": "no"})
+    assert "How are holders supervised" not in text        # no role, no role questions
+    assert "represented on the Prisoner Council" not in text  # no council
+    assert "Do holders have formal access to that forum" not in text  # no forum
+    assert "Does the prison have a Prisoner Council" in text
+    profile = load_profile(path)
+    assert profile.roles == [] and profile.governance.prisoner_council is False
+    assert profile.governance.wing_on_council == "unknown"
+
+
+def test_interview_edit_revisits_one_answer(tmp_path: Path) -> None:
+    path = tmp_path / "wing.yaml"
+    path.write_text((PROFILES / "two-roles.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    child = _spawn("-o", str(path), "--edit", "governance.wing_forum")
+    child.expect("decision-making forum")
+    child.expect("> ")
+    child.sendline("maybe")
+    child.expect("answer yes, no or unknown")
+    child.expect("> ")
+    child.sendline("no")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    profile = load_profile(path)
+    assert profile.governance.wing_forum is False
+    assert profile.roles[1].title == "Peer mentor"  # everything else kept
+
+
+def test_interview_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "wing.yaml"
+    path.write_text("keep me\n", encoding="utf-8")
+    r = _invoke("interview", "-o", str(path))
+    assert r.exit_code == 2 and "already exists" in r.stderr
+    assert path.read_text(encoding="utf-8") == "keep me\n"
