@@ -269,6 +269,158 @@ def interview(path: Path, resume: bool, edit_field: str | None, kind: str | None
                   book=_book(None))
 
 
+@main.command()
+@click.argument("profile", type=click.Path(path_type=Path))
+@click.option("--set", "settings", multiple=True, required=True, metavar="PATH=VALUE",
+              help="A fact to change, e.g. roles[0].supervision=structured (repeatable).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["terminal", "json"]),
+              default="terminal", show_default=True)
+@_rules_option
+@reports_errors
+def whatif(profile: Path, settings: tuple[str, ...], fmt: str,
+           rules_dir: Path | None) -> None:
+    """Re-assess with some facts changed and show what moves.
+
+    Example: advisor whatif wing.yaml --set roles[0].expectations_communicated=true
+    """
+    import json
+
+    from advisor import yamlio
+    from advisor.assess import assess as run_assessment
+    from advisor.profile import profile_from_document
+    from advisor.whatif import apply_changes, diff, parse_setting, render_diff
+
+    book = _book(rules_dir)
+    doc = yamlio.load(profile, "profile")
+    before = run_assessment(profile_from_document(doc), book)
+    changes = [parse_setting(x) for x in settings]
+    after = run_assessment(apply_changes(doc.data, changes, str(profile)), book)
+    d = diff(before, after)
+    if fmt == "json":
+        click.echo(json.dumps({"changes": [{"fact": p, "value": v} for p, v in changes],
+                               **d}, indent=2, ensure_ascii=False))
+    else:
+        from advisor.assess import show
+
+        title = "What if " + ", ".join(f"{p} = {show(v)}" for p, v in changes) + "?"
+        click.echo(render_diff(d, title), nl=False)
+
+
+@main.command()
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt",
+              type=click.Choice(["terminal", "json", "markdown", "html"]),
+              default="terminal", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of stdout.")
+@_rules_option
+@reports_errors
+def compare(profiles: tuple[Path, ...], fmt: str, output: Path | None,
+            rules_dir: Path | None) -> None:
+    """Compare profiles side by side: proposals (which is readier, where each is weak) or
+    audits of one wing over time, oldest first (what improved, slipped, was completed).
+
+    Example: advisor compare audit-2025.yaml audit-2026.yaml
+    """
+    from advisor.assess import assess as run_assessment
+    from advisor.profile import load_profile
+    from advisor.whatif import compare as compare_results
+    from advisor.whatif import render_compare
+
+    if len(profiles) < 2:
+        raise InputError("compare needs at least two profiles")
+    book = _book(rules_dir)
+    results = [(p.name, run_assessment(load_profile(p), book)) for p in profiles]
+    text = render_compare(compare_results(results), fmt)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("profile", type=click.Path(path_type=Path))
+@click.option("--to-rung", "to_rung", type=click.IntRange(1, 5), required=True,
+              help="The rung to reach, 1 to 5.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["terminal", "json"]),
+              default="terminal", show_default=True)
+@_rules_option
+@reports_errors
+def path(profile: Path, to_rung: int, fmt: str, rules_dir: Path | None) -> None:
+    """The least a wing must change to reach a rung, with the actions behind each change.
+
+    Searches the changes rules/actionable.yaml allows, weighted by effort; every
+    candidate is assessed by the engine. Ties are all listed (up to ten).
+
+    Example: advisor path profiles/hmp-high-down-clu.yaml --to-rung 3
+    """
+    import json
+
+    from advisor.assess import show
+    from advisor.path import actions_for, find_path
+    from advisor.profile import load_profile
+
+    book = _book(rules_dir)
+    r = find_path(book, load_profile(profile), to_rung)
+    sets = [[{"fact": c.path, "to": c.value, "effort": c.effort, "type": c.type,
+              "actions": [{"id": a, "sources": s} for a, s in actions_for(book, c, r.unmet)]}
+             for c in changes] for changes in r.solutions]
+    if fmt == "json":
+        click.echo(json.dumps({"to_rung": to_rung, "current_rung": r.current_rung,
+                               "reachable": r.reachable, "effort": r.effort,
+                               "change_sets": sets, "more_ties": r.more_ties,
+                               "why_not": r.why_not}, indent=2, ensure_ascii=False))
+        return
+    if r.current_rung >= to_rung:
+        click.echo(f"Already at rung {r.current_rung}: nothing to change for rung {to_rung}.")
+        return
+    if not r.reachable:
+        click.echo(f"Rung {to_rung} cannot be reached by the changes the rulebook lists: "
+                   f"{r.why_not}")
+        return
+    click.echo(f"From rung {r.current_rung} to rung {to_rung}: least effort {r.effort} "
+               f"({len(sets)} way{'s' if len(sets) > 1 else ''} of equal effort"
+               f"{f', {r.more_ties} more not shown' if r.more_ties else ''}).")
+    for n, changes in enumerate(sets, 1):
+        if len(sets) > 1:
+            click.echo(f"Option {n}:")
+        for c in changes:
+            acts = ", ".join(f"{a['id']} [{', '.join(a['sources'])}]" for a in c["actions"])
+            click.echo(f"  - set {c['fact']} to {show(c['to'])} ({c['type']}, effort "
+                       f"{c['effort']})" + (f": {acts}" if acts else ""))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              required=True, help="The summary file to write (atomically).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes (the engine never releases the GIL).")
+@_rules_option
+@reports_errors
+def batch(folder: Path, output: Path, fmt: str, jobs: int, rules_dir: Path | None) -> None:
+    """Assess every profile under a folder into one summary; carry on past bad files.
+
+    Exits 2 if any file failed, after listing every failure.
+
+    Example: advisor batch audits/ -o summary.csv --jobs 2
+    """
+    from advisor.batch import run_batch
+
+    if not folder.is_dir():
+        raise InputError("is not a folder", file=str(folder))
+    text, failures, count = run_batch(folder, fmt, jobs, rules_dir,
+                                      progress=sys.stderr.isatty())
+    write_atomic(output, text)
+    click.echo(f"assessed {count - len(failures)} of {count} profiles into {output}", err=True)
+    for f in failures:
+        click.echo(f"failed: {f}", err=True)
+    if failures:
+        sys.exit(2)
+
+
 @main.group()
 def rules() -> None:
     """Read, check and measure the rulebook.

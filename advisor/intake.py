@@ -133,7 +133,7 @@ def validate_file(path: Path) -> list[AdvisorError]:
     data = doc.data
     if isinstance(data, dict) and "profile_version" not in data and (
             "rules" in data or "rulebook" in data or "cases" in data
-            or ("roles" in data and "sources" in data)):
+            or ("roles" in data and "sources" in data) or "facts" in data):
         return _validate_rule_file(path, doc)
     try:
         profile_from_document(doc)

@@ -146,12 +146,34 @@ class Catalogue(_Strict):
     roles: list[CatalogueRole]
 
 
+class ActionableFact(_Strict):
+    fact: str
+    type: Literal["soft", "structural"]
+    options: dict[str, int]
+
+
+class Actionable(_Strict):
+    description: str
+    facts: list[ActionableFact]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One change `advisor path` may propose: set `fact` (a rule path) to `value`."""
+
+    fact: str
+    value: Any
+    effort: int
+    type: str
+
+
 class Index(_Strict):
     rulebook: str
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     description: str
     files: list[str] = Field(min_length=1)
     catalogue: str
+    actionable: str
     report_items: dict[str, str] = Field(min_length=1)
 
 
@@ -253,6 +275,7 @@ class Rulebook:
     catalogue: Catalogue
     rules: list[CompiledRule]
     directory: Path
+    options: dict[str, list[Option]] = field(default_factory=dict)
     emitters: dict[str, list[CompiledRule]] = field(default_factory=dict)
     consumers: dict[str, list[tuple[CompiledRule, Alternative]]] = field(default_factory=dict)
     role_flags: set[str] = field(default_factory=set)
@@ -345,8 +368,38 @@ def load_rulebook(directory: Path | None = None) -> Rulebook:
             if rule.unmet is not None:
                 compiled.append(_unmet_rule(rule, doc.source, line, len(compiled), seen))
     book = Rulebook(index, catalogue, compiled, directory)
+    act_doc = yamlio.load(directory / index.actionable, "rule file")
+    book.options = _options(_model(Actionable, act_doc.data, act_doc, ()), act_doc)
     _cross_check(book)
     return book
+
+
+def _options(actionable: Actionable, doc: yamlio.Document) -> dict[str, list[Option]]:
+    out: dict[str, list[Option]] = {}
+    for i, item in enumerate(actionable.facts):
+        ctx = _Ctx(doc, ("facts", i), "actionable")
+        spec = FACT_PATHS.get(generic_of(item.fact))
+        if spec is None:
+            raise ctx.fail(f"unknown fact path {item.fact!r}")
+        options = []
+        for raw, effort in item.options.items():
+            if spec.kind == "bool":
+                if raw not in ("true", "false"):
+                    raise ctx.fail(f"{item.fact} takes true or false, not {raw!r}")
+                value: Any = raw == "true"
+            elif spec.kind == "list":
+                value = [raw]
+            else:
+                allowed = SCALES[spec.scale] if spec.scale else spec.values
+                if raw not in allowed:
+                    raise ctx.fail(f"{raw!r} is not a value of {item.fact}"
+                                   f"{did_you_mean(raw, allowed)}")
+                value = raw
+            if effort < 1:
+                raise ctx.fail("an effort is a whole number of at least 1")
+            options.append(Option(item.fact, value, effort, item.type))
+        out[item.fact] = options
+    return out
 
 
 def _read_rule(raw: Any, doc: yamlio.Document,
@@ -389,6 +442,9 @@ def rule_file_errors(doc: yamlio.Document) -> list[RulebookError]:
             return []
         if "roles" in data:
             _model(Catalogue, data, doc, ())
+            return []
+        if "facts" in data:
+            _options(_model(Actionable, data, doc, ()), doc)
             return []
         rf = _model(RuleFile, data, doc, ())
     except RulebookError as err:

@@ -123,15 +123,75 @@ def bench_soak(n: int) -> None:
               "(target: flat, under 10%)")
 
 
+def bench_path() -> None:
+    from advisor.path import find_path
+
+    book = load_rulebook()
+    worst = (0.0, "")
+    for path in sorted((ROOT / "profiles").glob("*.yaml")):
+        profile = load_profile(path)
+        for rung in range(1, 6):
+            t = time.perf_counter()
+            find_path(book, profile, rung)
+            dt = time.perf_counter() - t
+            worst = max(worst, (dt, f"{path.name} to rung {rung}"))
+    print(f"path: slowest search over every bundled profile and rung: {worst[0] * 1000:.0f} ms "
+          f"({worst[1]}) (target: under 1 s)")
+
+
+def bench_batch(n: int) -> None:
+    import subprocess
+    import tempfile
+
+    import yaml
+
+    rng = random.Random(99)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "profiles"
+        folder.mkdir()
+        for i in range(n):
+            data = random_profile(rng).model_dump(mode="json")
+            (folder / f"p{i:05d}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+        # in one process, through the library: time and memory as it goes
+        from advisor.batch import _results
+
+        files = sorted(folder.glob("*.yaml"))
+        marks = []
+        t = time.perf_counter()
+        for i, _ in enumerate(_results(files, 1, None), 1):
+            if i in (1_000, n):
+                marks.append((i, rss_mb(), time.perf_counter() - t))
+        rate = n / marks[-1][2]
+        growth = (marks[-1][1] - marks[0][1]) / marks[0][1] * 100
+        print(f"batch: {n:,} generated profiles (YAML parsing, validation, assessment): "
+              f"{rate:,.0f} profiles/s in one process (target: 1,000/s); RSS "
+              f"{marks[0][1]:.1f} MB at 1k, {marks[-1][1]:.1f} MB at {n:,} "
+              f"({growth:+.1f}%, target under 10%)")
+        # end to end through the CLI, one process against two
+        outputs = []
+        for jobs in (1, 2):
+            out = Path(tmp) / f"summary{jobs}.csv"
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "advisor", "batch", str(folder), "-o",
+                            str(out), "--jobs", str(jobs)], check=True, capture_output=True)
+            dt = time.perf_counter() - t
+            outputs.append(out.read_bytes())
+            print(f"  advisor batch --jobs {jobs}: {dt:.1f} s, {n / dt:,.0f} profiles/s")
+        print(f"  --jobs 2 output identical to one process: {outputs[0] == outputs[1]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--soak", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=10_000)
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {platform.python_implementation()} "
           f"{platform.python_version()}, {platform.system()}")
     bench_load()
     bench_warm()
     bench_soak(args.soak)
+    bench_path()
+    bench_batch(args.batch)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,232 @@
+"""What it would take: re-assess with changes, compare assessments, batch runs, and the
+cheapest set of fact changes that reaches a rung.
+
+Every candidate is assessed by the engine; nothing here re-implements a rule.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor import yamlio
+from advisor.errors import InputError
+from advisor.profile import (
+    FACT_PATHS,
+    Profile,
+    did_you_mean,
+    fact_path_problem,
+    generic_path,
+    profile_errors,
+)
+
+LIGHTS = {"red": 0, "orange": 1, "green": 2}
+Json = dict[str, Any]
+
+
+# -- changing facts -------------------------------------------------------------------
+
+
+def parse_setting(setting: str) -> tuple[str, Any]:
+    """`roles[0].supervision=structured` -> (path, value); the value is read as YAML."""
+    path, sep, raw = setting.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise InputError(f"--set takes PATH=VALUE, not {setting!r}")
+    problem = fact_path_problem(path)
+    if problem:
+        raise InputError(f"{path!r}: {problem}", field="--set")
+    value = yamlio.parse(raw.strip() or "''", "--set").data if raw.strip() else ""
+    return path, value
+
+
+def apply_changes(data: Json, changes: list[tuple[str, Any]], source: str) -> Profile:
+    """The profile with the changes applied, validated as a file would be."""
+    from pydantic import ValidationError
+
+    from advisor.cases import set_path
+
+    changed = copy.deepcopy(data)
+    for path, value in changes:
+        try:
+            set_path(changed, path, value)
+        except (IndexError, KeyError, TypeError) as err:
+            raise InputError(f"cannot set {path}: no such entry in this profile",
+                             field="--set") from err
+    try:
+        return Profile.model_validate(changed)
+    except ValidationError as err:
+        doc = yamlio.Document(changed, source)
+        first = profile_errors(err, doc)[0]
+        raise InputError(f"{first.field}: {first.message}", field="--set") from None
+
+
+# -- differences between two assessments ----------------------------------------------
+
+
+def diff(before: Json, after: Json) -> Json:
+    """What changed from one assessment to another."""
+    lights = []
+    for b, a in zip(before["stages"], after["stages"], strict=True):
+        if b["light"] != a["light"]:
+            lights.append({"stage": b["stage"], "from": b["light"], "to": a["light"],
+                           "direction": "up" if LIGHTS[a["light"]] > LIGHTS[b["light"]]
+                           else "down"})
+    b_actions = {x["id"]: x for x in before["actions"]}
+    a_actions = {x["id"]: x for x in after["actions"]}
+    b_q = {q["fact"] for q in before["open_questions"]}
+    a_q = {q["fact"] for q in after["open_questions"]}
+    return {
+        "current_rung": {"from": before["current_rung"], "to": after["current_rung"]},
+        "target_rung": {"from": before["target_rung"], "to": after["target_rung"]},
+        "lights": lights,
+        "actions_added": [x for x in after["actions"] if x["id"] not in b_actions],
+        "actions_removed": [x for x in before["actions"] if x["id"] not in a_actions],
+        "questions_settled": sorted(b_q - a_q),
+        "questions_opened": sorted(a_q - b_q),
+    }
+
+
+def render_diff(d: Json, title: str) -> str:
+    out = [title]
+    for key, label in (("current_rung", "current rung"), ("target_rung", "target rung")):
+        x = d[key]
+        if x["from"] == x["to"]:
+            out.append(f"  {label}: {x['to']} (unchanged)")
+        else:
+            arrow = "up" if x["to"] > x["from"] else "down"
+            out.append(f"  {label}: {x['from']} -> {x['to']} ({arrow})")
+    if d["lights"]:
+        for x in d["lights"]:
+            out.append(f"  stage {x['stage']}: {x['from'].upper()} -> {x['to'].upper()} "
+                       f"({x['direction']})")
+    else:
+        out.append("  stage lights: unchanged")
+    for key, label in (("actions_added", "actions added"),
+                       ("actions_removed", "actions no longer needed")):
+        if d[key]:
+            out.append(f"  {label}:")
+            out += [f"    {a['id']}: {' '.join(a['text'].split())}" for a in d[key]]
+    for key, label in (("questions_settled", "open questions settled"),
+                       ("questions_opened", "open questions raised")):
+        if d[key]:
+            out.append(f"  {label}: {', '.join(d[key])}")
+    return "\n".join(out) + "\n"
+
+
+# -- comparing profiles ---------------------------------------------------------------
+
+
+def compare(results: list[tuple[str, Json]]) -> Json:
+    """Side by side. For audits of one wing (same prison and wing, in the order given),
+    what improved, what slipped and which actions were completed between audits."""
+    rows = []
+    for name, r in results:
+        counts = {h: sum(a["horizon"] == h for a in r["actions"])
+                  for h in ("now", "next", "later")}
+        rows.append({"name": name, "prison": r["profile"]["prison"],
+                     "wing": r["profile"]["wing"], "kind": r["profile"]["kind"],
+                     "current_rung": r["current_rung"], "target_rung": r["target_rung"],
+                     "aspiration_gap": r["aspiration_gap"],
+                     "lights": [s["light"] for s in r["stages"]],
+                     "actions": counts, "open_questions": len(r["open_questions"]),
+                     "weak_stages": [s["stage"] for s in r["stages"] if s["light"] == "red"]})
+    same_wing = len({(r["prison"], r["wing"]) for r in rows}) == 1 and len(rows) > 1
+    out: Json = {"profiles": rows, "mode": "audits over time" if same_wing else "proposals"}
+    if same_wing:
+        steps = []
+        for (na, a), (nb, b) in itertools.pairwise(results):
+            d = diff(a, b)
+            steps.append({"from": na, "to": nb, **d,
+                          "actions_completed": [x["id"] for x in d["actions_removed"]]})
+        out["changes"] = steps
+    else:
+        ranked = sorted(rows, key=lambda r: (-r["current_rung"], -r["target_rung"],
+                                             -sum(LIGHTS[x] for x in r["lights"]),
+                                             r["open_questions"], r["name"]))
+        out["readiest"] = ranked[0]["name"]
+        out["ranking"] = [r["name"] for r in ranked]
+    return out
+
+
+def render_compare(c: Json, fmt: str) -> str:
+    import json
+
+    if fmt == "json":
+        return json.dumps(c, indent=2, ensure_ascii=False) + "\n"
+    rows = c["profiles"]
+    header = ["", *[r["name"] for r in rows]]
+    table = [
+        ["wing", *[f"{r['wing']}, {r['prison']}" for r in rows]],
+        ["kind", *[r["kind"] for r in rows]],
+        ["current rung", *[str(r["current_rung"]) for r in rows]],
+        ["target rung", *[str(r["target_rung"]) for r in rows]],
+        *[[f"stage {i + 1}", *[r["lights"][i].upper() for r in rows]] for i in range(6)],
+        ["actions now/next/later", *[f"{r['actions']['now']}/{r['actions']['next']}/"
+                                     f"{r['actions']['later']}" for r in rows]],
+        ["open questions", *[str(r["open_questions"]) for r in rows]],
+        ["red stages", *[", ".join(map(str, r["weak_stages"])) or "none" for r in rows]],
+    ]
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(x.replace("|", "\\|") for x in row) + " |"
+                  for row in table]
+    elif fmt == "html":
+        from html import escape
+
+        cells = "".join(f"<th>{escape(h)}</th>" for h in header)
+        body = "".join("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>"
+                       for row in table)
+        lines = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                 '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+                 'style-src \'unsafe-inline\'"><title>Comparison</title><style>'
+                 "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px}"
+                 f"</style></head><body><h1>Comparison ({escape(c['mode'])})</h1>"
+                 f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"]
+    else:
+        widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
+        lines = ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)).rstrip()
+                 for row in [header, *table]]
+    extra = []
+    if c["mode"] == "proposals":
+        extra.append(f"Readiest: {c['readiest']} (ranked by current rung, target rung, "
+                     "lights, then fewest open questions): " + " > ".join(c["ranking"]))
+    else:
+        for step in c["changes"]:
+            extra.append(render_diff(step, f"From {step['from']} to {step['to']}:").rstrip())
+            if step["actions_completed"]:
+                extra.append("  actions completed: " + ", ".join(step["actions_completed"]))
+    if fmt == "markdown":
+        lines += ["", *[f"    {x}" if x.startswith(" ") else x for x in extra]]
+    elif fmt == "html":
+        from html import escape
+
+        lines += ["<pre>" + escape("\n".join(extra)) + "</pre></body></html>"]
+    else:
+        lines += ["", *extra]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class BatchFailure:
+    path: Path
+    message: str
+
+
+def summary_row(path: Path, r: Json) -> Json:
+    row: Json = {"file": str(path), "prison": r["profile"]["prison"],
+                 "wing": r["profile"]["wing"], "kind": r["profile"]["kind"],
+                 "current_rung": r["current_rung"], "target_rung": r["target_rung"]}
+    for s in r["stages"]:
+        row[f"stage{s['stage']}"] = s["light"]
+    for h in ("now", "next", "later"):
+        row[f"actions_{h}"] = sum(a["horizon"] == h for a in r["actions"])
+    row["open_questions"] = len(r["open_questions"])
+    return row
+
+
+__all__ = ["FACT_PATHS", "apply_changes", "compare", "did_you_mean", "diff",
+           "generic_path", "parse_setting", "render_compare", "render_diff", "summary_row"]
