@@ -81,6 +81,9 @@ class _Collator:
         self.rules = {r.id: r for r in self.book.rules}
         self.emitted_by: dict[tuple[str, int | None], Firing] = {}
         self._trace_memo: dict[int, Trace] = {}
+        self._absent_memo: dict[tuple[str, int | None], Trace] = {}
+        self._all_memo: dict[str, Trace] = {}
+        self._fact_memo: dict[str, str] = {}
         self._change_memo: dict[str, set[str]] = {}
         for f in self.firings:
             if f.maybe:
@@ -100,9 +103,14 @@ class _Collator:
         return memo
 
     def fact(self, path: str) -> str:
-        if path in ("roles", "other_roles"):
-            return f"{path} = []"
-        return f"{path} = {show(value_at(self.profile, path))}"
+        text = self._fact_memo.get(path)
+        if text is None:
+            if path in ("roles", "other_roles"):
+                text = f"{path} = []"
+            else:
+                text = f"{path} = {show(value_at(self.profile, path))}"
+            self._fact_memo[path] = text
+        return text
 
     def _leaf_paths(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
         return [concrete(leaf.path, role, other) for leaf in alt.leaves]
@@ -120,7 +128,7 @@ class _Collator:
             if atom.negated:
                 role = f.role if rule.scope == "role" else None
                 t.derived.append((atom.name, False))
-                t.add(self._why_absent(atom.name, role, frozenset()))
+                t.add(self._why_absent(atom.name, role))
             else:
                 t.derived.append((atom.name, True))
                 emitter = self.emitted_by.get((atom.name, flag_roles.get(atom.name)))
@@ -131,12 +139,13 @@ class _Collator:
     def _roles_for(self, role: int | None) -> list[int]:
         return [role] if role is not None else list(range(len(self.profile.roles)))
 
-    def _why_absent(self, name: str, role: int | None, seen: frozenset[str]) -> Trace:
-        """The facts behind a flag that no rule emitted (for `role`, or for any role)."""
+    def _why_absent(self, name: str, role: int | None) -> Trace:
+        """The facts behind a flag that no rule emitted (for `role`, or for any role).
+        Flags cannot depend on themselves (the rulebook is stratified), so this ends."""
+        memo = self._absent_memo.get((name, role))
+        if memo is not None:
+            return memo
         t = Trace()
-        if name in seen:
-            return t
-        seen = seen | {name}
         for emitter in self.book.emitters.get(name, []):
             for alt in emitter.alternatives:
                 owners = alt.owners()
@@ -158,18 +167,22 @@ class _Collator:
                     if not atom.negated and not present:
                         t.derived.append((atom.name, False))
                         sub_role = role if emitter.scope == "role" else None
-                        t.add(self._why_absent(atom.name, sub_role, seen))
-        return t.unique()
+                        t.add(self._why_absent(atom.name, sub_role))
+        memo = self._absent_memo[(name, role)] = t.unique()
+        return memo
 
     def fired(self, rule: CompiledRule, role: int | None = None) -> bool:
         return any(rule.scope != "role" or role is None or f.role == role
                    for f in self.definite.get(rule.id, []))
 
     def trace_all(self, rule_id: str) -> Trace:
-        t = Trace()
-        for f in self.definite.get(rule_id, []):
-            t.add(self.trace_of(f))
-        return t.unique()
+        memo = self._all_memo.get(rule_id)
+        if memo is None:
+            t = Trace()
+            for f in self.definite.get(rule_id, []):
+                t.add(self.trace_of(f))
+            memo = self._all_memo[rule_id] = t.unique()
+        return memo
 
     def because_all(self, rule_id: str) -> list[str]:
         return [self.fact(p) for p in self.trace_all(rule_id).facts] or [f"{rule_id} holds"]
@@ -273,9 +286,9 @@ class _Collator:
                 for u in rung["unmet"]]}
         for f in result["findings"]:
             out[f"finding {f['id']}"] = self.explain([f["rule"]])
+        by_action = self.book.rules_by_action()
         for a in result["actions"]:
-            rules = [r.id for r, act in self.book.actions() if act.id == a["id"]
-                     and r.id in self.definite]
+            rules = [rid for rid in by_action[a["id"]] if rid in self.definite]
             out[f"action {a['id']}"] = self.explain(rules)
         return out
 
@@ -458,8 +471,10 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def collate(book: Rulebook, profile: Profile, firings: list[Firing]) -> Json:
-    """Build the OUTPUT.md v1 object from one assessment's firings."""
+def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
+            explain: bool = True) -> Json:
+    """Build the OUTPUT.md v1 object from one assessment's firings (with `explanations`
+    unless `explain` is false, as for batch summaries)."""
     c = _Collator(book, profile, firings)
     current, _ = c.one_value("current_rung")
     target, _ = c.one_value("target_rung")
@@ -486,7 +501,8 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing]) -> Json:
         "role_fit": c.role_fit(),
         "evidence": dict(sorted(profile.evidence.items())),
     }
-    result["explanations"] = c.explanations(result)
+    if explain:
+        result["explanations"] = c.explanations(result)
     return result
 
 
@@ -496,12 +512,12 @@ def explain_rules(book: Rulebook, profile: Profile, firings: list[Firing],
     return _Collator(book, profile, firings).explain(rule_ids)
 
 
-def assess(profile: Profile, book: Rulebook | None = None) -> Json:
+def assess(profile: Profile, book: Rulebook | None = None, *, explain: bool = True) -> Json:
     """Assess one profile with the engine and return the OUTPUT.md v1 object."""
     from advisor.engine import engine_for
 
     book = book or default_rulebook()
-    return collate(book, profile, engine_for(book).run(profile))
+    return collate(book, profile, engine_for(book).run(profile), explain=explain)
 
 
 @functools.cache

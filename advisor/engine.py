@@ -2,8 +2,8 @@
 
 It hides the engine's process-global state and its traps (shared/engine/DURABLE_RULES.md):
 
-- one durable ruleset per compiled rulebook, on a private Host whose timer threads are
-  switched off, so every action runs synchronously on the caller's thread;
+- one durable ruleset per compiled rulebook, driven through the engine's C extension
+  on the caller's thread (durable's Python `Host`, with its timer threads, is not used);
 - each assessment runs in a fresh session that is always deleted, after a sentinel fact
   has fired a no-op rule (deleting a session in which nothing fired crashes the engine);
 - rules never see the session-state fact: every pattern carries a `kind` tag;
@@ -11,7 +11,8 @@ It hides the engine's process-global state and its traps (shared/engine/DURABLE_
   are asserted by us, between strata, outside any action. Negation therefore reads only
   finished strata (durable does not withdraw an activation that a later fact negates), and
   nothing is asserted inside an action, where the engine would swallow its errors;
-- actions only record what fired; exceptions are caught and re-raised as AssessmentError;
+- actions only record what fired; an error while recording is raised as AssessmentError
+  once the engine has finished the assertion, so its session is never left half-done;
 - a fact reported as a duplicate when it is new (the engine's 32-bit hash) is retried
   with a nonce;
 - the rulebook loader caps distinct conditions per fact kind below the engine's 64.
@@ -20,8 +21,9 @@ It hides the engine's process-global state and its traps (shared/engine/DURABLE_
 from __future__ import annotations
 
 import itertools
+import json
 import threading
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from advisor.errors import AssessmentError
@@ -116,160 +118,157 @@ def _alternative_json(rule: CompiledRule, alt: Alternative, maybe: bool,
     return patterns
 
 
-class _SyncHost:
-    """Factory for a durable Host with its two timer threads switched off."""
-
-    @staticmethod
-    def make() -> Any:
-        from durable import engine as durable_engine
-
-        class Host(durable_engine.Host):  # type: ignore[misc]
-            def _run(self) -> None:  # the stock host re-arms two timer threads here
-                return None
-
-        return Host()
-
-
 class Engine:
-    """A compiled rulebook loaded into durable_rules, assessing one profile at a time."""
+    """A compiled rulebook loaded into durable_rules, assessing one profile at a time.
+
+    It drives the engine's C extension directly (create, assert, take the next action,
+    complete it, delete the session) rather than through durable's Python `Host`: that
+    layer adds two timer threads that may run actions on another thread, swallows action
+    errors, and costs more than the engine itself. Actions here only record what matched.
+    """
 
     _names = itertools.count()
 
     def __init__(self, book: Rulebook) -> None:
+        import durable_rules_engine
+
+        self._dre = durable_rules_engine
         self.book = book
         self._lock = threading.Lock()
         self._sids = itertools.count()
-        self._record: list[Firing] | None = None
-        self._failures: list[tuple[str, BaseException]] = []
         self._name = f"advisor{next(self._names)}"
-        self._host = _SyncHost.make()
         self._strata = sorted({r.stratum for r in book.rules})
         self._consumed = {a.name for r in book.rules for alt in r.alternatives
                           for a in alt.flags}
-        definition: dict[str, Any] = {
-            "__begin__": {"all": [{"m": {"kind": "__begin__"}}], "run": _noop},
-        }
+        self._emits = {r.id: tuple(name for name in r.emits if name in self._consumed)
+                       for r in book.rules}
+        self._actions: dict[str, _Action] = {}
+        definition: dict[str, Any] = {"__begin__": {"all": [{"m": {"kind": "__begin__"}}]}}
         for rule in book.rules:
             for k, alt in enumerate(rule.alternatives):
                 definition[f"{rule.id}#{k}"] = {
-                    "all": _alternative_json(rule, alt, False, book.role_flags),
-                    "run": self._action(rule, k, alt, maybe=False),
-                }
+                    "all": _alternative_json(rule, alt, False, book.role_flags)}
+                self._actions[f"{rule.id}#{k}"] = _Action.of(rule, k, alt, maybe=False)
                 if alt.leaves and rule.rule.kind != "ladder":
                     definition[f"{rule.id}#{k}?"] = {
-                        "all": _alternative_json(rule, alt, True, book.role_flags),
-                        "run": self._action(rule, k, alt, maybe=True),
-                    }
+                        "all": _alternative_json(rule, alt, True, book.role_flags)}
+                    self._actions[f"{rule.id}#{k}?"] = _Action.of(rule, k, alt, maybe=True)
         try:
-            self._host.register_rulesets({self._name: definition})
+            self._handle = durable_rules_engine.create_ruleset(
+                self._name, json.dumps(definition, ensure_ascii=False))
         except Exception as err:  # the C engine reports bad definitions as bare errors
             raise AssessmentError(f"the rulebook could not be loaded into the engine: "
                                   f"{_explain(err)}") from err
-
-    def _action(self, rule: CompiledRule, k: int, alt: Alternative,
-                maybe: bool) -> Callable[[Any], None]:
-        rule_id = rule.id
-        role_alias = next((alias_of(s) for s in sorted(alt.sections())
-                           if owner_of(s) == "role"), None)
-        other_alias = next((alias_of(s) for s in sorted(alt.sections())
-                            if owner_of(s) == "other_role"), None)
-        flag_aliases = [(f"f{n}", a.name) for n, a in enumerate(alt.flags) if not a.negated]
-        leaves = [(leaf.path, alias_of(leaf.section), engine_field(leaf.section, leaf.field))
-                  for leaf in alt.leaves] if maybe else []
-
-        def run(c: Any) -> None:
-            try:
-                role = getattr(c, role_alias)._d["i"] if role_alias else None
-                other = getattr(c, other_alias)._d["i"] if other_alias else None
-                flag_roles = tuple((name, getattr(c, alias)._d.get("role"))
-                                   for alias, name in flag_aliases)
-                if role is None:
-                    role = next((r for _, r in flag_roles if r is not None), None)
-                missing: list[str] = []
-                for path, alias, field in leaves:
-                    if not _has(getattr(c, alias)._d, field):
-                        missing.append(path)
-                assert self._record is not None
-                self._record.append(Firing(rule_id, k, maybe, role, other, flag_roles,
-                                           tuple(missing)))
-            except BaseException as err:  # never let durable swallow it
-                self._failures.append((rule_id, err))
-
-        return run
 
     def run(self, profile: Profile) -> list[Firing]:
         """Assess one profile in a fresh, always-deleted session; return what fired."""
         facts = encode(profile, self.book)
         with self._lock:
             sid = str(next(self._sids))
-            self._record = []
-            self._failures = []
-            asserted: set[tuple[Any, ...]] = set()
+            record: list[Firing] = []
+            asserted: set[str] = set()
             begun = False
             try:
-                self._assert({"sid": sid, "kind": "__begin__"}, asserted)
+                self._assert({"sid": sid, "kind": "__begin__"}, asserted, record)
                 begun = True
                 for fact in facts:
-                    self._assert({"sid": sid, **fact}, asserted)
+                    self._assert({"sid": sid, **fact}, asserted, record)
                 emitted: set[tuple[str, int | None]] = set()
+                role_flags = self.book.role_flags
                 for stratum in self._strata:
-                    done = len(self._record)
-                    self._assert({"sid": sid, "kind": "go", "s": stratum}, asserted)
-                    self._check()
-                    for firing in self._record[done:]:
+                    done = len(record)
+                    self._assert({"sid": sid, "kind": "go", "s": stratum}, asserted, record)
+                    for firing in record[done:]:
                         if firing.maybe:
                             continue
-                        for name in self.book.by_id(firing.rule).emits:
-                            if name not in self._consumed:
-                                continue
-                            key = (name, firing.role if name in self.book.role_flags
-                                   else None)
+                        for name in self._emits[firing.rule]:
+                            key = (name, firing.role if name in role_flags else None)
                             if key in emitted:
                                 continue
                             emitted.add(key)
                             flag: Fact = {"sid": sid, "kind": "flag", "name": name}
                             if key[1] is not None:
                                 flag["role"] = key[1]
-                            self._assert(flag, asserted)
-                    self._check()
-                return list(self._record)
+                            self._assert(flag, asserted, record)
+                return record
             except AssessmentError:
                 raise
             except Exception as err:
                 raise AssessmentError(f"the engine failed: {_explain(err)}") from err
             finally:
-                self._record = None
                 if begun:
-                    self._host.delete_state(self._name, sid)
+                    self._dre.delete_state(self._handle, sid)
 
-    def _assert(self, fact: Fact, asserted: set[tuple[Any, ...]]) -> None:
-        from durable import engine as durable_engine
-
-        key = _identity(fact)
+    def _assert(self, fact: Fact, asserted: set[str], record: list[Firing]) -> None:
+        text = json.dumps(fact, ensure_ascii=False, sort_keys=True)
         for nonce in range(4):
-            attempt = fact if nonce == 0 else {**fact, "_nonce": nonce}
-            try:
-                state = self._host.assert_fact(self._name, attempt)
-            except durable_engine.MessageNotHandledException:
+            attempt = text if nonce == 0 else json.dumps({**fact, "_nonce": nonce},
+                                                          ensure_ascii=False)
+            code, state = self._dre.assert_fact(self._handle, attempt)
+            if code == 1:
                 return  # no rule reads such a fact: nothing to do
-            except durable_engine.MessageObservedException:
-                if key in asserted:
+            if code == 2:
+                if text in asserted:
                     return
                 continue  # a new fact taken for a duplicate: the engine's 32-bit hash
-            asserted.add(key)
-            if isinstance(state, dict) and "exception" in state:
-                raise AssessmentError(f"a rule action failed: {state['exception']}")
+            asserted.add(text)
+            self._drain(state, record)
             return
         raise AssessmentError(f"the engine kept refusing a new fact: {fact}")
 
-    def _check(self) -> None:
-        if self._failures:
-            rule_id, err = self._failures[0]
-            raise AssessmentError(f"rule {rule_id}: its action failed: {err!r}") from err
+    def _drain(self, state: int, record: list[Firing]) -> None:
+        """Run every action the last assertion made ready, in the engine's order."""
+        failure: BaseException | None = None
+        result = self._dre.start_action_for_state(self._handle, state)
+        message = result[1] if result else None
+        while message:
+            for name, match in json.loads(message).items():
+                action = self._actions.get(name)
+                if action is not None and failure is None:
+                    try:
+                        record.append(action.fire(match))
+                    except Exception as err:  # kept, and raised once the engine is settled
+                        failure = err
+            message = self._dre.complete_and_start_action(self._handle, state)
+        if failure is not None:
+            raise AssessmentError(f"recording a firing failed: {failure!r}") from failure
 
 
-def _noop(c: Any) -> None:
-    return None
+@dataclass(frozen=True)
+class _Action:
+    """What to record when one compiled alternative matches."""
+
+    rule: str
+    alternative: int
+    maybe: bool
+    role_alias: str | None
+    other_alias: str | None
+    flag_aliases: tuple[tuple[str, str], ...]
+    leaves: tuple[tuple[str, str, str], ...]  # (rule path, alias, engine field)
+
+    @classmethod
+    def of(cls, rule: CompiledRule, k: int, alt: Alternative, maybe: bool) -> _Action:
+        sections = sorted(alt.sections())
+        role_alias = next((alias_of(s) for s in sections if owner_of(s) == "role"), None)
+        other_alias = next((alias_of(s) for s in sections if owner_of(s) == "other_role"),
+                           None)
+        flags = tuple((f"f{n}", a.name) for n, a in enumerate(alt.flags) if not a.negated)
+        leaves = tuple((leaf.path, alias_of(leaf.section),
+                        engine_field(leaf.section, leaf.field)) for leaf in alt.leaves)
+        return cls(rule.id, k, maybe, role_alias, other_alias, flags,
+                   leaves if maybe else ())
+
+    def fire(self, match: dict[str, Any]) -> Firing:
+        role = match[self.role_alias]["i"] if self.role_alias else None
+        other = match[self.other_alias]["i"] if self.other_alias else None
+        flag_roles = tuple((name, match[alias].get("role"))
+                           for alias, name in self.flag_aliases)
+        if role is None:
+            role = next((r for _, r in flag_roles if r is not None), None)
+        missing = tuple(path for path, alias, field in self.leaves
+                        if not _has(match[alias], field))
+        return Firing(self.rule, self.alternative, self.maybe, role, other, flag_roles,
+                      missing)
 
 
 def _has(fact: dict[str, Any], dotted: str) -> bool:
@@ -279,10 +278,6 @@ def _has(fact: dict[str, Any], dotted: str) -> bool:
             return False
         node = node[part]
     return True
-
-
-def _identity(fact: Fact) -> tuple[Any, ...]:
-    return tuple(sorted((k, repr(v)) for k, v in fact.items()))
 
 
 def _explain(err: BaseException) -> str:

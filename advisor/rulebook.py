@@ -296,6 +296,16 @@ class Rulebook:
             if r.rule.then.action is not None:
                 yield r, r.rule.then.action
 
+    def rules_by_action(self) -> dict[str, list[str]]:
+        """Action id -> ids of the rules that emit it, in rulebook order (cached)."""
+        index: dict[str, list[str]] | None = self.__dict__.get("_by_action")
+        if index is None:
+            index = {}
+            for r, action in self.actions():
+                index.setdefault(action.id, []).append(r.id)
+            self.__dict__["_by_action"] = index
+        return index
+
     def read_paths(self) -> set[str]:
         return {p for r in self.rules for p in r.reads()}
 
