@@ -79,6 +79,10 @@ class _Collator:
 
     def __post_init__(self) -> None:
         self.rules = {r.id: r for r in self.book.rules}
+        # The engine's firing order is an implementation detail: sort (strata first, so a
+        # flag's emitter comes before its readers) and drop repeats (an `$or` can match
+        # twice), so the same facts give the same result by any evaluator.
+        self.firings = sorted(set(self.firings), key=self._order)
         self.emitted_by: dict[tuple[str, int | None], Firing] = {}
         self._trace_memo: dict[int, Trace] = {}
         self._absent_memo: dict[tuple[str, int | None], Trace] = {}
@@ -93,6 +97,12 @@ class _Collator:
                 key = (name, f.role if name in self.book.role_flags else None)
                 self.emitted_by.setdefault(key, f)
         self.emitted_names = {k[0] for k in self.emitted_by}
+
+    def _order(self, f: Firing) -> tuple[Any, ...]:
+        rule = self.rules[f.rule]
+        return (rule.stratum, rule.order, f.alternative, f.maybe,
+                -1 if f.role is None else f.role, -1 if f.other_role is None else f.other_role,
+                tuple((n, -1 if r is None else r) for n, r in f.flag_roles), f.missing)
 
     # -- explanations -------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from advisor.assess import assess
+from advisor.assess import assess, default_rulebook
 from advisor.profile import Profile
 from advisor.render import render
 from tests.conftest import ROOT, high_down_data, run
@@ -80,7 +80,7 @@ def test_html_is_self_contained_and_printable() -> None:
     assert "url(" not in html and "@import" not in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert "@media print" in html and "size: A4" in html
-    assert "rulebook version 1.0.0" in html
+    assert f"rulebook version {default_rulebook().version}" in html
 
 
 def test_profile_text_is_escaped() -> None:
