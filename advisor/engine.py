@@ -26,12 +26,16 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.errors import AssessmentError
+from advisor.errors import AssessmentError, RulebookError
 from advisor.facts import Fact, Firing, encode, engine_field
 from advisor.profile import Profile
 from advisor.rulebook import Alternative, CompiledRule, FlagAtom, Leaf, Rulebook, owner_of
 
+MAX_ENGINE_RULES = 4096  # durable's MAX_ACTIONS per ruleset
+
 _ENGINE_ERRORS = {
+    "107": "the ruleset has more rules than the engine allows",
+    "108": "more than 256 rules end on one identical condition",
     "303": "too many distinct conditions matched one fact (the engine's limit is 64)",
     "204": "a number in exponent form reached the engine",
     "202": "the engine could not parse a value",
@@ -72,10 +76,16 @@ def alias_of(section: str) -> str:
     return f"{base}_{sub}" if sub else base
 
 
+# durable refuses more than 256 rules ending on one identical condition (error 108), and
+# every rule of a stratum waits on its gate: each stratum's gate is split into lanes.
+LANE_SIZE = 100
+
+
 def _alternative_json(rule: CompiledRule, alt: Alternative, maybe: bool,
-                      role_flags: set[str]) -> list[dict[str, Any]]:
+                      role_flags: set[str], lane: int) -> list[dict[str, Any]]:
     """The durable `all` list for one alternative: gate, fact patterns, flag patterns."""
-    patterns: list[dict[str, Any]] = [{"g": {"$and": [{"kind": "go"}, {"s": rule.stratum}]}}]
+    patterns: list[dict[str, Any]] = [
+        {"g": {"$and": [{"kind": "go"}, {"s": rule.stratum}, {"l": lane}]}}]
     by_section: dict[str, list[dict[str, Any]]] = {s: [] for s in alt.sections()}
     for leaf in alt.leaves:
         test = _maybe_json(leaf) if maybe else _leaf_json(leaf)
@@ -138,27 +148,38 @@ class Engine:
         self._sids = itertools.count()
         self._name = f"advisor{next(self._names)}"
         self._strata = sorted({r.stratum for r in book.rules})
+        self._lanes: dict[int, int] = {}  # stratum -> number of gate lanes
         self._consumed = {a.name for r in book.rules for alt in r.alternatives
                           for a in alt.flags}
         self._emits = {r.id: tuple(name for name in r.emits if name in self._consumed)
                        for r in book.rules}
         self._actions: dict[str, _Action] = {}
         definition: dict[str, Any] = {"__begin__": {"all": [{"m": {"kind": "__begin__"}}]}}
+        placed: dict[int, int] = {}  # stratum -> durable rules placed so far
         for rule in book.rules:
             for k, alt in enumerate(rule.alternatives):
-                definition[f"{rule.id}#{k}"] = {
-                    "all": _alternative_json(rule, alt, False, book.role_flags)}
-                self._actions[f"{rule.id}#{k}"] = _Action.of(rule, k, alt, maybe=False)
-                if alt.leaves and rule.rule.kind != "ladder":
-                    definition[f"{rule.id}#{k}?"] = {
-                        "all": _alternative_json(rule, alt, True, book.role_flags)}
-                    self._actions[f"{rule.id}#{k}?"] = _Action.of(rule, k, alt, maybe=True)
+                for maybe in (False, True):
+                    if maybe and not (alt.leaves and rule.rule.kind != "ladder"):
+                        continue
+                    n = placed.get(rule.stratum, 0)
+                    placed[rule.stratum] = n + 1
+                    lane = n // LANE_SIZE
+                    self._lanes[rule.stratum] = lane + 1
+                    name = f"{rule.id}#{k}{'?' if maybe else ''}"
+                    definition[name] = {"all": _alternative_json(rule, alt, maybe,
+                                                                 book.role_flags, lane)}
+                    self._actions[name] = _Action.of(rule, k, alt, maybe=maybe)
+        if len(definition) > MAX_ENGINE_RULES:
+            raise RulebookError(
+                f"the rulebook compiles to {len(definition):,} engine rules (each "
+                f"alternative, and its relaxed form for open questions); durable_rules "
+                f"allows {MAX_ENGINE_RULES:,}", file=str(book.directory))
         try:
             self._handle = durable_rules_engine.create_ruleset(
                 self._name, json.dumps(definition, ensure_ascii=False))
         except Exception as err:  # the C engine reports bad definitions as bare errors
-            raise AssessmentError(f"the rulebook could not be loaded into the engine: "
-                                  f"{_explain(err)}") from err
+            raise RulebookError(f"the engine refused the rulebook: {_explain(err)}",
+                                file=str(book.directory)) from err
 
     def run(self, profile: Profile) -> list[Firing]:
         """Assess one profile in a fresh, always-deleted session; return what fired."""
@@ -177,7 +198,9 @@ class Engine:
                 role_flags = self.book.role_flags
                 for stratum in self._strata:
                     done = len(record)
-                    self._assert({"sid": sid, "kind": "go", "s": stratum}, asserted, record)
+                    for lane in range(self._lanes[stratum]):
+                        self._assert({"sid": sid, "kind": "go", "s": stratum, "l": lane},
+                                     asserted, record)
                     for firing in record[done:]:
                         if firing.maybe:
                             continue
