@@ -27,6 +27,7 @@ from advisor.rulebook import (
     Alternative,
     CompiledRule,
     Rulebook,
+    horizon_at,
     load_rulebook,
 )
 
@@ -324,7 +325,7 @@ class _Collator:
                                                                 *self.because_all(r.id)]))
             else:
                 chosen[action.id] = (r, action, self.because_all(r.id))
-        horizon = {aid: _horizon(a, target) for aid, (_, a, _) in chosen.items()}
+        horizon = {aid: horizon_at(a, target) for aid, (_, a, _) in chosen.items()}
         deps = {aid: [d for d in a.depends_on if d in chosen] for aid, (_, a, _) in
                 chosen.items()}
         changed = True
@@ -433,15 +434,6 @@ class _Collator:
             entry["supplies"] = [fn for fn in FUNCTIONS if fn in set(entry["supplies"]) | fns]
         listed = sorted(candidates.values(), key=lambda c: (not c["on_wing"], c["title"]))
         return {"needed": needed, "missing": missing, "candidates": listed}
-
-
-def _horizon(action: Action, target: int) -> str:
-    if action.horizon is not None:
-        return action.horizon
-    rung = action.unlocks_rung
-    if rung is None or rung <= target:
-        return "now"
-    return "next" if rung == target + 1 else "later"
 
 
 def _topological(ids: list[str], deps: dict[str, list[str]], key: Any) -> list[str]:

@@ -69,6 +69,14 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def emit(text: str, output: Path | None) -> None:
+    """The finished text to a file (atomically) or to stdout."""
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
 def _rules_option(func: F) -> F:
     return click.option(
         "--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -118,11 +126,7 @@ def assess(profile: Path, fmt: str, audience: str | None, output: Path | None,
     width = None
     if output is None and sys.stdout.isatty():
         width = shutil.get_terminal_size().columns
-    text = render(result, fmt, color=color, width=width, audience=audience)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    emit(render(result, fmt, color=color, width=width, audience=audience), output)
 
 
 @main.command()
@@ -331,11 +335,7 @@ def compare(profiles: tuple[Path, ...], fmt: str, output: Path | None,
         raise InputError("compare needs at least two profiles")
     book = _book(rules_dir)
     results = [(p.name, run_assessment(load_profile(p), book)) for p in profiles]
-    text = render_compare(compare_results(results), fmt)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    emit(render_compare(compare_results(results), fmt), output)
 
 
 @main.command()

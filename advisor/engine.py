@@ -29,7 +29,7 @@ from typing import Any
 from advisor.errors import AssessmentError, RulebookError
 from advisor.facts import Fact, Firing, encode, engine_field
 from advisor.profile import Profile
-from advisor.rulebook import Alternative, CompiledRule, FlagAtom, Leaf, Rulebook, owner_of
+from advisor.rulebook import Alternative, CompiledRule, Leaf, Rulebook, owner_of
 
 MAX_ENGINE_RULES = 4096  # durable's MAX_ACTIONS per ruleset
 
@@ -325,4 +325,4 @@ def engine_for(book: Rulebook) -> Engine:
         return engine
 
 
-__all__ = ["Engine", "FlagAtom", "engine_for"]
+__all__ = ["Engine", "engine_for"]

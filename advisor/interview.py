@@ -18,7 +18,6 @@ from typing import Any
 import yaml
 
 from advisor.profile import (
-    CHOICES,
     FACT_PATHS,
     SCALES,
     Delivery,
@@ -30,7 +29,6 @@ from advisor.profile import (
     Pathway,
     Phase1,
     Phase2,
-    Profile,
     Role,
     Site,
     Training,
@@ -287,15 +285,5 @@ def start(kind: str | None) -> Data:
     return data
 
 
-def valid_now(data: Data) -> Profile | None:
-    """The profile if the answers so far make a valid one (prison and wing named)."""
-    from pydantic import ValidationError
-
-    try:
-        return Profile.model_validate(data)
-    except ValidationError:
-        return None
-
-
-__all__ = ["CHOICES", "BadAnswer", "Question", "answered", "dump", "parse_answer",
-           "prompt_for", "questions", "set_answer", "start", "why"]
+__all__ = ["BadAnswer", "Question", "answered", "dump", "parse_answer", "prompt_for",
+           "questions", "set_answer", "start", "why"]

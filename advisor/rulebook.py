@@ -93,6 +93,39 @@ class Action(_Strict):
     depends_on: list[str] = Field(default_factory=list)
 
 
+def horizon_at(action: Action, target: int) -> str:
+    """The horizon an action falls in for a given target rung (BRIEF §5): an explicit
+    horizon, else `now` up to the target rung, `next` for the rung above, `later` after."""
+    if action.horizon is not None:
+        return action.horizon
+    rung = action.unlocks_rung
+    if rung is None or rung <= target:
+        return "now"
+    return "next" if rung == target + 1 else "later"
+
+
+def leaf_holds(op: str, operand: Any, value: Any) -> bool:
+    """A fact test on an engine-encoded value (for lint, explanations and the test
+    oracle; assessments are decided by the engine)."""
+    if op == "is":
+        return bool(value == operand)
+    if op == "is_not":
+        return bool(value != operand)
+    if op == "in":
+        return value in operand
+    if op == "not_in":
+        return value not in operand
+    if op == "at_least":
+        return bool(value >= operand)
+    if op == "at_most":
+        return bool(value <= operand)
+    if op in ("above", "not_empty"):
+        return bool(value > operand)
+    if op == "below":
+        return bool(value < operand)
+    raise ValueError(f"unknown operator {op!r}")
+
+
 class Then(_Strict):
     light: Light | None = None
     requirement: Requirement | None = None

@@ -10,13 +10,14 @@ from typing import Any, Literal
 
 from advisor.profile import FACT_PATHS, SCALES
 from advisor.rulebook import (
-    Action,
     Alternative,
     CompiledRule,
     FlagAtom,
     Leaf,
     Rulebook,
     generic_of,
+    horizon_at,
+    leaf_holds,
 )
 
 HORIZONS = ("now", "next", "later")
@@ -148,24 +149,7 @@ def _domain(leaf: Leaf) -> set[Any] | None:
 
 
 def _holds(leaf: Leaf, v: Any) -> bool:
-    op, x = leaf.op, leaf.value
-    if op == "is":
-        return bool(v == x)
-    if op == "is_not":
-        return bool(v != x)
-    if op == "in":
-        return v in x
-    if op == "not_in":
-        return v not in x
-    if op in ("at_least",):
-        return bool(v >= x)
-    if op == "at_most":
-        return bool(v <= x)
-    if op in ("above", "not_empty"):
-        return bool(v > x)
-    if op == "below":
-        return bool(v < x)
-    return True
+    return leaf_holds(leaf.op, leaf.value, v)
 
 
 def alternative_is_contradictory(alt: Alternative) -> str | None:
@@ -213,16 +197,6 @@ def _unreachable_rungs(book: Rulebook) -> list[Problem]:
             out.append(Problem("error", "ladder", f"rung {rung} is unreachable: no rule "
                                                   f"sets the current rung to {rung}"))
     return out
-
-
-def horizon_at(action: Action, target: int) -> str:
-    """The horizon an action gets for a given target rung (BRIEF §5)."""
-    if action.horizon is not None:
-        return action.horizon
-    rung = action.unlocks_rung
-    if rung is None or rung <= target:
-        return "now"
-    return "next" if rung == target + 1 else "later"
 
 
 def _actions(book: Rulebook) -> list[Problem]:

@@ -8,20 +8,12 @@ from __future__ import annotations
 
 import copy
 import itertools
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from advisor import yamlio
 from advisor.errors import InputError
-from advisor.profile import (
-    FACT_PATHS,
-    Profile,
-    did_you_mean,
-    fact_path_problem,
-    generic_path,
-    profile_errors,
-)
+from advisor.profile import Profile, fact_path_problem, profile_errors
 
 LIGHTS = {"red": 0, "orange": 1, "green": 2}
 Json = dict[str, Any]
@@ -210,12 +202,6 @@ def render_compare(c: Json, fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@dataclass
-class BatchFailure:
-    path: Path
-    message: str
-
-
 def summary_row(path: Path, r: Json) -> Json:
     row: Json = {"file": str(path), "prison": r["profile"]["prison"],
                  "wing": r["profile"]["wing"], "kind": r["profile"]["kind"],
@@ -228,5 +214,5 @@ def summary_row(path: Path, r: Json) -> Json:
     return row
 
 
-__all__ = ["FACT_PATHS", "apply_changes", "compare", "did_you_mean", "diff",
-           "generic_path", "parse_setting", "render_compare", "render_diff", "summary_row"]
+__all__ = ["apply_changes", "compare", "diff", "parse_setting", "render_compare",
+           "render_diff", "summary_row"]

@@ -13,7 +13,15 @@ from typing import Any
 
 from advisor.facts import Firing, encode, engine_field
 from advisor.profile import Profile
-from advisor.rulebook import Alternative, CompiledRule, FlagAtom, Leaf, Rulebook, owner_of
+from advisor.rulebook import (
+    Alternative,
+    CompiledRule,
+    FlagAtom,
+    Leaf,
+    Rulebook,
+    leaf_holds,
+    owner_of,
+)
 
 Fact = dict[str, Any]
 MISSING = object()
@@ -30,26 +38,7 @@ def _get(fact: Fact, dotted: str) -> Any:
 
 def holds(leaf: Leaf, value: Any) -> bool:
     """A fact test on an engine value; a missing value satisfies nothing."""
-    if value is MISSING:
-        return False
-    op, x = leaf.op, leaf.value
-    if op == "is":
-        return bool(value == x)
-    if op == "is_not":
-        return bool(value != x)
-    if op == "in":
-        return value in x
-    if op == "not_in":
-        return value not in x
-    if op == "at_least":
-        return bool(value >= x)
-    if op == "at_most":
-        return bool(value <= x)
-    if op in ("above", "not_empty"):
-        return bool(value > x)
-    if op == "below":
-        return bool(value < x)
-    raise ValueError(op)
+    return value is not MISSING and leaf_holds(leaf.op, leaf.value, value)
 
 
 def run(book: Rulebook, profile: Profile) -> list[Firing]:
