@@ -15,7 +15,8 @@ It hides the engine's process-global state and its traps (shared/engine/DURABLE_
   once the engine has finished the assertion, so its session is never left half-done;
 - a fact reported as a duplicate when it is new (the engine's 32-bit hash) is retried
   with a nonce;
-- the rulebook loader caps distinct conditions per fact kind below the engine's 64.
+- the rulebook loader caps distinct conditions per fact kind below the engine's 64, and
+  each stratum's gate is split into lanes so no condition ends more than 256 rules.
 """
 
 from __future__ import annotations
