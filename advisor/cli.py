@@ -114,13 +114,10 @@ def assess(profile: Path, fmt: str, audience: str | None, output: Path | None,
     Example: advisor assess profiles/hmp-high-down-clu.yaml --format json -o out.json
     """
     from advisor.assess import assess as run_assessment
-    from advisor.assess import default_rulebook
     from advisor.profile import load_profile
     from advisor.render import render
-    from advisor.rulebook import load_rulebook
 
-    book = load_rulebook(rules_dir) if rules_dir else default_rulebook()
-    result = run_assessment(load_profile(profile), book)
+    result = run_assessment(load_profile(profile), _book(rules_dir))
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None

@@ -77,7 +77,7 @@ def _plan(book: Rulebook) -> dict[str, list[tuple[str, str, str]]]:
     for path in sorted(book.read_paths()):
         section, field = section_of(path)
         plan.setdefault(section, []).append(
-            (field if section == "meta" else path, _engine_field(section, field),
+            (field if section == "meta" else path, engine_field(section, field),
              generic_of(path)))
     return plan
 
@@ -109,11 +109,7 @@ def encode(profile: Profile, book: Rulebook) -> list[Fact]:
     return facts
 
 
-def _engine_field(section: str, field: str) -> str:
-    # The profile's own `kind` would collide with the type tag every fact carries.
-    return "profile_kind" if section == "meta" and field == "kind" else field
-
-
 def engine_field(section: str, field: str) -> str:
-    """The field name a leaf tests inside its fact."""
-    return _engine_field(section, field)
+    """The field name a leaf tests inside its fact. The profile's own `kind` would
+    collide with the type tag every fact carries."""
+    return "profile_kind" if section == "meta" and field == "kind" else field

@@ -156,12 +156,11 @@ def _with_relevance(q: Question) -> Question:
 
 def why(q: Question, book: Rulebook) -> str:
     """Why we ask: the report section, and what in the assessment the answer decides."""
+    from advisor.profile import generic_path
     from advisor.rulebook import generic_of
 
-    generic = q.path.replace("roles[0]", "role").replace("other_roles[", "other_role[")
-    generic = generic.split("[")[0] + generic.split("]")[-1] if "[" in generic else generic
-    readers = [r for r in book.rules
-               if any(generic_of(p) == generic_of(generic) for p in r.reads())]
+    generic = generic_path(q.path)
+    readers = [r for r in book.rules if any(generic_of(p) == generic for p in r.reads())]
     decides = sorted({_decides(r) for r in readers})
     where = f"The study discusses this in {q.section}. " if q.section else ""
     if decides:

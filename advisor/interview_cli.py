@@ -69,14 +69,13 @@ def run_interview(path: Path, *, resume: bool, edit_field: str | None, kind: str
             set_answer(data, edit_field, _ask(match[0], book, 1))
             _save(path, data)
         else:
-            n = 0
             while True:
-                pending = [q for q in questions(data) if not answered(data, q.path)]
+                asked = questions(data)
+                pending = [q for q in asked if not answered(data, q.path)]
                 if not pending:
                     break
                 q = pending[0]
-                n = len(questions(data)) - len(pending) + 1
-                set_answer(data, q.path, _ask(q, book, n))
+                set_answer(data, q.path, _ask(q, book, len(asked) - len(pending) + 1))
                 _save(path, data)
     except click.Abort:
         click.echo(f"\nStopped. Your answers so far are saved in {path}; carry on with "

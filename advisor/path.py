@@ -26,7 +26,7 @@ from typing import Any
 
 from advisor.cases import set_path
 from advisor.engine import engine_for
-from advisor.facts import concrete
+from advisor.facts import Firing, concrete
 from advisor.profile import Profile, value_at
 from advisor.rulebook import CompiledRule, Option, Rulebook
 
@@ -75,20 +75,20 @@ def _holds(rule: CompiledRule, fired: set[tuple[str, int | None]], role: int) ->
     return (rule.id, role) in fired if rule.scope == "role" else (rule.id, None) in fired
 
 
+def _fired_set(book: Rulebook, firings: list[Firing]) -> set[tuple[str, int | None]]:
+    return {(f.rule, f.role if book.by_id(f.rule).scope == "role" else None)
+            for f in firings if not f.maybe}
+
+
 def _fired(book: Rulebook, profile: Profile) -> set[tuple[str, int | None]]:
-    out: set[tuple[str, int | None]] = set()
-    for f in engine_for(book).run(profile):
-        if f.maybe:
-            continue
-        out.add((f.rule, f.role if book.by_id(f.rule).scope == "role" else None))
-    return out
+    return _fired_set(book, engine_for(book).run(profile))
 
 
 def find_path(book: Rulebook, profile: Profile, to_rung: int) -> PathResult:
     from advisor.assess import collate
 
-    base_result = collate(book, profile, engine_for(book).run(profile))
-    current = base_result["current_rung"]
+    firings = engine_for(book).run(profile)
+    current = collate(book, profile, firings, explain=False)["current_rung"]
     if current >= to_rung:
         return PathResult(to_rung, current, True)
     if not profile.roles:
@@ -98,8 +98,9 @@ def find_path(book: Rulebook, profile: Profile, to_rung: int) -> PathResult:
     best: PathResult | None = None
     evaluations = 0
     reasons = []
+    fired = _fired_set(book, firings)
     for role in range(len(profile.roles)):
-        result = _path_for_role(book, profile, to_rung, role, current)
+        result = _path_for_role(book, profile, to_rung, role, current=current, fired=fired)
         evaluations += result.evaluations
         if not result.reachable:
             reasons.append(f"roles[{role}] ({profile.roles[role].title}): {result.why_not}")
@@ -118,11 +119,10 @@ def find_path(book: Rulebook, profile: Profile, to_rung: int) -> PathResult:
     return best
 
 
-def _path_for_role(book: Rulebook, profile: Profile, to_rung: int, role: int,
-                   current: int) -> PathResult:
+def _path_for_role(book: Rulebook, profile: Profile, to_rung: int, role: int, *,
+                   current: int, fired: set[tuple[str, int | None]]) -> PathResult:
     base = _data(profile)
-    fired = _fired(book, profile)
-    evaluations = 1
+    evaluations = 0
     reqs = _requirements(book, to_rung)
     unmet = [r for r in reqs if not _holds(r, fired, role)]
     # the actionable facts the unmet requirements read, for this role

@@ -597,7 +597,6 @@ class _Ctx:
     doc: yamlio.Document
     where: tuple[str | int, ...]
     rule_id: str
-    requirement_index: dict[tuple[int, str | None], list[str]] | None = None
 
     def at(self, *more: str | int) -> _Ctx:
         return _Ctx(self.doc, (*self.where, *more), self.rule_id)
@@ -737,7 +736,6 @@ def _encode_operand(path: str, op: str, value: Any, spec: ValueSpec, ctx: _Ctx) 
 
 
 def _cross_check(book: Rulebook) -> None:
-    by_id = {r.id: r for r in book.rules}
 
     def fail(r: CompiledRule, msg: str) -> RulebookError:
         return RulebookError(msg, file=r.file, line=r.line, field=f"rule {r.id}")
@@ -808,7 +806,6 @@ def _cross_check(book: Rulebook) -> None:
     for r in book.rules:
         if r.rule.kind in ("action",) and r.rule.then.action is None:
             raise fail(r, "an action rule needs `then: {action: ...}`")
-    del by_id
 
 
 def _binds_role(alt: Alternative, role_flags: set[str]) -> bool:

@@ -31,7 +31,7 @@ def parse_setting(setting: str) -> tuple[str, Any]:
     problem = fact_path_problem(path)
     if problem:
         raise InputError(f"{path!r}: {problem}", field="--set")
-    value = yamlio.parse(raw.strip() or "''", "--set").data if raw.strip() else ""
+    value = yamlio.parse(raw.strip(), "--set").data if raw.strip() else ""
     return path, value
 
 

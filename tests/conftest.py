@@ -3,21 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from advisor import yamlio
 from advisor.assess import assess, default_rulebook
 from advisor.profile import Profile
-from advisor.rulebook import Rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "profiles"
 HIGH_DOWN = PROFILES / "hmp-high-down-clu.yaml"
-
-
-@pytest.fixture(scope="session")
-def book() -> Rulebook:
-    return default_rulebook()
 
 
 def high_down_data() -> dict[str, Any]:

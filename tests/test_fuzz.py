@@ -4,7 +4,6 @@ clear line; never a traceback, never an engine error code, never a crash."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +33,11 @@ JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() |
                        | st.dictionaries(st.text(max_size=8), kids, max_size=4), max_leaves=20)
 
 
-def check(tmp_path: Path, content: bytes) -> None:
+def check(tmp_path: Path, content: bytes, allowed: tuple[int, ...] = (0, 2)) -> None:
     path = tmp_path / "fuzz.yaml"
     path.write_bytes(content)
     result = CliRunner().invoke(main, ["assess", str(path), "--format", "json"])
-    assert result.exit_code in (0, 2), (result.exit_code, result.stderr, content[:300])
+    assert result.exit_code in allowed, (result.exit_code, result.stderr, content[:300])
     assert "Traceback" not in result.stderr
     assert "error code" not in result.stderr
     if result.exit_code == 0:
@@ -117,5 +116,4 @@ def test_the_numbers_the_engine_cannot_take_never_reach_it(tmp_path: Path) -> No
     for value in ("1e300", "1.0e-7", ".nan", ".inf", "-.inf", "1e16"):
         content = base.replace("weeks: 8", f"weeks: {value}", 1)
         assert content != base
-        check(tmp_path, content.encode())
-    assert math.isnan(float("nan"))  # the strategies above feed these as real floats too
+        check(tmp_path, content.encode(), allowed=(2,))

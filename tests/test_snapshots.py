@@ -71,31 +71,19 @@ def _moved(results: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def test_tool_refuses_new_results_under_a_recorded_version(
+@pytest.mark.parametrize("version, changelog, refusal", [
+    ("1.0.1", "## 1.0.1\n", "already recorded"),                  # same version, new results
+    ("1.1.0", "## 1.0.1\n## 1.1.0\n", "needs a major version"),   # too small a bump
+    ("2.0.0", "## 1.0.1\n", "no '## 2.0.0' entry"),                # no changelog entry
+])
+def test_tool_refuses_a_moved_light_without_the_policy(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: dict[str, str],
-        capsys: pytest.CaptureFixture[str]) -> None:
-    _sandbox(tmp_path, monkeypatch, "1.0.1", "## 1.0.1\n")
+        capsys: pytest.CaptureFixture[str], version: str, changelog: str,
+        refusal: str) -> None:
+    _sandbox(tmp_path, monkeypatch, version, changelog)
     monkeypatch.setattr(snapshots, "current_results", lambda: _moved(results))
     assert snapshots.main() == 1
-    assert "already recorded" in capsys.readouterr().err
-
-
-def test_tool_refuses_a_minor_bump_for_a_moved_light(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: dict[str, str],
-        capsys: pytest.CaptureFixture[str]) -> None:
-    _sandbox(tmp_path, monkeypatch, "1.1.0", "## 1.0.1\n## 1.1.0\n")
-    monkeypatch.setattr(snapshots, "current_results", lambda: _moved(results))
-    assert snapshots.main() == 1
-    assert "needs a major version" in capsys.readouterr().err
-
-
-def test_tool_refuses_a_version_without_a_changelog_entry(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: dict[str, str],
-        capsys: pytest.CaptureFixture[str]) -> None:
-    _sandbox(tmp_path, monkeypatch, "2.0.0", "## 1.0.1\n")
-    monkeypatch.setattr(snapshots, "current_results", lambda: _moved(results))
-    assert snapshots.main() == 1
-    assert "no '## 2.0.0' entry" in capsys.readouterr().err
+    assert refusal in capsys.readouterr().err
 
 
 def test_tool_records_a_major_bump_with_its_entry(

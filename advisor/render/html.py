@@ -4,6 +4,7 @@ as a second line of defence."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -16,16 +17,12 @@ HORIZON_TITLES = {"now": "Now: toward the target rung",
                   "next": "Next: the structure for the rung above",
                   "later": "Later: stages 5-6 and beyond"}
 
-_env: Environment | None = None
-
-
+@functools.cache
 def _environment() -> Environment:
-    global _env  # noqa: PLW0603 - one template environment per process
-    if _env is None:
-        _env = Environment(loader=PackageLoader("advisor", "templates"),
-                           autoescape=select_autoescape(default=True, default_for_string=True),
-                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    return _env
+    """One template environment per process."""
+    return Environment(loader=PackageLoader("advisor", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def render_html(r: dict[str, Any], sections: tuple[str, ...],
