@@ -82,23 +82,18 @@ def alias_of(section: str) -> str:
 LANE_SIZE = 100
 
 
-def _alternative_json(rule: CompiledRule, alt: Alternative, maybe: bool,
-                      role_flags: set[str], lane: int) -> list[dict[str, Any]]:
+def _alternative_json(rule: CompiledRule, alt: Alternative, relaxed: bool,
+                      role_flags: set[str], gate: tuple[int, int] | None
+                      ) -> list[dict[str, Any]]:
     """The durable `all` list for one alternative: gate, fact patterns, flag patterns."""
-    patterns: list[dict[str, Any]] = [
-        {"g": {"$and": [{"kind": "go"}, {"s": rule.stratum}, {"l": lane}]}}]
+    patterns: list[dict[str, Any]] = []
+    if gate is not None:
+        level, lane = gate
+        patterns.append({"g": {"$and": [{"kind": "go"}, {"s": level}, {"l": lane}]}})
     by_section: dict[str, list[dict[str, Any]]] = {s: [] for s in alt.sections()}
     for leaf in alt.leaves:
-        test = _maybe_json(leaf) if maybe else _leaf_json(leaf)
+        test = _maybe_json(leaf) if relaxed else _leaf_json(leaf)
         by_section.setdefault(leaf.section, []).append(test)
-    leaf_sections = {leaf.section for leaf in alt.leaves}
-    if maybe and len(leaf_sections) == 1:
-        # Only worth matching when some tested fact is missing: otherwise the rule itself
-        # decides. (Across several facts the engine cannot say "one of them is missing".)
-        (section,) = leaf_sections
-        fields = sorted({engine_field(leaf.section, leaf.field) for leaf in alt.leaves})
-        missing = [{"$nex": {f: 1}} for f in fields]
-        by_section[section].append(missing[0] if len(missing) == 1 else {"$or": missing})
     first: dict[str, str] = {}  # owner -> alias of its first pattern; later ones join on `i`
     for section in sorted(by_section):
         alias, owner = alias_of(section), owner_of(section)
@@ -129,6 +124,25 @@ def _alternative_json(rule: CompiledRule, alt: Alternative, maybe: bool,
     return patterns
 
 
+def negation_levels(book: Rulebook) -> dict[str, int]:
+    """When each rule's result is final, counted in negation steps.
+
+    A rule reading only facts and positive flags fires as soon as they are there. A rule
+    reading a negated flag must wait until every emitter of that flag has finished: its
+    level is one more than theirs. Only rules with a negated flag wait on a gate; all the
+    others follow their inputs, so few gates are needed however long the flag chains are.
+    """
+    level: dict[str, int] = {}
+    for rule in sorted(book.rules, key=lambda r: r.stratum):  # emitters come first
+        n = 0
+        for alt in rule.alternatives:
+            for atom in alt.flags:
+                for emitter in book.emitters[atom.name]:
+                    n = max(n, level[emitter.id] + (1 if atom.negated else 0))
+        level[rule.id] = n
+    return level
+
+
 class Engine:
     """A compiled rulebook loaded into durable_rules, assessing one profile at a time.
 
@@ -148,33 +162,37 @@ class Engine:
         self._lock = threading.Lock()
         self._sids = itertools.count()
         self._name = f"advisor{next(self._names)}"
-        self._strata = sorted({r.stratum for r in book.rules})
-        self._lanes: dict[int, int] = {}  # stratum -> number of gate lanes
+        levels = negation_levels(book)
+        self._lanes: dict[int, int] = {}  # gate level -> number of lanes
         self._consumed = {a.name for r in book.rules for alt in r.alternatives
                           for a in alt.flags}
         self._emits = {r.id: tuple(name for name in r.emits if name in self._consumed)
                        for r in book.rules}
         self._actions: dict[str, _Action] = {}
         definition: dict[str, Any] = {"__begin__": {"all": [{"m": {"kind": "__begin__"}}]}}
-        placed: dict[int, int] = {}  # stratum -> durable rules placed so far
+        placed: dict[int, int] = {}  # gate level -> durable rules placed on it so far
         for rule in book.rules:
+            gated = any(a.negated for alt in rule.alternatives for a in alt.flags)
             for k, alt in enumerate(rule.alternatives):
-                for maybe in (False, True):
-                    if maybe and not (alt.leaves and rule.rule.kind != "ladder"):
-                        continue
-                    n = placed.get(rule.stratum, 0)
-                    placed[rule.stratum] = n + 1
-                    lane = n // LANE_SIZE
-                    self._lanes[rule.stratum] = lane + 1
-                    name = f"{rule.id}#{k}{'?' if maybe else ''}"
-                    definition[name] = {"all": _alternative_json(rule, alt, maybe,
-                                                                 book.role_flags, lane)}
-                    self._actions[name] = _Action.of(rule, k, alt, maybe=maybe)
+                # One engine rule per alternative. Outside the ladder its fact tests are
+                # relaxed (a test holds, or its fact is unknown): a match with nothing
+                # unknown is the rule holding; one with unknowns is an open question.
+                relaxed = bool(alt.leaves) and rule.rule.kind != "ladder"
+                gate: tuple[int, int] | None = None
+                if gated:
+                    level = levels[rule.id]
+                    n = placed.get(level, 0)
+                    placed[level] = n + 1
+                    gate = (level, n // LANE_SIZE)
+                    self._lanes[level] = gate[1] + 1
+                name = f"{rule.id}#{k}"
+                definition[name] = {"all": _alternative_json(rule, alt, relaxed,
+                                                             book.role_flags, gate)}
+                self._actions[name] = _Action.of(rule, k, alt, relaxed=relaxed)
         if len(definition) > MAX_ENGINE_RULES:
             raise RulebookError(
-                f"the rulebook compiles to {len(definition):,} engine rules (each "
-                f"alternative, and its relaxed form for open questions); durable_rules "
-                f"allows {MAX_ENGINE_RULES:,}", file=str(book.directory))
+                f"the rulebook compiles to {len(definition):,} engine rules (one per "
+                f"alternative); durable_rules allows {MAX_ENGINE_RULES:,}", file=str(book.directory))
         try:
             self._handle = durable_rules_engine.create_ruleset(
                 self._name, json.dumps(definition, ensure_ascii=False))
@@ -193,27 +211,13 @@ class Engine:
             try:
                 self._assert({"sid": sid, "kind": "__begin__"}, asserted, record)
                 begun = True
-                for fact in facts:
-                    self._assert({"sid": sid, **fact}, asserted, record)
                 emitted: set[tuple[str, int | None]] = set()
-                role_flags = self.book.role_flags
-                for stratum in self._strata:
-                    done = len(record)
-                    for lane in range(self._lanes[stratum]):
-                        self._assert({"sid": sid, "kind": "go", "s": stratum, "l": lane},
-                                     asserted, record)
-                    for firing in record[done:]:
-                        if firing.maybe:
-                            continue
-                        for name in self._emits[firing.rule]:
-                            key = (name, firing.role if name in role_flags else None)
-                            if key in emitted:
-                                continue
-                            emitted.add(key)
-                            flag: Fact = {"sid": sid, "kind": "flag", "name": name}
-                            if key[1] is not None:
-                                flag["role"] = key[1]
-                            self._assert(flag, asserted, record)
+                for fact in facts:
+                    self._settle({"sid": sid, **fact}, sid, asserted, emitted, record)
+                for level in sorted(self._lanes):
+                    for lane in range(self._lanes[level]):
+                        self._settle({"sid": sid, "kind": "go", "s": level, "l": lane},
+                                     sid, asserted, emitted, record)
                 return record
             except AssessmentError:
                 raise
@@ -222,6 +226,31 @@ class Engine:
             finally:
                 if begun:
                     self._dre.delete_state(self._handle, sid)
+
+    def _settle(self, fact: Fact, sid: str, asserted: set[str],
+                emitted: set[tuple[str, int | None]], record: list[Firing]) -> None:
+        """Assert a fact, then every flag its consequences emit, until nothing is left.
+
+        Flags are asserted here, between actions and never inside one (the engine would
+        swallow an error there), each once per role it is about.
+        """
+        queue = [fact]
+        role_flags = self.book.role_flags
+        while queue:
+            done = len(record)
+            self._assert(queue.pop(), asserted, record)
+            for firing in record[done:]:
+                if firing.maybe:
+                    continue
+                for name in self._emits[firing.rule]:
+                    key = (name, firing.role if name in role_flags else None)
+                    if key in emitted:
+                        continue
+                    emitted.add(key)
+                    flag: Fact = {"sid": sid, "kind": "flag", "name": name}
+                    if key[1] is not None:
+                        flag["role"] = key[1]
+                    queue.append(flag)
 
     def _assert(self, fact: Fact, asserted: set[str], record: list[Firing]) -> None:
         text = json.dumps(fact, ensure_ascii=False, sort_keys=True)
@@ -264,14 +293,15 @@ class _Action:
 
     rule: str
     alternative: int
-    maybe: bool
     role_alias: str | None
     other_alias: str | None
     flag_aliases: tuple[tuple[str, str], ...]
-    leaves: tuple[tuple[str, str, str], ...]  # (rule path, alias, engine field)
+    # (rule path, alias, engine field) of a relaxed alternative's tests: a match in which
+    # one of these fields is absent is an open question, not the rule holding
+    leaves: tuple[tuple[str, str, str], ...]
 
     @classmethod
-    def of(cls, rule: CompiledRule, k: int, alt: Alternative, maybe: bool) -> _Action:
+    def of(cls, rule: CompiledRule, k: int, alt: Alternative, relaxed: bool) -> _Action:
         sections = sorted(alt.sections())
         role_alias = next((alias_of(s) for s in sections if owner_of(s) == "role"), None)
         other_alias = next((alias_of(s) for s in sections if owner_of(s) == "other_role"),
@@ -279,8 +309,7 @@ class _Action:
         flags = tuple((f"f{n}", a.name) for n, a in enumerate(alt.flags) if not a.negated)
         leaves = tuple((leaf.path, alias_of(leaf.section),
                         engine_field(leaf.section, leaf.field)) for leaf in alt.leaves)
-        return cls(rule.id, k, maybe, role_alias, other_alias, flags,
-                   leaves if maybe else ())
+        return cls(rule.id, k, role_alias, other_alias, flags, leaves if relaxed else ())
 
     def fire(self, match: dict[str, Any]) -> Firing:
         role = match[self.role_alias]["i"] if self.role_alias else None
@@ -291,7 +320,7 @@ class _Action:
             role = next((r for _, r in flag_roles if r is not None), None)
         missing = tuple(path for path, alias, field in self.leaves
                         if not _has(match[alias], field))
-        return Firing(self.rule, self.alternative, self.maybe, role, other, flag_roles,
+        return Firing(self.rule, self.alternative, bool(missing), role, other, flag_roles,
                       missing)
 
 

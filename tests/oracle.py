@@ -55,11 +55,11 @@ def run(book: Rulebook, profile: Profile) -> list[Firing]:
         new: list[Firing] = []
         for rule in (r for r in book.rules if r.stratum == stratum):
             for k, alt in enumerate(rule.alternatives):
-                new += _match(book, rule, k, alt, maybe=False, wing=wing, owned=owned,
-                              flags=flags)
-                if alt.leaves and rule.rule.kind != "ladder":
-                    new += _match(book, rule, k, alt, maybe=True, wing=wing, owned=owned,
-                                  flags=flags)
+                # outside the ladder a test on an unknown fact is left open, not failed:
+                # a match with something left open is a `maybe` firing
+                relaxed = bool(alt.leaves) and rule.rule.kind != "ladder"
+                new += _match(book, rule, k, alt, relaxed=relaxed, wing=wing,
+                              owned=owned, flags=flags)
         out += new
         for firing in new:
             if firing.maybe:
@@ -70,7 +70,7 @@ def run(book: Rulebook, profile: Profile) -> list[Firing]:
     return out
 
 
-def _match(book: Rulebook, rule: CompiledRule, k: int, alt: Alternative, *, maybe: bool,
+def _match(book: Rulebook, rule: CompiledRule, k: int, alt: Alternative, *, relaxed: bool,
            wing: dict[str, Fact], owned: dict[str, dict[int, dict[str, Fact]]],
            flags: set[tuple[str, int | None]]) -> list[Firing]:
     sections = alt.sections()
@@ -101,15 +101,13 @@ def _match(book: Rulebook, rule: CompiledRule, k: int, alt: Alternative, *, mayb
             value = _get(fact, engine_field(leaf.section, leaf.field))
             if holds(leaf, value):
                 continue
-            if maybe and value is MISSING:
+            if relaxed and value is MISSING:
                 missing.append(leaf.path)
                 continue
             ok = False
             break
         if not ok:
             continue
-        if maybe and len({leaf.section for leaf in alt.leaves}) == 1 and not missing:
-            continue  # the relaxed rule only matters where a tested fact is unknown
         # flag atoms: one firing per choice of matching flag facts
         choices = []
         for atom in positive:
@@ -135,7 +133,7 @@ def _match(book: Rulebook, rule: CompiledRule, k: int, alt: Alternative, *, mayb
             fired_role = role
             if fired_role is None:
                 fired_role = next((r for _, r in flag_roles if r is not None), None)
-            out.append(Firing(rule.id, k, maybe, fired_role, other, flag_roles,
+            out.append(Firing(rule.id, k, bool(missing), fired_role, other, flag_roles,
                               tuple(missing)))
     return out
 
