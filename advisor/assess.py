@@ -26,6 +26,8 @@ from advisor.rulebook import (
     Action,
     Alternative,
     CompiledRule,
+    Light,
+    Requirement,
     Rulebook,
     horizon_at,
     load_rulebook,
@@ -55,20 +57,17 @@ def show(value: Any) -> str:
 @dataclass
 class Trace:
     """From facts to a conclusion: facts read (paths), derived facts (held or absent),
-    and the rules that fired along the way."""
+    and the rules that fired along the way. Each is an ordered set (a dict's keys), in
+    the order first met."""
 
-    facts: list[str] = field(default_factory=list)
-    derived: list[tuple[str, bool]] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
+    facts: dict[str, None] = field(default_factory=dict)
+    derived: dict[tuple[str, bool], None] = field(default_factory=dict)
+    rules: dict[str, None] = field(default_factory=dict)
 
     def add(self, other: Trace) -> None:
-        self.facts.extend(other.facts)
-        self.derived.extend(other.derived)
-        self.rules.extend(other.rules)
-
-    def unique(self) -> Trace:
-        return Trace(_unique(self.facts), list(dict.fromkeys(self.derived)),
-                     _unique(self.rules))
+        self.facts.update(other.facts)
+        self.derived.update(other.derived)
+        self.rules.update(other.rules)
 
 
 @dataclass
@@ -79,7 +78,7 @@ class _Collator:
     definite: dict[str, list[Firing]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.rules = {r.id: r for r in self.book.rules}
+        self.rules = self.book.rule_index()
         # The engine's firing order is an implementation detail: sort (strata first, so a
         # flag's emitter comes before its readers) and drop repeats (an `$or` can match
         # twice), so the same facts give the same result by any evaluator.
@@ -124,7 +123,7 @@ class _Collator:
         return text
 
     def _leaf_paths(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
-        return [concrete(leaf.path, role, other) for leaf in alt.leaves]
+        return _concrete_leaves(alt, role, other)
 
     def _leaves(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
         return [self.fact(p) for p in self._leaf_paths(alt, role, other)]
@@ -133,19 +132,20 @@ class _Collator:
         """Facts, derived facts and rules from the profile to this firing."""
         rule = self.rules[f.rule]
         alt = rule.alternatives[f.alternative]
-        t = Trace(facts=self._leaf_paths(alt, f.role, f.other_role), rules=[rule.id])
+        t = Trace(facts=dict.fromkeys(self._leaf_paths(alt, f.role, f.other_role)),
+                  rules={rule.id: None})
         flag_roles = dict(f.flag_roles)
         for atom in alt.flags:
             if atom.negated:
                 role = f.role if rule.scope == "role" else None
-                t.derived.append((atom.name, False))
+                t.derived[(atom.name, False)] = None
                 t.add(self._why_absent(atom.name, role))
             else:
-                t.derived.append((atom.name, True))
+                t.derived[(atom.name, True)] = None
                 emitter = self.emitted_by.get((atom.name, flag_roles.get(atom.name)))
                 if emitter is not None:
                     t.add(self.trace_of(emitter))
-        return t.unique()
+        return t
 
     def _roles_for(self, role: int | None) -> list[int]:
         return [role] if role is not None else list(range(len(self.profile.roles)))
@@ -161,25 +161,25 @@ class _Collator:
             for alt in emitter.alternatives:
                 owners = alt.owners()
                 if "role" in owners and not self.profile.roles:
-                    t.facts.append("roles")
+                    t.facts["roles"] = None
                     continue
                 if "other_role" in owners and not self.profile.other_roles:
-                    t.facts.append("other_roles")
+                    t.facts["other_roles"] = None
                 roles = self._roles_for(role) if "role" in owners else [None]
                 others = (range(len(self.profile.other_roles)) if "other_role" in owners
                           else [None])
                 for r in roles:
                     for o in others:
-                        t.facts.extend(self._leaf_paths(alt, r, o))
+                        t.facts.update(dict.fromkeys(self._leaf_paths(alt, r, o)))
                 for atom in alt.flags:
                     scoped = atom.name in self.book.role_flags
                     present = (atom.name in self.emitted_names if not scoped or role is None
                                else (atom.name, role) in self.emitted_by)
                     if not atom.negated and not present:
-                        t.derived.append((atom.name, False))
+                        t.derived[(atom.name, False)] = None
                         sub_role = role if emitter.scope == "role" else None
                         t.add(self._why_absent(atom.name, sub_role))
-        memo = self._absent_memo[(name, role)] = t.unique()
+        memo = self._absent_memo[(name, role)] = t
         return memo
 
     def fired(self, rule: CompiledRule, role: int | None = None) -> bool:
@@ -192,7 +192,7 @@ class _Collator:
             t = Trace()
             for f in self.definite.get(rule_id, []):
                 t.add(self.trace_of(f))
-            memo = self._all_memo[rule_id] = t.unique()
+            memo = self._all_memo[rule_id] = t
         return memo
 
     def because_all(self, rule_id: str) -> list[str]:
@@ -204,7 +204,6 @@ class _Collator:
         t = Trace()
         for rid in rule_ids:
             t.add(self.trace_all(rid))
-        t = t.unique()
         evidence = self.profile.evidence
         return {
             "rules": [{"rule": r, "title": self.rules[r].rule.title,
@@ -220,8 +219,8 @@ class _Collator:
     # -- the parts of the output --------------------------------------------------------
 
     def one_value(self, attr: str) -> tuple[int, CompiledRule]:
-        hits = [(getattr(r.rule.then, attr), r) for r in self.book.rules
-                if getattr(r.rule.then, attr) is not None and r.id in self.definite]
+        hits = [(getattr(r.rule.then, attr), r) for r in self.book.producing(attr)
+                if r.id in self.definite]
         if len(hits) != 1:
             raise RuntimeError(f"the rulebook gave {len(hits)} values for {attr}; "
                                "exactly one rule must fire")
@@ -230,8 +229,8 @@ class _Collator:
     def stages(self) -> list[Json]:
         out = []
         for stage in range(1, 7):
-            hits = [r for r in self.book.rules if r.rule.then.light is not None
-                    and r.rule.then.light.stage == stage and r.id in self.definite]
+            hits = [r for r in self.book.producing("light")
+                    if _light(r).stage == stage and r.id in self.definite]
             if len(hits) != 1:
                 raise RuntimeError(f"stage {stage}: {len(hits)} lights fired; exactly one must")
             rule = hits[0]
@@ -259,8 +258,8 @@ class _Collator:
         out = []
         for rung in range(1, 6):
             unmet = []
-            reqs = [r for r in self.book.rules if r.rule.then.requirement is not None
-                    and r.rule.then.requirement.rung == rung]
+            reqs = [r for r in self.book.producing("requirement")
+                    if _requirement(r).rung == rung]
             for r in reqs:
                 req = r.rule.then.requirement
                 assert req is not None
@@ -305,7 +304,7 @@ class _Collator:
 
     def findings(self) -> list[Json]:
         found: dict[str, Json] = {}
-        for r in self.book.rules:
+        for r in self.book.producing("finding"):
             fnd = r.rule.then.finding
             if fnd is None or r.id not in self.definite or fnd.id in found:
                 continue
@@ -407,11 +406,13 @@ class _Collator:
 
     def role_fit(self) -> Json:
         needed = [fn for fn in FUNCTIONS if any(
-            r.rule.then.need == fn and r.id in self.definite for r in self.book.rules)]
+            r.rule.then.need == fn and r.id in self.definite
+            for r in self.book.producing("need"))]
         missing = [fn for fn in FUNCTIONS if any(
-            r.rule.then.missing == fn and r.id in self.definite for r in self.book.rules)]
+            r.rule.then.missing == fn and r.id in self.definite
+            for r in self.book.producing("missing"))]
         on_wing: dict[str, set[str]] = {}
-        for r in self.book.rules:
+        for r in self.book.producing("supplies"):
             supplied = r.rule.then.supplies
             if supplied is None:
                 continue
@@ -434,6 +435,22 @@ class _Collator:
             entry["supplies"] = [fn for fn in FUNCTIONS if fn in set(entry["supplies"]) | fns]
         listed = sorted(candidates.values(), key=lambda c: (not c["on_wing"], c["title"]))
         return {"needed": needed, "missing": missing, "candidates": listed}
+
+
+@functools.lru_cache(maxsize=16384)
+def _concrete_leaves(alt: Alternative, role: int | None, other: int | None) -> list[str]:
+    """The paths an alternative tests, for one binding (shared: callers never mutate)."""
+    return [concrete(leaf.path, role, other) for leaf in alt.leaves]
+
+
+def _light(r: CompiledRule) -> Light:
+    assert r.rule.then.light is not None
+    return r.rule.then.light
+
+
+def _requirement(r: CompiledRule) -> Requirement:
+    assert r.rule.then.requirement is not None
+    return r.rule.then.requirement
 
 
 def _topological(ids: list[str], deps: dict[str, list[str]], key: Any) -> list[str]:
@@ -465,6 +482,7 @@ def _norm(title: str) -> str:
     return title.split("(", maxsplit=1)[0].strip().lower()
 
 
+@functools.lru_cache(maxsize=4096)
 def _text(text: str) -> str:
     return " ".join(text.split())
 
@@ -483,7 +501,7 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
     role = c.best_role()
     gap = None
     if profile.aspiration_rung is not None:
-        gap = any(r.rule.then.aspiration_gap and r.id in c.definite for r in book.rules)
+        gap = any(r.id in c.definite for r in book.producing("aspiration_gap"))
     result: Json = {
         "output_version": OUTPUT_VERSION,
         "profile": {"prison": profile.site.prison, "wing": profile.wing.name,

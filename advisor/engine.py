@@ -27,6 +27,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from advisor.errors import AssessmentError, RulebookError
 from advisor.facts import Fact, Firing, encode, engine_field
 from advisor.profile import Profile
@@ -192,7 +194,8 @@ class Engine:
         if len(definition) > MAX_ENGINE_RULES:
             raise RulebookError(
                 f"the rulebook compiles to {len(definition):,} engine rules (one per "
-                f"alternative); durable_rules allows {MAX_ENGINE_RULES:,}", file=str(book.directory))
+                f"alternative); durable_rules allows {MAX_ENGINE_RULES:,}",
+                file=str(book.directory))
         try:
             self._handle = durable_rules_engine.create_ruleset(
                 self._name, json.dumps(definition, ensure_ascii=False))
@@ -253,10 +256,9 @@ class Engine:
                     queue.append(flag)
 
     def _assert(self, fact: Fact, asserted: set[str], record: list[Firing]) -> None:
-        text = json.dumps(fact, ensure_ascii=False, sort_keys=True)
+        text = orjson.dumps(fact, option=orjson.OPT_SORT_KEYS).decode()
         for nonce in range(4):
-            attempt = text if nonce == 0 else json.dumps({**fact, "_nonce": nonce},
-                                                          ensure_ascii=False)
+            attempt = text if nonce == 0 else orjson.dumps({**fact, "_nonce": nonce}).decode()
             code, state = self._dre.assert_fact(self._handle, attempt)
             if code == 1:
                 return  # no rule reads such a fact: nothing to do
@@ -275,7 +277,7 @@ class Engine:
         result = self._dre.start_action_for_state(self._handle, state)
         message = result[1] if result else None
         while message:
-            for name, match in json.loads(message).items():
+            for name, match in orjson.loads(message).items():
                 action = self._actions.get(name)
                 if action is not None and failure is None:
                     try:
@@ -314,17 +316,19 @@ class _Action:
     def fire(self, match: dict[str, Any]) -> Firing:
         role = match[self.role_alias]["i"] if self.role_alias else None
         other = match[self.other_alias]["i"] if self.other_alias else None
-        flag_roles = tuple((name, match[alias].get("role"))
-                           for alias, name in self.flag_aliases)
+        flag_roles = tuple([(name, match[alias].get("role"))
+                            for alias, name in self.flag_aliases])
         if role is None:
             role = next((r for _, r in flag_roles if r is not None), None)
-        missing = tuple(path for path, alias, field in self.leaves
-                        if not _has(match[alias], field))
+        missing = tuple([path for path, alias, field in self.leaves
+                         if not _has(match[alias], field)]) if self.leaves else ()
         return Firing(self.rule, self.alternative, bool(missing), role, other, flag_roles,
                       missing)
 
 
 def _has(fact: dict[str, Any], dotted: str) -> bool:
+    if "." not in dotted:
+        return dotted in fact
     node: Any = fact
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node:

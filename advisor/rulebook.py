@@ -302,6 +302,11 @@ class CompiledRule:
         return {leaf.path for alt in self.alternatives for leaf in alt.leaves}
 
 
+def _is_set(value: object) -> bool:
+    """A `then` field given: not None, and not False for a yes/no one (rung 0 is set)."""
+    return value is not None and value is not False
+
+
 @dataclass(eq=False)
 class Rulebook:
     index: Index
@@ -317,12 +322,25 @@ class Rulebook:
     def version(self) -> str:
         return self.index.version
 
-    def by_id(self, rule_id: str) -> CompiledRule:
-        index = self.__dict__.get("_by_id")
+    def rule_index(self) -> dict[str, CompiledRule]:
+        """Rule id -> compiled rule (cached)."""
+        index: dict[str, CompiledRule] | None = self.__dict__.get("_by_id")
         if index is None:
             index = self.__dict__["_by_id"] = {r.id: r for r in self.rules}
-        rule: CompiledRule = index[rule_id]
-        return rule
+        return index
+
+    def by_id(self, rule_id: str) -> CompiledRule:
+        return self.rule_index()[rule_id]
+
+    def producing(self, attr: str) -> list[CompiledRule]:
+        """The rules whose `then` sets `attr` (`light`, `requirement`, `need`, ...), in
+        rulebook order (cached: collation asks for these on every assessment)."""
+        cache: dict[str, list[CompiledRule]] = self.__dict__.setdefault("_producing", {})
+        hits = cache.get(attr)
+        if hits is None:
+            hits = cache[attr] = [r for r in self.rules
+                                  if _is_set(getattr(r.rule.then, attr))]
+        return hits
 
     def actions(self) -> Iterator[tuple[CompiledRule, Action]]:
         for r in self.rules:
