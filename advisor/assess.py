@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.facts import Firing, concrete
+from advisor.facts import Firing
 from advisor.profile import FACT_PATHS, Profile, generic_path, load_profile, value_at
 from advisor.rulebook import (
     FUNCTIONS,
@@ -29,6 +29,7 @@ from advisor.rulebook import (
     Light,
     Requirement,
     Rulebook,
+    concrete,
     horizon_at,
     load_rulebook,
 )
@@ -123,7 +124,7 @@ class _Collator:
         return text
 
     def _leaf_paths(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
-        return _concrete_leaves(alt, role, other)
+        return alt.concrete_paths(role, other)
 
     def _leaves(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
         return [self.fact(p) for p in self._leaf_paths(alt, role, other)]
@@ -435,12 +436,6 @@ class _Collator:
             entry["supplies"] = [fn for fn in FUNCTIONS if fn in set(entry["supplies"]) | fns]
         listed = sorted(candidates.values(), key=lambda c: (not c["on_wing"], c["title"]))
         return {"needed": needed, "missing": missing, "candidates": listed}
-
-
-@functools.lru_cache(maxsize=16384)
-def _concrete_leaves(alt: Alternative, role: int | None, other: int | None) -> list[str]:
-    """The paths an alternative tests, for one binding (shared: callers never mutate)."""
-    return [concrete(leaf.path, role, other) for leaf in alt.leaves]
 
 
 def _light(r: CompiledRule) -> Light:

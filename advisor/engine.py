@@ -4,19 +4,23 @@ It hides the engine's process-global state and its traps (shared/engine/DURABLE_
 
 - one durable ruleset per compiled rulebook, driven through the engine's C extension
   on the caller's thread (durable's Python `Host`, with its timer threads, is not used);
-- each assessment runs in a fresh session that is always deleted, after a sentinel fact
-  has fired a no-op rule (deleting a session in which nothing fired crashes the engine);
+- one session per engine, begun with a sentinel fact that fires a no-op rule (deleting a
+  session in which nothing fired crashes the engine), and emptied after every assessment
+  by retracting what it asserted; checked empty, else deleted and opened afresh. A new
+  session costs the engine about 16 KB per join to set up, more than the assessment;
 - rules never see the session-state fact: every pattern carries a `kind` tag;
-- strata: every rule waits for a `go` fact of its stratum, and the facts a stratum derives
-  are asserted by us, between strata, outside any action. Negation therefore reads only
-  finished strata (durable does not withdraw an activation that a later fact negates), and
-  nothing is asserted inside an action, where the engine would swallow its errors;
+- one engine rule per alternative; outside the ladder its tests are relaxed (hold, or
+  the fact is unknown) and a match with unknowns is recorded as an open question;
+- flags are asserted by us as soon as they are derived, outside any action (where the
+  engine would swallow errors). Rules that read a negated flag wait on a gate fact of
+  their negation level, asserted once every lower level has settled: durable does not
+  withdraw an activation that a later fact negates;
 - actions only record what fired; an error while recording is raised as AssessmentError
-  once the engine has finished the assertion, so its session is never left half-done;
+  once the engine has finished the assertion, and the session is then deleted;
 - a fact reported as a duplicate when it is new (the engine's 32-bit hash) is retried
   with a nonce;
 - the rulebook loader caps distinct conditions per fact kind below the engine's 64, and
-  each stratum's gate is split into lanes so no condition ends more than 256 rules.
+  each gate is split into lanes so no condition ends more than 256 rules.
 """
 
 from __future__ import annotations
@@ -80,7 +84,7 @@ def alias_of(section: str) -> str:
 
 
 # durable refuses more than 256 rules ending on one identical condition (error 108), and
-# every rule of a stratum waits on its gate: each stratum's gate is split into lanes.
+# every gated rule of a level waits on its gate: each level's gate is split into lanes.
 LANE_SIZE = 100
 
 
@@ -149,7 +153,7 @@ class Engine:
     """A compiled rulebook loaded into durable_rules, assessing one profile at a time.
 
     It drives the engine's C extension directly (create, assert, take the next action,
-    complete it, delete the session) rather than through durable's Python `Host`: that
+    complete it, retract) rather than through durable's Python `Host`: that
     layer adds two timer threads that may run actions on another thread, swallows action
     errors, and costs more than the engine itself. Actions here only record what matched.
     """
@@ -163,6 +167,8 @@ class Engine:
         self.book = book
         self._lock = threading.Lock()
         self._sids = itertools.count()
+        self._sid: str | None = None  # the open session, kept between assessments
+        self._bare = ""  # what the open session holds between assessments
         self._name = f"advisor{next(self._names)}"
         levels = negation_levels(book)
         self._lanes: dict[int, int] = {}  # gate level -> number of lanes
@@ -204,33 +210,66 @@ class Engine:
                                 file=str(book.directory)) from err
 
     def run(self, profile: Profile) -> list[Firing]:
-        """Assess one profile in a fresh, always-deleted session; return what fired."""
+        """Assess one profile; return what fired.
+
+        The engine sizes a new session by the rulebook (about 16 KB per join), so one
+        session is kept and emptied after each assessment by retracting what was
+        asserted, newest first: gates go before the flags they guard, so nothing fires
+        on the way out. The session is then checked to hold only its sentinel; if it
+        holds anything else, or anything failed, it is deleted and the next assessment
+        opens a fresh one. Either way no fact outlives the assessment that made it.
+        """
         facts = encode(profile, self.book)
         with self._lock:
-            sid = str(next(self._sids))
             record: list[Firing] = []
-            asserted: set[str] = set()
-            begun = False
+            stored: dict[str, str] = {}  # fact as written -> as the engine holds it
+            clean = False
             try:
-                self._assert({"sid": sid, "kind": "__begin__"}, asserted, record)
-                begun = True
+                sid = self._sid if self._sid is not None else self._open()
                 emitted: set[tuple[str, int | None]] = set()
                 for fact in facts:
-                    self._settle({"sid": sid, **fact}, sid, asserted, emitted, record)
+                    self._settle({"sid": sid, **fact}, sid, stored, emitted, record)
                 for level in sorted(self._lanes):
                     for lane in range(self._lanes[level]):
                         self._settle({"sid": sid, "kind": "go", "s": level, "l": lane},
-                                     sid, asserted, emitted, record)
+                                     sid, stored, emitted, record)
+                clean = True
                 return record
             except AssessmentError:
                 raise
             except Exception as err:
                 raise AssessmentError(f"the engine failed: {_explain(err)}") from err
             finally:
-                if begun:
-                    self._dre.delete_state(self._handle, sid)
+                if self._sid is not None and not (clean and self._empty(self._sid, stored)):
+                    self._close()
 
-    def _settle(self, fact: Fact, sid: str, asserted: set[str],
+    def _open(self) -> str:
+        """A new session, begun with a sentinel that fires (deleting a session in which
+        nothing fired crashes the engine)."""
+        sid = str(next(self._sids))
+        self._assert({"sid": sid, "kind": "__begin__"}, {}, [])
+        self._sid = sid
+        self._bare = self._dre.get_facts(self._handle, sid)
+        return sid
+
+    def _empty(self, sid: str, stored: dict[str, str]) -> bool:
+        """Retract this assessment's facts, newest first; True when the session is back
+        to its sentinel alone with nothing pending."""
+        try:
+            for text in reversed(stored.values()):
+                code, state = self._dre.retract_fact(self._handle, text)
+                if code == 0 and self._dre.start_action_for_state(self._handle, state):
+                    return False  # something fired on the way out: start afresh
+            return bool(self._dre.get_facts(self._handle, sid) == self._bare)
+        except Exception:
+            return False
+
+    def _close(self) -> None:
+        if self._sid is not None:
+            sid, self._sid = self._sid, None
+            self._dre.delete_state(self._handle, sid)
+
+    def _settle(self, fact: Fact, sid: str, stored: dict[str, str],
                 emitted: set[tuple[str, int | None]], record: list[Firing]) -> None:
         """Assert a fact, then every flag its consequences emit, until nothing is left.
 
@@ -241,7 +280,7 @@ class Engine:
         role_flags = self.book.role_flags
         while queue:
             done = len(record)
-            self._assert(queue.pop(), asserted, record)
+            self._assert(queue.pop(), stored, record)
             for firing in record[done:]:
                 if firing.maybe:
                     continue
@@ -255,7 +294,7 @@ class Engine:
                         flag["role"] = key[1]
                     queue.append(flag)
 
-    def _assert(self, fact: Fact, asserted: set[str], record: list[Firing]) -> None:
+    def _assert(self, fact: Fact, stored: dict[str, str], record: list[Firing]) -> None:
         text = orjson.dumps(fact, option=orjson.OPT_SORT_KEYS).decode()
         for nonce in range(4):
             attempt = text if nonce == 0 else orjson.dumps({**fact, "_nonce": nonce}).decode()
@@ -263,10 +302,10 @@ class Engine:
             if code == 1:
                 return  # no rule reads such a fact: nothing to do
             if code == 2:
-                if text in asserted:
+                if text in stored:
                     return
                 continue  # a new fact taken for a duplicate: the engine's 32-bit hash
-            asserted.add(text)
+            stored[text] = attempt
             self._drain(state, record)
             return
         raise AssessmentError(f"the engine kept refusing a new fact: {fact}")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from advisor.facts import concrete, encode_value
+from advisor.facts import encode_value
 from advisor.profile import Profile, value_at
 from advisor.render import LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES
-from advisor.rulebook import FlagAtom, Leaf, Rulebook, generic_of
+from advisor.rulebook import FlagAtom, Leaf, Rulebook, concrete, generic_of
 from advisor.ruletools import _holds, describe_condition, describe_output
 
 WIDTH = 88

@@ -38,16 +38,6 @@ class Firing(NamedTuple):
     missing: tuple[str, ...] = ()  # concrete paths left unknown (maybe firings only)
 
 
-def concrete(path: str, role: int | None, other_role: int | None) -> str:
-    """A rule path made concrete for a binding: `role.x` -> `roles[0].x`."""
-    head, _, rest = path.partition(".")
-    if head == "role":
-        return f"roles[{role}].{rest}"
-    if head == "other_role":
-        return f"other_roles[{other_role}].{rest}"
-    return path
-
-
 def encode_value(generic: str, value: Any) -> Any:
     """Profile value -> engine value (None for unknown, which leaves the field out)."""
     if value is None or value == UNKNOWN:

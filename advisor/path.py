@@ -26,9 +26,9 @@ from typing import Any
 
 from advisor.cases import set_path
 from advisor.engine import engine_for
-from advisor.facts import Firing, concrete
+from advisor.facts import Firing
 from advisor.profile import Profile, value_at
-from advisor.rulebook import CompiledRule, Option, Rulebook
+from advisor.rulebook import CompiledRule, Option, Rulebook, concrete
 
 MAX_TIES = 10
 

@@ -12,6 +12,7 @@ the order the brief gives them; the rule compiler reads them from `SCALES`.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -523,11 +524,16 @@ def _is_branch(generic: str) -> bool:
 def value_at(profile: Profile, path: str) -> Any:
     """The value at a concrete fact path (`roles[0].engagement.phase1`)."""
     node: Any = profile
-    for part in path.replace("[", ".").replace("]", "").split("."):
-        if part == "":
-            continue
-        node = node[int(part)] if part.isdigit() else getattr(node, part)
+    for step in _steps(path):
+        node = node[step] if isinstance(step, int) else getattr(node, step)
     return node
+
+
+@functools.lru_cache(maxsize=8192)
+def _steps(path: str) -> tuple[str | int, ...]:
+    """`roles[0].engagement.phase1` -> ('roles', 0, 'engagement', 'phase1'), parsed once."""
+    parts = path.replace("[", ".").replace("]", "").split(".")
+    return tuple(int(p) if p.isdigit() else p for p in parts if p)
 
 
 # ---------------------------------------------------------------------------------------

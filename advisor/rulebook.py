@@ -273,6 +273,18 @@ class Alternative:
     def _owners(self) -> frozenset[str]:
         return frozenset(owner_of(s) for s in self._sections)
 
+    @functools.cached_property
+    def _paths(self) -> dict[tuple[int | None, int | None], list[str]]:
+        return {}
+
+    def concrete_paths(self, role: int | None, other: int | None) -> list[str]:
+        """The paths the leaves test, for one binding (cached: callers never mutate it)."""
+        paths = self._paths.get((role, other))
+        if paths is None:
+            paths = self._paths[(role, other)] = [concrete(leaf.path, role, other)
+                                                  for leaf in self.leaves]
+        return paths
+
     def sections(self) -> frozenset[Section]:
         """Fact kinds this alternative matches a pattern on."""
         return self._sections
@@ -382,6 +394,16 @@ def section_of(path: str) -> tuple[Section, str]:
     if first in SUBFACTS.get(head, ()) and remainder:
         return f"{head}.{first}", remainder
     return head, rest
+
+
+def concrete(path: str, role: int | None, other_role: int | None) -> str:
+    """A rule path made concrete for a binding: `role.x` -> `roles[0].x`."""
+    head, _, rest = path.partition(".")
+    if head == "role":
+        return f"roles[{role}].{rest}"
+    if head == "other_role":
+        return f"other_roles[{other_role}].{rest}"
+    return path
 
 
 def owner_of(section: Section) -> str:

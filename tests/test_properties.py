@@ -81,8 +81,8 @@ def test_unknown_is_never_evidence(data: dict[str, Any]) -> None:
     is about a fact that is unknown."""
     from advisor.assess import default_rulebook
     from advisor.engine import engine_for
-    from advisor.facts import concrete
     from advisor.profile import value_at
+    from advisor.rulebook import concrete
 
     book = default_rulebook()
     profile = Profile.model_validate(data)

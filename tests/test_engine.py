@@ -1,0 +1,109 @@
+"""The engine adapter keeps one durable session and empties it after each assessment:
+nothing of one assessment may reach the next, whatever order they come in or however
+one of them ends."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.assess import default_rulebook
+from advisor.engine import Engine
+from advisor.errors import AssessmentError
+from advisor.facts import Firing
+from advisor.profile import Profile, load_profile
+from benchmarks.bench import random_profile
+from tests.conftest import PROFILES
+
+
+def _bundled() -> list[Profile]:
+    return [load_profile(Path(p)) for p in sorted(PROFILES.glob("*.yaml"))]
+
+
+def _fresh(profile: Profile) -> set[Firing]:
+    """What fires in an engine that has never assessed anything else."""
+    return set(Engine(default_rulebook()).run(profile))
+
+
+def test_results_do_not_depend_on_what_was_assessed_before() -> None:
+    profiles = _bundled() + [random_profile(random.Random(n)) for n in range(6)]
+    expected = [_fresh(p) for p in profiles]
+    engine = Engine(default_rulebook())
+    rng = random.Random(3)
+    for _ in range(4):
+        order = list(range(len(profiles)))
+        rng.shuffle(order)
+        for i in order:
+            assert set(engine.run(profiles[i])) == expected[i]
+
+
+def test_the_session_holds_only_its_sentinel_between_assessments() -> None:
+    engine = Engine(default_rulebook())
+    for profile in _bundled():
+        engine.run(profile)
+        assert engine._sid is not None
+        facts = engine._dre.get_facts(engine._handle, engine._sid)
+        assert "__begin__" in facts
+        assert facts.count('"kind"') == 1, facts  # the sentinel and nothing else
+
+
+class _FailingAssert:
+    """The engine module, with the n-th assertion raising as the C engine does."""
+
+    def __init__(self, real: Any, fail_at: int) -> None:
+        self.real, self.left = real, fail_at
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def assert_fact(self, handle: int, text: str) -> Any:
+        self.left -= 1
+        if self.left == 0:
+            raise self.real.error("Could not assert facts, error code: 303")
+        return self.real.assert_fact(handle, text)
+
+
+@pytest.mark.parametrize("fail_at", [1, 5, 20])
+def test_an_engine_error_mid_assessment_leaves_nothing_behind(fail_at: int) -> None:
+    high_down, *others = _bundled()
+    engine = Engine(default_rulebook())
+    engine.run(others[0])
+    real = engine._dre
+    engine._dre = _FailingAssert(real, fail_at)
+    with pytest.raises(AssessmentError, match="error code: 303"):
+        engine.run(high_down)
+    engine._dre = real
+    assert engine._sid is None  # the half-filled session was deleted
+    assert set(engine.run(high_down)) == _fresh(high_down)
+    assert set(engine.run(others[0])) == _fresh(others[0])
+
+
+class _Broken:
+    def fire(self, match: dict[str, Any]) -> Firing:
+        raise KeyError("boom")
+
+
+def test_a_failure_while_recording_a_firing_leaves_nothing_behind() -> None:
+    high_down = _bundled()[0]
+    engine = Engine(default_rulebook())
+    actions = engine._actions
+    engine._actions = dict.fromkeys(actions, _Broken())  # type: ignore[arg-type]
+    with pytest.raises(AssessmentError, match="recording a firing failed"):
+        engine.run(high_down)
+    engine._actions = actions
+    assert engine._sid is None
+    assert set(engine.run(high_down)) == _fresh(high_down)
+
+
+def test_an_engine_error_opening_the_session_is_reported_as_such() -> None:
+    high_down = _bundled()[0]
+    engine = Engine(default_rulebook())
+    real = engine._dre
+    engine._dre = _FailingAssert(real, 1)  # the sentinel itself fails
+    with pytest.raises(AssessmentError, match="the engine failed"):
+        engine.run(high_down)
+    engine._dre = real
+    assert set(engine.run(high_down)) == _fresh(high_down)
