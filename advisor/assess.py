@@ -89,6 +89,7 @@ class _Collator:
         self._absent_memo: dict[tuple[str, int | None], Trace] = {}
         self._all_memo: dict[str, Trace] = {}
         self._fact_memo: dict[str, str] = {}
+        self._value_memo: dict[str, str] = {}
         self._change_memo: dict[str, set[str]] = {}
         for f in self.firings:
             if f.maybe:
@@ -114,13 +115,19 @@ class _Collator:
         return memo
 
     def fact(self, path: str) -> str:
+        """`path = value`, as `because` lists show a fact."""
         text = self._fact_memo.get(path)
         if text is None:
-            if path in ("roles", "other_roles"):
-                text = f"{path} = []"
-            else:
-                text = f"{path} = {show(value_at(self.profile, path))}"
-            self._fact_memo[path] = text
+            text = self._fact_memo[path] = f"{path} = {self.value(path)}"
+        return text
+
+    def value(self, path: str) -> str:
+        """A fact's value as shown (`[]` for an empty role list)."""
+        text = self._value_memo.get(path)
+        if text is None:
+            text = "[]" if path in ("roles", "other_roles") \
+                else show(value_at(self.profile, path))
+            self._value_memo[path] = text
         return text
 
     def _leaf_paths(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
@@ -202,16 +209,20 @@ class _Collator:
     def explain(self, rule_ids: list[str]) -> Json:
         """An explanation as data: the rules fired (with sources), the derived facts
         used or found absent, and the facts read with their evidence notes."""
-        t = Trace()
-        for rid in rule_ids:
-            t.add(self.trace_all(rid))
+        if len(rule_ids) == 1:
+            t = self.trace_all(rule_ids[0])
+        else:
+            t = Trace()
+            for rid in rule_ids:
+                t.add(self.trace_all(rid))
         evidence = self.profile.evidence
+        rules = self.rules
         return {
-            "rules": [{"rule": r, "title": self.rules[r].rule.title,
-                       "sources": self.sources(r)} for r in t.rules],
+            "rules": [{"rule": r, "title": rules[r].rule.title,
+                       "sources": list(rules[r].rule.sources)} for r in t.rules],
             "derived": [{"flag": name, "held": held} for name, held in t.derived],
-            "facts": [{"fact": p, "value": self.fact(p).split(" = ", 1)[1],
-                       "evidence": evidence.get(p)} for p in t.facts],
+            "facts": [{"fact": p, "value": self.value(p), "evidence": evidence.get(p)}
+                      for p in t.facts],
         }
 
     def sources(self, rule_id: str) -> list[str]:
