@@ -19,8 +19,9 @@ It hides the engine's process-global state and its traps (shared/engine/DURABLE_
   once the engine has finished the assertion, and the session is then deleted;
 - a fact reported as a duplicate when it is new (the engine's 32-bit hash) is retried
   with a nonce;
-- the rulebook loader caps distinct conditions per fact kind below the engine's 64, and
-  each gate is split into lanes so no condition ends more than 256 rules.
+- a rulebook too big for one ruleset is split into parts within durable's limits (4,096
+  rules; 64 alpha nodes pending on one fact), and each gate is split into lanes so no
+  condition ends more than 256 rules.
 """
 
 from __future__ import annotations
@@ -38,7 +39,12 @@ from advisor.facts import Fact, Firing, encode, engine_field
 from advisor.profile import Profile
 from advisor.rulebook import Alternative, CompiledRule, Leaf, Rulebook, owner_of
 
-MAX_ENGINE_RULES = 4096  # durable's MAX_ACTIONS per ruleset
+# durable_rules' limits per ruleset, with a margin. Rules: 4,096 (MAX_ACTIONS). Alpha
+# nodes pending on one fact: 64 (error 303), and durable never shares a `$nex` inside an
+# `$or` (a relaxed test) between rules, so each one counts (measured: 65 relaxed tests on
+# one missing field fail; 129 under one node do not even compile, error 107).
+MAX_PART_RULES = 4000
+MAX_LOAD_PER_KIND = 60
 
 _ENGINE_ERRORS = {
     "107": "the ruleset has more rules than the engine allows",
@@ -149,6 +155,69 @@ def negation_levels(book: Rulebook) -> dict[str, int]:
     return level
 
 
+@dataclass
+class _Part:
+    """One durable ruleset holding a share of the engine rules; what it reads decides
+    which facts are asserted into it."""
+
+    handle: int
+    kinds: frozenset[str]  # fact kinds its rules read
+    flags: frozenset[str]  # flag names its rules read
+    lanes: dict[int, int]  # gate level -> number of lanes
+    bare: str = ""  # what its session holds between assessments: the sentinel
+
+
+class _PartBuilder:
+    """Engine rules gathered for one part, within durable's limits per ruleset."""
+
+    def __init__(self) -> None:
+        self.definition: dict[str, Any] = {
+            "__begin__": {"all": [{"m": {"kind": "__begin__"}}]}}
+        self.kinds: set[str] = {"__begin__"}
+        self.flags: set[str] = set()
+        self.lanes: dict[int, int] = {}
+        self.placed: dict[int, int] = {}  # gate level -> rules placed on it
+        self.load: dict[str, int] = {}  # fact kind -> alpha nodes that may be pending at once
+        self.conditions: dict[str, set[tuple[str, str, str]]] = {}
+
+    def cost(self, alt: Alternative, relaxed: bool) -> dict[str, int]:
+        """Per fact kind, the load this alternative adds: each new distinct condition,
+        and each relaxed test (durable never shares `$nex` inside `$or`)."""
+        extra: dict[str, int] = {}
+        for leaf in alt.leaves:
+            seen = self.conditions.get(leaf.section, set())
+            values = leaf.value if leaf.op in ("in", "not_in") else [leaf.value]
+            new = sum((leaf.field, leaf.op, repr(v)) not in seen for v in values)
+            extra[leaf.section] = extra.get(leaf.section, 0) + new + (1 if relaxed else 0)
+        return extra
+
+    def fits(self, extra: dict[str, int], limit: int) -> bool:
+        return len(self.definition) < MAX_PART_RULES and all(
+            self.load.get(kind, 0) + n <= limit for kind, n in extra.items())
+
+    def add(self, name: str, rule: CompiledRule, alt: Alternative, *, relaxed: bool,
+            level: int | None, role_flags: set[str], extra: dict[str, int]) -> None:
+        gate: tuple[int, int] | None = None
+        if level is not None:
+            n = self.placed.get(level, 0)
+            self.placed[level] = n + 1
+            gate = (level, n // LANE_SIZE)
+            self.lanes[level] = gate[1] + 1
+            self.kinds.add("go")
+        for kind, n in extra.items():
+            self.load[kind] = self.load.get(kind, 0) + n
+        for leaf in alt.leaves:
+            values = leaf.value if leaf.op in ("in", "not_in") else [leaf.value]
+            self.conditions.setdefault(leaf.section, set()).update(
+                (leaf.field, leaf.op, repr(v)) for v in values)
+        self.kinds.update(alt.sections())
+        if alt.flags:
+            self.kinds.add("flag")
+            self.flags.update(a.name for a in alt.flags)
+        self.definition[name] = {"all": _alternative_json(rule, alt, relaxed, role_flags,
+                                                          gate)}
+
+
 class Engine:
     """A compiled rulebook loaded into durable_rules, assessing one profile at a time.
 
@@ -156,29 +225,31 @@ class Engine:
     complete it, retract) rather than through durable's Python `Host`: that
     layer adds two timer threads that may run actions on another thread, swallows action
     errors, and costs more than the engine itself. Actions here only record what matched.
+
+    A rulebook too big for one durable ruleset is split into parts, each within the
+    engine's limits (rules per ruleset, alpha nodes pending on one fact); a fact goes to
+    every part that reads its kind, a flag to every part that reads it. The bundled
+    rulebook fits in one.
     """
 
     _names = itertools.count()
 
-    def __init__(self, book: Rulebook) -> None:
+    def __init__(self, book: Rulebook, *, max_load: int | None = None) -> None:
         import durable_rules_engine
 
         self._dre = durable_rules_engine
         self.book = book
         self._lock = threading.Lock()
         self._sids = itertools.count()
-        self._sid: str | None = None  # the open session, kept between assessments
-        self._bare = ""  # what the open session holds between assessments
-        self._name = f"advisor{next(self._names)}"
+        self._sid: str | None = None  # the open sessions' id, kept between assessments
         levels = negation_levels(book)
-        self._lanes: dict[int, int] = {}  # gate level -> number of lanes
         self._consumed = {a.name for r in book.rules for alt in r.alternatives
                           for a in alt.flags}
         self._emits = {r.id: tuple(name for name in r.emits if name in self._consumed)
                        for r in book.rules}
         self._actions: dict[str, _Action] = {}
-        definition: dict[str, Any] = {"__begin__": {"all": [{"m": {"kind": "__begin__"}}]}}
-        placed: dict[int, int] = {}  # gate level -> durable rules placed on it so far
+        builders = [_PartBuilder()]
+        limit = MAX_LOAD_PER_KIND if max_load is None else max_load
         for rule in book.rules:
             gated = any(a.negated for alt in rule.alternatives for a in alt.flags)
             for k, alt in enumerate(rule.alternatives):
@@ -186,51 +257,75 @@ class Engine:
                 # relaxed (a test holds, or its fact is unknown): a match with nothing
                 # unknown is the rule holding; one with unknowns is an open question.
                 relaxed = bool(alt.leaves) and rule.rule.kind != "ladder"
-                gate: tuple[int, int] | None = None
-                if gated:
-                    level = levels[rule.id]
-                    n = placed.get(level, 0)
-                    placed[level] = n + 1
-                    gate = (level, n // LANE_SIZE)
-                    self._lanes[level] = gate[1] + 1
+                part = builders[-1]
+                extra = part.cost(alt, relaxed)
+                if not part.fits(extra, limit):
+                    part = _PartBuilder()
+                    extra = part.cost(alt, relaxed)
+                    if not part.fits(extra, limit):
+                        raise RulebookError(
+                            f"rule {rule.id}: one alternative puts more conditions on one "
+                            f"fact than durable_rules can match at once ({limit})",
+                            file=str(book.directory))
+                    builders.append(part)
                 name = f"{rule.id}#{k}"
-                definition[name] = {"all": _alternative_json(rule, alt, relaxed,
-                                                             book.role_flags, gate)}
+                part.add(name, rule, alt, relaxed=relaxed,
+                         level=levels[rule.id] if gated else None,
+                         role_flags=book.role_flags, extra=extra)
                 self._actions[name] = _Action.of(rule, k, alt, relaxed=relaxed)
-        if len(definition) > MAX_ENGINE_RULES:
-            raise RulebookError(
-                f"the rulebook compiles to {len(definition):,} engine rules (one per "
-                f"alternative); durable_rules allows {MAX_ENGINE_RULES:,}",
-                file=str(book.directory))
+        self._parts = [self._create(b, n) for n, b in enumerate(builders)]
+        self._heaviest = max((n for b in builders for n in b.load.values()), default=0)
+        self._levels = sorted({level for p in self._parts for level in p.lanes})
+        self._routes: dict[tuple[Any, ...], tuple[int, ...]] = {}
+
+    def _create(self, builder: _PartBuilder, n: int) -> _Part:
         try:
-            self._handle = durable_rules_engine.create_ruleset(
-                self._name, json.dumps(definition, ensure_ascii=False))
+            handle = self._dre.create_ruleset(
+                f"advisor{next(self._names)}.{n}",
+                json.dumps(builder.definition, ensure_ascii=False))
         except Exception as err:  # the C engine reports bad definitions as bare errors
             raise RulebookError(f"the engine refused the rulebook: {_explain(err)}",
-                                file=str(book.directory)) from err
+                                file=str(self.book.directory)) from err
+        return _Part(handle, frozenset(builder.kinds), frozenset(builder.flags),
+                     builder.lanes)
+
+    @property
+    def size(self) -> int:
+        """How many engine rules the rulebook compiled to (one per alternative)."""
+        return len(self._actions)
+
+    @property
+    def heaviest(self) -> int:
+        """The most alpha nodes one fact can leave pending in any part (durable: 64)."""
+        return self._heaviest
+
+    @property
+    def parts(self) -> int:
+        """How many durable rulesets the rulebook was split into."""
+        return len(self._parts)
 
     def run(self, profile: Profile) -> list[Firing]:
         """Assess one profile; return what fired.
 
         The engine sizes a new session by the rulebook (about 16 KB per join), so one
-        session is kept and emptied after each assessment by retracting what was
-        asserted, newest first: gates go before the flags they guard, so nothing fires
-        on the way out. The session is then checked to hold only its sentinel; if it
-        holds anything else, or anything failed, it is deleted and the next assessment
-        opens a fresh one. Either way no fact outlives the assessment that made it.
+        session per part is kept and emptied after each assessment by retracting what
+        was asserted, newest first: gates go before the flags they guard, so nothing
+        fires on the way out. Each session is then checked to hold only its sentinel; if
+        one holds anything else, or anything failed, all are deleted and the next
+        assessment opens fresh ones. Either way no fact outlives its assessment.
         """
         facts = encode(profile, self.book)
         with self._lock:
             record: list[Firing] = []
-            stored: dict[str, str] = {}  # fact as written -> as the engine holds it
+            stored: list[dict[str, str]] = [{} for _ in self._parts]  # written -> held
             clean = False
             try:
                 sid = self._sid if self._sid is not None else self._open()
                 emitted: set[tuple[str, int | None]] = set()
                 for fact in facts:
                     self._settle({"sid": sid, **fact}, sid, stored, emitted, record)
-                for level in sorted(self._lanes):
-                    for lane in range(self._lanes[level]):
+                for level in self._levels:
+                    for lane in range(max(p.lanes.get(level, 0) for p in self._parts)):
                         self._settle({"sid": sid, "kind": "go", "s": level, "l": lane},
                                      sid, stored, emitted, record)
                 clean = True
@@ -244,34 +339,42 @@ class Engine:
                     self._close()
 
     def _open(self) -> str:
-        """A new session, begun with a sentinel that fires (deleting a session in which
-        nothing fired crashes the engine)."""
+        """New sessions, each begun with a sentinel that fires (deleting a session in
+        which nothing fired crashes the engine)."""
         sid = str(next(self._sids))
-        self._assert({"sid": sid, "kind": "__begin__"}, {}, [])
-        self._sid = sid
-        self._bare = self._dre.get_facts(self._handle, sid)
+        for part in self._parts:
+            self._assert(part, {"sid": sid, "kind": "__begin__"}, {}, [])
+            self._sid = sid  # from here on, closing has something to delete
+            part.bare = self._dre.get_facts(part.handle, sid)
         return sid
 
-    def _empty(self, sid: str, stored: dict[str, str]) -> bool:
-        """Retract this assessment's facts, newest first; True when the session is back
-        to its sentinel alone with nothing pending."""
+    def _empty(self, sid: str, stored: list[dict[str, str]]) -> bool:
+        """Retract this assessment's facts, newest first; True when every session is
+        back to its sentinel alone with nothing pending."""
         try:
-            for text in reversed(stored.values()):
-                code, state = self._dre.retract_fact(self._handle, text)
-                if code == 0 and self._dre.start_action_for_state(self._handle, state):
-                    return False  # something fired on the way out: start afresh
-            return bool(self._dre.get_facts(self._handle, sid) == self._bare)
+            for part, held in zip(self._parts, stored, strict=True):
+                for text in reversed(held.values()):
+                    code, state = self._dre.retract_fact(part.handle, text)
+                    if code == 0 and self._dre.start_action_for_state(part.handle, state):
+                        return False  # something fired on the way out: start afresh
+                if self._dre.get_facts(part.handle, sid) != part.bare:
+                    return False
+            return True
         except Exception:
             return False
 
     def _close(self) -> None:
         if self._sid is not None:
             sid, self._sid = self._sid, None
-            self._dre.delete_state(self._handle, sid)
+            for part in self._parts:
+                if part.bare:  # begun: its sentinel fired
+                    part.bare = ""
+                    self._dre.delete_state(part.handle, sid)
 
-    def _settle(self, fact: Fact, sid: str, stored: dict[str, str],
+    def _settle(self, fact: Fact, sid: str, stored: list[dict[str, str]],
                 emitted: set[tuple[str, int | None]], record: list[Firing]) -> None:
-        """Assert a fact, then every flag its consequences emit, until nothing is left.
+        """Assert a fact into the parts that read it, then every flag its consequences
+        emit, until nothing is left.
 
         Flags are asserted here, between actions and never inside one (the engine would
         swallow an error there), each once per role it is about.
@@ -280,7 +383,9 @@ class Engine:
         role_flags = self.book.role_flags
         while queue:
             done = len(record)
-            self._assert(queue.pop(), stored, record)
+            item = queue.pop()
+            for n in self._route(item):
+                self._assert(self._parts[n], item, stored[n], record)
             for firing in record[done:]:
                 if firing.maybe:
                     continue
@@ -294,11 +399,26 @@ class Engine:
                         flag["role"] = key[1]
                     queue.append(flag)
 
-    def _assert(self, fact: Fact, stored: dict[str, str], record: list[Firing]) -> None:
+    def _route(self, fact: Fact) -> tuple[int, ...]:
+        """The parts that read this fact (by kind; flags by name; gates by level and lane)."""
+        kind = fact["kind"]
+        key = (kind, fact["name"]) if kind == "flag" else \
+            (kind, fact["s"], fact["l"]) if kind == "go" else (kind,)
+        parts = self._routes.get(key)
+        if parts is None:
+            parts = self._routes[key] = tuple(
+                n for n, p in enumerate(self._parts)
+                if (fact["name"] in p.flags if kind == "flag"
+                    else fact["l"] < p.lanes.get(fact["s"], 0) if kind == "go"
+                    else kind in p.kinds))
+        return parts
+
+    def _assert(self, part: _Part, fact: Fact, stored: dict[str, str],
+                record: list[Firing]) -> None:
         text = orjson.dumps(fact, option=orjson.OPT_SORT_KEYS).decode()
         for nonce in range(4):
             attempt = text if nonce == 0 else orjson.dumps({**fact, "_nonce": nonce}).decode()
-            code, state = self._dre.assert_fact(self._handle, attempt)
+            code, state = self._dre.assert_fact(part.handle, attempt)
             if code == 1:
                 return  # no rule reads such a fact: nothing to do
             if code == 2:
@@ -306,14 +426,14 @@ class Engine:
                     return
                 continue  # a new fact taken for a duplicate: the engine's 32-bit hash
             stored[text] = attempt
-            self._drain(state, record)
+            self._drain(part.handle, state, record)
             return
         raise AssessmentError(f"the engine kept refusing a new fact: {fact}")
 
-    def _drain(self, state: int, record: list[Firing]) -> None:
+    def _drain(self, handle: int, state: int, record: list[Firing]) -> None:
         """Run every action the last assertion made ready, in the engine's order."""
         failure: BaseException | None = None
-        result = self._dre.start_action_for_state(self._handle, state)
+        result = self._dre.start_action_for_state(handle, state)
         message = result[1] if result else None
         while message:
             for name, match in orjson.loads(message).items():
@@ -323,7 +443,7 @@ class Engine:
                         record.append(action.fire(match))
                     except Exception as err:  # kept, and raised once the engine is settled
                         failure = err
-            message = self._dre.complete_and_start_action(self._handle, state)
+            message = self._dre.complete_and_start_action(handle, state)
         if failure is not None:
             raise AssessmentError(f"recording a firing failed: {failure!r}") from failure
 

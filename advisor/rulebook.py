@@ -46,7 +46,6 @@ CITATION = re.compile(r"^(§\d+(\.\d+)*|Fig \d+\.\d+|App [12]|fn \d+)$")
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*([-.][A-Za-z0-9]+)*$")
 FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)*$")
 MAX_ALTERNATIVES = 16
-MAX_LEAVES_PER_FACT = 60  # durable_rules fails past 64 distinct conditions on one fact
 
 Owner = Literal["CFO staff team", "residents with holders", "Education/Library",
                 "Prisoner Council", "governor sponsor"]
@@ -842,7 +841,6 @@ def _cross_check(book: Rulebook) -> None:
                 raise fail(r, f"depends_on names no action: {dep!r}"
                               f"{did_you_mean(dep, list(actions))}")
     _check_cycles(book, actions, fail)
-    _check_condition_budget(book)
     for r in book.rules:
         if r.rule.kind in ("action",) and r.rule.then.action is None:
             raise fail(r, "an action rule needs `then: {action: ...}`")
@@ -896,26 +894,3 @@ def _check_cycles(book: Rulebook, actions: dict[str, CompiledRule], fail: Any) -
 
     for node in sorted(graph):
         walk(node, [])
-
-
-def leaf_conditions(book: Rulebook) -> dict[Section, set[tuple[str, str, Any]]]:
-    """Distinct engine conditions per fact kind (a leaf, and a `missing` test per path)."""
-    out: dict[Section, set[tuple[str, str, Any]]] = {}
-    for r in book.rules:
-        for alt in r.alternatives:
-            for leaf in alt.leaves:
-                s = out.setdefault(leaf.section, set())
-                s.add((leaf.field, leaf.op, leaf.value))
-                s.add((leaf.field, "missing", None))
-    return out
-
-
-def _check_condition_budget(book: Rulebook) -> None:
-    for section, conds in leaf_conditions(book).items():
-        # `in` and `not_in` put one condition per value on the fact
-        count = sum(len(v) if op in ("in", "not_in") else 1 for _, op, v in conds)
-        if count > MAX_LEAVES_PER_FACT:
-            raise RulebookError(
-                f"{count} distinct conditions read the {section} fact; the engine allows "
-                f"{MAX_LEAVES_PER_FACT} (split the fact or share conditions)",
-                file=str(book.directory))

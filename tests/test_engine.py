@@ -45,9 +45,10 @@ def test_the_session_holds_only_its_sentinel_between_assessments() -> None:
     for profile in _bundled():
         engine.run(profile)
         assert engine._sid is not None
-        facts = engine._dre.get_facts(engine._handle, engine._sid)
-        assert "__begin__" in facts
-        assert facts.count('"kind"') == 1, facts  # the sentinel and nothing else
+        for part in engine._parts:
+            facts = engine._dre.get_facts(part.handle, engine._sid)
+            assert "__begin__" in facts
+            assert facts.count('"kind"') == 1, facts  # the sentinel and nothing else
 
 
 class _FailingAssert:
@@ -107,3 +108,55 @@ def test_an_engine_error_opening_the_session_is_reported_as_such() -> None:
         engine.run(high_down)
     engine._dre = real
     assert set(engine.run(high_down)) == _fresh(high_down)
+
+
+# -- a rulebook too big for one durable ruleset -------------------------------------------
+
+
+def _split_engines() -> list[Engine]:
+    book = default_rulebook()
+    return [Engine(book, max_load=12), Engine(book, max_load=30)]
+
+
+def test_a_big_rulebook_is_split_and_assesses_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor import engine as module
+    from tests import oracle
+
+    monkeypatch.setattr(module, "MAX_PART_RULES", 40)
+    by_rules = Engine(default_rulebook())
+    monkeypatch.undo()
+    engines = [by_rules, *_split_engines()]
+    # 149 engine rules, 39 per part beside the sentinel; the heaviest fact kind loads 33
+    assert engines[0].parts == 4
+    assert engines[1].parts > engines[2].parts > 1
+    assert Engine(default_rulebook(), max_load=33).parts == 1
+    assert Engine(default_rulebook(), max_load=32).parts == 2
+    assert Engine(default_rulebook()).parts == 1
+    profiles = _bundled() + [random_profile(random.Random(n)) for n in range(20)]
+    for profile in profiles:
+        expected = set(oracle.run(default_rulebook(), profile))
+        for engine in engines:
+            assert set(engine.run(profile)) == expected
+
+
+def test_split_sessions_are_emptied_and_reopened_together() -> None:
+    engine = _split_engines()[0]
+    high_down, *others = _bundled()
+    engine.run(others[0])
+    real = engine._dre
+    engine._dre = _FailingAssert(real, 30)
+    with pytest.raises(AssessmentError):
+        engine.run(high_down)
+    engine._dre = real
+    assert engine._sid is None
+    assert set(engine.run(high_down)) == _fresh(high_down)
+    for part in engine._parts:
+        assert engine._dre.get_facts(part.handle, engine._sid).count('"kind"') == 1
+
+
+def test_an_alternative_too_big_for_any_part_is_refused_clearly() -> None:
+    from advisor.errors import RulebookError
+
+    with pytest.raises(RulebookError, match=r"more conditions on one fact than .* \(3\)"):
+        Engine(default_rulebook(), max_load=3)

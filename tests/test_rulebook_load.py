@@ -93,13 +93,3 @@ def test_bundled_rulebook_loads_and_is_stratified() -> None:
     assert by_id["S3-orange"].stratum > by_id["S3-green"].stratum
     assert by_id["S3-red"].stratum > by_id["S3-orange"].stratum
     assert by_id["TARGET-1"].stratum > by_id["TARGET-2"].stratum
-
-
-def test_a_rulebook_too_big_for_the_engine_is_refused_clearly(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from advisor import engine
-
-    monkeypatch.setattr(engine, "MAX_ENGINE_RULES", 50)
-    with pytest.raises(RulebookError) as err:
-        engine.Engine(load_rulebook())
-    assert "engine rules" in err.value.message and "durable_rules allows 50" in err.value.message
