@@ -218,6 +218,69 @@ class _PartBuilder:
                                                           gate)}
 
 
+@dataclass(frozen=True)
+class _PartSpec:
+    definition: str  # the durable ruleset, as JSON
+    kinds: frozenset[str]
+    flags: frozenset[str]
+    lanes: dict[int, int]
+
+
+@dataclass(frozen=True)
+class EnginePlan:
+    """A rulebook compiled for durable_rules: plain data, so it can be cached with the
+    rulebook (`advisor.cache`) and loaded into the engine without compiling again."""
+
+    parts: tuple[_PartSpec, ...]
+    actions: dict[str, _Action]
+    emits: dict[str, tuple[str, ...]]  # rule id -> flags it emits that some rule reads
+    heaviest: int
+
+
+def compiled(book: Rulebook) -> EnginePlan:
+    """The rulebook's engine plan, compiled on first use and kept with the rulebook."""
+    plan = book.__dict__.get("_engine_plan")
+    if not isinstance(plan, EnginePlan):
+        plan = book.__dict__["_engine_plan"] = compile_plan(book, MAX_LOAD_PER_KIND)
+    return plan
+
+
+def compile_plan(book: Rulebook, limit: int) -> EnginePlan:
+    """One engine rule per alternative, gathered into parts within durable's limits."""
+    levels = negation_levels(book)
+    consumed = {a.name for r in book.rules for alt in r.alternatives for a in alt.flags}
+    actions: dict[str, _Action] = {}
+    builders = [_PartBuilder()]
+    for rule in book.rules:
+        gated = any(a.negated for alt in rule.alternatives for a in alt.flags)
+        for k, alt in enumerate(rule.alternatives):
+            # Outside the ladder an alternative's fact tests are relaxed (a test holds, or
+            # its fact is unknown): a match with nothing unknown is the rule holding; one
+            # with unknowns is an open question.
+            relaxed = bool(alt.leaves) and rule.rule.kind != "ladder"
+            part = builders[-1]
+            extra = part.cost(alt, relaxed)
+            if not part.fits(extra, limit):
+                part = _PartBuilder()
+                extra = part.cost(alt, relaxed)
+                if not part.fits(extra, limit):
+                    raise RulebookError(
+                        f"rule {rule.id}: one alternative puts more conditions on one "
+                        f"fact than durable_rules can match at once ({limit})",
+                        file=str(book.directory))
+                builders.append(part)
+            name = f"{rule.id}#{k}"
+            part.add(name, rule, alt, relaxed=relaxed,
+                     level=levels[rule.id] if gated else None,
+                     role_flags=book.role_flags, extra=extra)
+            actions[name] = _Action.of(rule, k, alt, relaxed=relaxed)
+    parts = tuple(_PartSpec(json.dumps(b.definition, ensure_ascii=False), frozenset(b.kinds),
+                            frozenset(b.flags), b.lanes) for b in builders)
+    emits = {r.id: tuple(name for name in r.emits if name in consumed) for r in book.rules}
+    heaviest = max((n for b in builders for n in b.load.values()), default=0)
+    return EnginePlan(parts, actions, emits, heaviest)
+
+
 class Engine:
     """A compiled rulebook loaded into durable_rules, assessing one profile at a time.
 
@@ -242,52 +305,22 @@ class Engine:
         self._lock = threading.Lock()
         self._sids = itertools.count()
         self._sid: str | None = None  # the open sessions' id, kept between assessments
-        levels = negation_levels(book)
-        self._consumed = {a.name for r in book.rules for alt in r.alternatives
-                          for a in alt.flags}
-        self._emits = {r.id: tuple(name for name in r.emits if name in self._consumed)
-                       for r in book.rules}
-        self._actions: dict[str, _Action] = {}
-        builders = [_PartBuilder()]
-        limit = MAX_LOAD_PER_KIND if max_load is None else max_load
-        for rule in book.rules:
-            gated = any(a.negated for alt in rule.alternatives for a in alt.flags)
-            for k, alt in enumerate(rule.alternatives):
-                # One engine rule per alternative. Outside the ladder its fact tests are
-                # relaxed (a test holds, or its fact is unknown): a match with nothing
-                # unknown is the rule holding; one with unknowns is an open question.
-                relaxed = bool(alt.leaves) and rule.rule.kind != "ladder"
-                part = builders[-1]
-                extra = part.cost(alt, relaxed)
-                if not part.fits(extra, limit):
-                    part = _PartBuilder()
-                    extra = part.cost(alt, relaxed)
-                    if not part.fits(extra, limit):
-                        raise RulebookError(
-                            f"rule {rule.id}: one alternative puts more conditions on one "
-                            f"fact than durable_rules can match at once ({limit})",
-                            file=str(book.directory))
-                    builders.append(part)
-                name = f"{rule.id}#{k}"
-                part.add(name, rule, alt, relaxed=relaxed,
-                         level=levels[rule.id] if gated else None,
-                         role_flags=book.role_flags, extra=extra)
-                self._actions[name] = _Action.of(rule, k, alt, relaxed=relaxed)
-        self._parts = [self._create(b, n) for n, b in enumerate(builders)]
-        self._heaviest = max((n for b in builders for n in b.load.values()), default=0)
+        plan = compiled(book) if max_load is None else compile_plan(book, max_load)
+        self._emits = plan.emits
+        self._actions = plan.actions
+        self._heaviest = plan.heaviest
+        self._parts = [self._create(spec, n) for n, spec in enumerate(plan.parts)]
         self._levels = sorted({level for p in self._parts for level in p.lanes})
         self._routes: dict[tuple[Any, ...], tuple[int, ...]] = {}
 
-    def _create(self, builder: _PartBuilder, n: int) -> _Part:
+    def _create(self, spec: _PartSpec, n: int) -> _Part:
         try:
-            handle = self._dre.create_ruleset(
-                f"advisor{next(self._names)}.{n}",
-                json.dumps(builder.definition, ensure_ascii=False))
+            handle = self._dre.create_ruleset(f"advisor{next(self._names)}.{n}",
+                                              spec.definition)
         except Exception as err:  # the C engine reports bad definitions as bare errors
             raise RulebookError(f"the engine refused the rulebook: {_explain(err)}",
                                 file=str(self.book.directory)) from err
-        return _Part(handle, frozenset(builder.kinds), frozenset(builder.flags),
-                     builder.lanes)
+        return _Part(handle, spec.kinds, spec.flags, spec.lanes)
 
     @property
     def size(self) -> int:
@@ -518,4 +551,4 @@ def engine_for(book: Rulebook) -> Engine:
         return engine
 
 
-__all__ = ["Engine", "engine_for"]
+__all__ = ["Engine", "EnginePlan", "compiled", "engine_for"]
