@@ -31,7 +31,6 @@ from advisor.rulebook import (
     Rulebook,
     concrete,
     horizon_at,
-    load_rulebook,
 )
 
 OUTPUT_VERSION = 1
@@ -548,8 +547,11 @@ def assess(profile: Profile, book: Rulebook | None = None, *, explain: bool = Tr
 
 @functools.cache
 def default_rulebook() -> Rulebook:
-    """The bundled rulebook, loaded once per process."""
-    return load_rulebook()
+    """The bundled rulebook, loaded once per process (compiled once per edit: see
+    `advisor.cache`)."""
+    from advisor.cache import load_compiled
+
+    return load_compiled()
 
 
 def assess_file(path: Path, book: Rulebook | None = None) -> Json:

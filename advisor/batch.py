@@ -23,9 +23,9 @@ _book: Any = None
 def _init(rules_dir: str | None) -> None:
     global _book  # noqa: PLW0603 - one rulebook per worker process
     from advisor.assess import default_rulebook
-    from advisor.rulebook import load_rulebook
+    from advisor.cache import load_compiled
 
-    _book = load_rulebook(Path(rules_dir)) if rules_dir else default_rulebook()
+    _book = load_compiled(Path(rules_dir)) if rules_dir else default_rulebook()
 
 
 def _one(path: str) -> tuple[str, dict[str, Any] | None, str | None]:

@@ -9,9 +9,7 @@ whole result is ready.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -52,6 +50,8 @@ def reports_errors(func: F) -> F:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file and a rename: all or nothing."""
+    import tempfile
+
     directory = path.parent if str(path.parent) else Path()
     if path.is_dir():
         raise InputError("is a folder; give a file name for the output", file=str(path))
@@ -122,6 +122,8 @@ def assess(profile: Path, fmt: str, audience: str | None, output: Path | None,
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None
     if output is None and sys.stdout.isatty():
+        import shutil
+
         width = shutil.get_terminal_size().columns
     emit(render(result, fmt, color=color, width=width, audience=audience), output)
 
@@ -428,9 +430,9 @@ def rules() -> None:
 
 def _book(rules_dir: Path | None) -> Any:
     from advisor.assess import default_rulebook
-    from advisor.rulebook import load_rulebook
+    from advisor.cache import load_compiled
 
-    return load_rulebook(rules_dir) if rules_dir else default_rulebook()
+    return load_compiled(rules_dir) if rules_dir else default_rulebook()
 
 
 @rules.command("list")

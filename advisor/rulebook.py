@@ -61,7 +61,7 @@ OPERATORS = ("is", "is_not", "in", "not_in", "at_least", "at_most", "above", "be
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class Light(_Strict):

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from advisor import yamlio
 from advisor.assess import assess, default_rulebook
 from advisor.profile import Profile
+
+# Compiled rulebooks go to a cache of the test run's own (inherited by the CLI runs in
+# subprocesses), never to the user's ~/.cache.
+os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "profiles"

@@ -3,7 +3,6 @@ not in the object (OUTPUT.md)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 FORMATS = ("terminal", "json", "markdown", "html")
@@ -36,7 +35,12 @@ SOURCE_NAMES = {"micro": "A micro (bonding)", "meso": "B meso (bridging)",
 
 
 def to_json(result: dict[str, Any]) -> str:
-    return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    """Two-space indented UTF-8 JSON, keys in the object's order. orjson writes the same
+    bytes as `json.dumps(indent=2, ensure_ascii=False)` for what an assessment holds
+    (strings, integers, booleans, null: no floats), several times faster."""
+    import orjson
+
+    return orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def render(result: dict[str, Any], fmt: str, *, color: bool = False,

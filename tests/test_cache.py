@@ -1,0 +1,106 @@
+"""The compiled-rulebook cache makes runs faster and never changes or breaks one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from advisor import cache
+from advisor.assess import assess
+from advisor.errors import AdvisorError
+from advisor.profile import load_profile
+from advisor.render import to_json
+from advisor.rulebook import DEFAULT_RULES_DIR
+from tests.conftest import HIGH_DOWN
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    copy = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, copy)
+    return copy
+
+
+@pytest.fixture
+def where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(folder))
+    return folder
+
+
+def _report(rules: Path) -> str:
+    return to_json(assess(load_profile(HIGH_DOWN), cache.load_compiled(rules)))
+
+
+def _never_load(*_: object) -> None:
+    raise AssertionError("the rule files were read although the cache holds them")
+
+
+def test_a_second_run_reads_the_cache_and_assesses_the_same(
+        rules: Path, where: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _report(rules)
+    assert len(list(where.glob("rulebook-*.pickle"))) == 1
+    monkeypatch.setattr(cache, "load_rulebook", _never_load)
+    assert _report(rules) == first
+
+
+def test_an_edited_rule_file_is_compiled_afresh(rules: Path, where: Path) -> None:
+    before = _report(rules)
+    stages = rules / "stages.yaml"
+    text = stages.read_text(encoding="utf-8")
+    title = "Edited title for the cache test"
+    stages.write_text(text.replace("title: ", f"title: {title} ", 1), encoding="utf-8")
+    after = _report(rules)
+    assert title not in before and title in after
+    assert len(list(where.glob("rulebook-*.pickle"))) == 2
+
+
+@pytest.mark.parametrize("junk", [b"", b"not a pickle", b"\x80\x05N."])
+def test_a_damaged_cache_file_is_replaced(rules: Path, where: Path, junk: bytes) -> None:
+    expected = _report(rules)
+    (file,) = where.glob("rulebook-*.pickle")
+    file.write_bytes(junk)
+    assert _report(rules) == expected
+    assert file.read_bytes() != junk
+
+
+def test_an_unwritable_cache_is_no_obstacle(rules: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way", encoding="utf-8")
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(blocker / "cache"))
+    assert '"current_rung": 0' in _report(rules)
+
+
+def test_an_empty_setting_turns_the_cache_off(rules: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() is None
+    _report(rules)
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_the_default_place_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ADVISOR_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_dir() == tmp_path / "advisor"
+
+
+def test_a_broken_rulebook_is_never_cached(rules: Path, where: Path) -> None:
+    (rules / "stages.yaml").write_text("rules: [\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(AdvisorError, match="not valid YAML"):
+            cache.load_compiled(rules)
+    assert not list(where.glob("rulebook-*.pickle"))
+
+
+def test_only_the_newest_few_are_kept(rules: Path, where: Path) -> None:
+    stages = rules / "stages.yaml"
+    text = stages.read_text(encoding="utf-8")
+    for n in range(10):
+        stages.write_text(text + f"\n# edit {n}\n", encoding="utf-8")
+        cache.load_compiled(rules)
+    assert len(list(where.glob("rulebook-*.pickle"))) == 8
