@@ -76,6 +76,7 @@ class _Collator:
     profile: Profile
     firings: list[Firing]
     definite: dict[str, list[Firing]] = field(default_factory=dict)
+    reasons: bool = True  # False: leave `because` lists empty (summaries never show them)
 
     def __post_init__(self) -> None:
         self.rules = self.book.rule_index()
@@ -203,6 +204,8 @@ class _Collator:
         return memo
 
     def because_all(self, rule_id: str) -> list[str]:
+        if not self.reasons:
+            return []
         return [self.fact(p) for p in self.trace_all(rule_id).facts] or [f"{rule_id} holds"]
 
     def explain(self, rule_ids: list[str]) -> Json:
@@ -276,7 +279,9 @@ class _Collator:
                 assert req is not None
                 if self.fired(r, role) and not (r.scope == "role" and role is None):
                     continue
-                if r.scope == "role" and role is None:
+                if not self.reasons:
+                    because = []
+                elif r.scope == "role" and role is None:
                     because = ["roles = []"]
                 else:
                     because = _unique(x for alt in r.alternatives
@@ -358,7 +363,8 @@ class _Collator:
             out.append({"id": aid, "text": _text(a.text), "horizon": horizon[aid],
                         "owner": a.owner, "unlocks_rung": a.unlocks_rung, "stage": a.stage,
                         "depends_on": deps[aid], "done_when": _text(a.done_when),
-                        "rule": r.id, "because": because or [f"{r.id} holds"],
+                        "rule": r.id,
+                        "because": because or ([f"{r.id} holds"] if self.reasons else []),
                         "sources": self.sources(r.id)})
         return out
 
@@ -497,10 +503,11 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
-            explain: bool = True) -> Json:
-    """Build the OUTPUT.md v1 object from one assessment's firings (with `explanations`
-    unless `explain` is false, as for batch summaries)."""
-    c = _Collator(book, profile, firings)
+            explain: bool = True, reasons: bool = True) -> Json:
+    """Build the OUTPUT.md v1 object from one assessment's firings, with `explanations`
+    unless `explain` is false. `reasons=False` also leaves every `because` list empty
+    (and gives no explanations): for summaries that count conclusions, never show why."""
+    c = _Collator(book, profile, firings, reasons=reasons)
     current, _ = c.one_value("current_rung")
     target, _ = c.one_value("target_rung")
     role = c.best_role()
@@ -526,7 +533,7 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
         "role_fit": c.role_fit(),
         "evidence": dict(sorted(profile.evidence.items())),
     }
-    if explain:
+    if explain and reasons:
         result["explanations"] = c.explanations(result)
     return result
 
@@ -537,12 +544,15 @@ def explain_rules(book: Rulebook, profile: Profile, firings: list[Firing],
     return _Collator(book, profile, firings).explain(rule_ids)
 
 
-def assess(profile: Profile, book: Rulebook | None = None, *, explain: bool = True) -> Json:
-    """Assess one profile with the engine and return the OUTPUT.md v1 object."""
+def assess(profile: Profile, book: Rulebook | None = None, *, explain: bool = True,
+           reasons: bool = True) -> Json:
+    """Assess one profile with the engine and return the OUTPUT.md v1 object (see
+    `collate` for `explain` and `reasons`)."""
     from advisor.engine import engine_for
 
     book = book or default_rulebook()
-    return collate(book, profile, engine_for(book).run(profile), explain=explain)
+    return collate(book, profile, engine_for(book).run(profile), explain=explain,
+                   reasons=reasons)
 
 
 @functools.cache

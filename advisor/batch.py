@@ -34,7 +34,7 @@ def _one(path: str) -> tuple[str, dict[str, Any] | None, str | None]:
     from advisor.whatif import summary_row
 
     try:
-        result = assess(load_profile(Path(path)), _book, explain=False)
+        result = assess(load_profile(Path(path)), _book, explain=False, reasons=False)
         return path, summary_row(Path(path), result), None
     except AdvisorError as err:
         return path, None, err.one_line()

@@ -304,10 +304,10 @@ class CompiledRule:
     scope: Literal["role", "wing"] = "wing"
     stratum: int = 0
     generated_from: str | None = None  # for the `unmet` rule made from a requirement
+    id: str = field(init=False)  # the rule's id; read in every loop of collation
 
-    @property
-    def id(self) -> str:
-        return self.rule.id
+    def __post_init__(self) -> None:
+        self.id = self.rule.id
 
     def reads(self) -> set[str]:
         return {leaf.path for alt in self.alternatives for leaf in alt.leaves}

@@ -13,6 +13,7 @@ PyYAML's safe loader already refuses to build Python objects; on top of it we:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,8 +162,21 @@ def _build(node: yaml.Node, path: PathKey, doc: Document, constructor: yaml.Safe
         return [_build(item, (*path, i), doc, constructor, seen)
                 for i, item in enumerate(node.value)]
     if isinstance(node, yaml.ScalarNode):
-        return constructor.construct_object(node, deep=True)
+        if node.tag == _STR:  # most scalars: no conversion to make
+            return node.value
+        return _SCALARS[node.tag](constructor, node)
     raise InputError("unsupported YAML node", file=doc.source, line=line)
+
+
+_STR = "tag:yaml.org,2002:str"
+# Scalars by tag, through PyYAML's own converters (signs, 0x, 1_000, .inf, ...), called
+# directly rather than through its generic, caching `construct_object`.
+_SCALARS: dict[str, Callable[[yaml.SafeLoader, yaml.ScalarNode], Any]] = {
+    "tag:yaml.org,2002:int": yaml.SafeLoader.construct_yaml_int,
+    "tag:yaml.org,2002:float": yaml.SafeLoader.construct_yaml_float,
+    "tag:yaml.org,2002:bool": yaml.SafeLoader.construct_yaml_bool,
+    "tag:yaml.org,2002:null": yaml.SafeLoader.construct_yaml_null,
+}
 
 
 def _dotted(path: PathKey) -> str:

@@ -123,3 +123,26 @@ def test_many_assessments_in_one_process_do_not_interfere(draw: st.DataObject) -
     batch = [draw.draw(profiles()) for _ in range(5)]
     first = [to_json(run(p)) for p in batch]
     assert [to_json(run(p)) for p in reversed(batch)] == list(reversed(first))
+
+
+def _without_reasons(value: Any) -> Any:
+    """The assessment with every `because` list emptied and no explanations."""
+    if isinstance(value, dict):
+        return {k: [] if k == "because" else _without_reasons(v)
+                for k, v in value.items() if k != "explanations"}
+    if isinstance(value, list):
+        return [_without_reasons(v) for v in value]
+    return value
+
+
+@SETTINGS
+@given(profiles())
+def test_summaries_without_reasons_conclude_the_same(data: dict[str, Any]) -> None:
+    """batch skips the reasons it never shows; what it concludes must not change."""
+    from advisor.assess import assess, default_rulebook
+
+    profile = Profile.model_validate(data)
+    full = assess(profile, default_rulebook())
+    lean = assess(profile, default_rulebook(), explain=False, reasons=False)
+    assert "explanations" not in lean
+    assert lean == _without_reasons(full)
