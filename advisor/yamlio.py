@@ -12,6 +12,7 @@ PyYAML's safe loader already refuses to build Python objects; on top of it we:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,24 @@ _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]
     """Safe loading with YAML 1.2 style booleans and no timestamps."""
+
+    def resolve(self, kind: Any, value: str | None,
+                implicit: tuple[bool, bool]) -> str:
+        # The parser asks this for every node, in Python; profiles repeat the same short
+        # words (true, unknown, phase1), so the answer is remembered for those.
+        if value is not None and len(value) > _RESOLVE_CACHED_LENGTH:
+            return _resolve(kind, value, implicit)
+        return _resolve_cached(kind, value, implicit)
+
+
+def _resolve(kind: Any, value: str | None, implicit: tuple[bool, bool]) -> str:
+    # PyYAML's own resolution; it reads only class attributes (no path resolvers here)
+    tag: str = yaml.resolver.BaseResolver.resolve(_Loader, kind, value, implicit)
+    return tag
+
+
+_RESOLVE_CACHED_LENGTH = 40
+_resolve_cached = functools.lru_cache(maxsize=4096)(_resolve)
 
 
 # Drop the YAML 1.1 resolvers for bool (yes/no/on/off) and timestamps; keep the rest.
@@ -137,35 +156,45 @@ def _build(node: yaml.Node, path: PathKey, doc: Document, constructor: yaml.Safe
         raise InputError("YAML anchors and aliases (&name, *name) are not allowed",
                          file=doc.source, line=line)
     seen.add(id(node))
-    if node.tag not in _STANDARD_TAGS:
-        raise InputError(f"the YAML tag {node.tag!r} is not allowed (plain values only)",
-                         file=doc.source, line=line, field=_dotted(path) or None)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:merge":
-                raise InputError("YAML merge keys (<<) are not allowed", file=doc.source,
-                                 line=key_node.start_mark.line + 1)
-            key = _build(key_node, path, doc, constructor, seen)
-            kline = key_node.start_mark.line + 1
-            if not isinstance(key, str):
-                raise InputError(f"keys must be words, not {key!r}", file=doc.source,
-                                 line=kline, field=_dotted(path) or None)
-            if key in out:
-                first = doc.lines.get((*path, key))
-                raise InputError(f"duplicate key {key!r} (first given on line {first})",
-                                 file=doc.source, line=kline, field=_dotted((*path, key)))
-            doc.lines[(*path, key)] = kline
-            out[key] = _build(value_node, (*path, key), doc, constructor, seen)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), doc, constructor, seen)
-                for i, item in enumerate(node.value)]
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _STR:  # most scalars: no conversion to make
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):  # most nodes: checked first
+        if tag == _STR:
             return node.value
-        return _SCALARS[node.tag](constructor, node)
+        convert = _SCALARS.get(tag)
+        if convert is not None:
+            return convert(constructor, node)
+    elif tag in _STANDARD_TAGS:
+        if isinstance(node, yaml.MappingNode):
+            return _mapping(node, path, doc, constructor, seen)
+        if isinstance(node, yaml.SequenceNode):
+            return [_build(item, (*path, i), doc, constructor, seen)
+                    for i, item in enumerate(node.value)]
+    if tag not in _STANDARD_TAGS:
+        raise InputError(f"the YAML tag {tag!r} is not allowed (plain values only)",
+                         file=doc.source, line=line, field=_dotted(path) or None)
     raise InputError("unsupported YAML node", file=doc.source, line=line)
+
+
+def _mapping(node: yaml.MappingNode, path: PathKey, doc: Document,
+             constructor: yaml.SafeLoader, seen: set[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:merge":
+            raise InputError("YAML merge keys (<<) are not allowed", file=doc.source,
+                             line=key_node.start_mark.line + 1)
+        key = _build(key_node, path, doc, constructor, seen)
+        kline = key_node.start_mark.line + 1
+        if not isinstance(key, str):
+            raise InputError(f"keys must be words, not {key!r}", file=doc.source,
+                             line=kline, field=_dotted(path) or None)
+        if key in out:
+            first = doc.lines.get((*path, key))
+            raise InputError(f"duplicate key {key!r} (first given on line {first})",
+                             file=doc.source, line=kline, field=_dotted((*path, key)))
+        where = (*path, key)
+        doc.lines[where] = kline
+        out[key] = _build(value_node, where, doc, constructor, seen)
+    return out
 
 
 _STR = "tag:yaml.org,2002:str"
