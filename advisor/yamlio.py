@@ -56,7 +56,8 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
 
 def _resolve(kind: Any, value: str | None, implicit: tuple[bool, bool]) -> str:
     # PyYAML's own resolution; it reads only class attributes (no path resolvers here)
-    tag: str = yaml.resolver.BaseResolver.resolve(_Loader, kind, value, implicit)
+    tag: str = yaml.resolver.BaseResolver.resolve(  # type: ignore[no-untyped-call]
+        _Loader, kind, value, implicit)  # type: ignore[arg-type]
     return tag
 
 
