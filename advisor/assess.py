@@ -383,11 +383,8 @@ class _Collator:
                 continue
             for path in f.missing:
                 questions.setdefault(concrete(path, f.role, f.other_role), set()).update(changes)
-        order = list(FACT_PATHS)
-
         def key(path: str) -> tuple[int, str]:
-            generic = generic_path(path)
-            return (order.index(generic) if generic in order else len(order), path)
+            return (_FACT_ORDER.get(generic_path(path), len(_FACT_ORDER)), path)
 
         return [{"fact": p, "could_change": sorted(questions[p], key=_change_key)}
                 for p in sorted(questions, key=key)]
@@ -484,9 +481,13 @@ def _topological(ids: list[str], deps: dict[str, list[str]], key: Any) -> list[s
     return out
 
 
+_FACT_ORDER = {path: n for n, path in enumerate(FACT_PATHS)}  # the catalogue's order
+_CHANGE_ORDER = {word: n for n, word in enumerate(
+    ("stage", "current", "target", "rung", "action", "finding", "role"))}
+
+
 def _change_key(text: str) -> tuple[int, str]:
-    order = ("stage", "current", "target", "rung", "action", "finding", "role")
-    return (order.index(text.split(maxsplit=1)[0]), text)
+    return (_CHANGE_ORDER[text.split(maxsplit=1)[0]], text)
 
 
 def _norm(title: str) -> str:
