@@ -155,6 +155,10 @@ def negation_levels(book: Rulebook) -> dict[str, int]:
     return level
 
 
+class _Collision(Exception):
+    """The engine took a new fact for one it holds (its 32-bit fact hash)."""
+
+
 @dataclass
 class _Part:
     """One durable ruleset holding a share of the engine rules; what it reads decides
@@ -349,27 +353,53 @@ class Engine:
         """
         facts = encode(profile, self.book)
         with self._lock:
-            record: list[Firing] = []
-            stored: list[dict[str, str]] = [{} for _ in self._parts]  # written -> held
-            clean = False
             try:
-                sid = self._sid if self._sid is not None else self._open()
-                emitted: set[tuple[str, int | None]] = set()
+                return self._run(facts, together=True)
+            except _Collision:  # rare: assert one by one, where a nonce can mend it
+                return self._run(facts, together=False)
+
+    def _run(self, facts: list[Fact], *, together: bool) -> list[Firing]:
+        record: list[Firing] = []
+        stored: list[dict[str, str]] = [{} for _ in self._parts]  # written -> held
+        clean = False
+        try:
+            sid = self._sid if self._sid is not None else self._open()
+            emitted: set[tuple[str, int | None]] = set()
+            if together:
+                self._assert_facts([{"sid": sid, **fact} for fact in facts], stored, record)
+                self._settle(None, sid, stored, emitted, record, start=0)
+            else:
                 for fact in facts:
                     self._settle({"sid": sid, **fact}, sid, stored, emitted, record)
-                for level in self._levels:
-                    for lane in range(max(p.lanes.get(level, 0) for p in self._parts)):
-                        self._settle({"sid": sid, "kind": "go", "s": level, "l": lane},
-                                     sid, stored, emitted, record)
-                clean = True
-                return record
-            except AssessmentError:
-                raise
-            except Exception as err:
-                raise AssessmentError(f"the engine failed: {_explain(err)}") from err
-            finally:
-                if self._sid is not None and not (clean and self._empty(self._sid, stored)):
-                    self._close()
+            for level in self._levels:
+                for lane in range(max(p.lanes.get(level, 0) for p in self._parts)):
+                    self._settle({"sid": sid, "kind": "go", "s": level, "l": lane},
+                                 sid, stored, emitted, record)
+            clean = True
+            return record
+        except (AssessmentError, _Collision):
+            raise
+        except Exception as err:
+            raise AssessmentError(f"the engine failed: {_explain(err)}") from err
+        finally:
+            if self._sid is not None and not (clean and self._empty(self._sid, stored)):
+                self._close()
+
+    def _assert_facts(self, facts: list[Fact], stored: list[dict[str, str]],
+                      record: list[Firing]) -> None:
+        """Assert the profile's facts in one call per part (they are distinct by kind
+        and index, so the engine calling one a duplicate can only be its 32-bit hash:
+        then the assessment is run again one fact at a time)."""
+        texts = [orjson.dumps(fact).decode() for fact in facts]
+        for n, part in enumerate(self._parts):
+            mine = [t for t, f in zip(texts, facts, strict=True) if n in self._route(f)]
+            if not mine:
+                continue
+            code, state = self._dre.assert_facts(part.handle, "[" + ",".join(mine) + "]")
+            stored[n].update((t, t) for t in mine)  # retracting one not held is a no-op
+            if code == 2:
+                raise _Collision
+            self._drain(part.handle, state, record)
 
     def _open(self) -> str:
         """New sessions, each begun with a sentinel that fires (deleting a session in
@@ -404,21 +434,19 @@ class Engine:
                     part.bare = ""
                     self._dre.delete_state(part.handle, sid)
 
-    def _settle(self, fact: Fact, sid: str, stored: list[dict[str, str]],
-                emitted: set[tuple[str, int | None]], record: list[Firing]) -> None:
-        """Assert a fact into the parts that read it, then every flag its consequences
-        emit, until nothing is left.
+    def _settle(self, fact: Fact | None, sid: str, stored: list[dict[str, str]],
+                emitted: set[tuple[str, int | None]], record: list[Firing], *,
+                start: int | None = None) -> None:
+        """Assert a fact into the parts that read it (or take the firings from `start`
+        on), then every flag their consequences emit, until nothing is left.
 
         Flags are asserted here, between actions and never inside one (the engine would
         swallow an error there), each once per role it is about.
         """
-        queue = [fact]
+        queue = [] if fact is None else [fact]
         role_flags = self.book.role_flags
-        while queue:
-            done = len(record)
-            item = queue.pop()
-            for n in self._route(item):
-                self._assert(self._parts[n], item, stored[n], record)
+        done = len(record) if start is None else start
+        while True:
             for firing in record[done:]:
                 if firing.maybe:
                     continue
@@ -431,6 +459,12 @@ class Engine:
                     if key[1] is not None:
                         flag["role"] = key[1]
                     queue.append(flag)
+            if not queue:
+                return
+            done = len(record)
+            item = queue.pop()
+            for n in self._route(item):
+                self._assert(self._parts[n], item, stored[n], record)
 
     def _route(self, fact: Fact) -> tuple[int, ...]:
         """The parts that read this fact (by kind; flags by name; gates by level and lane)."""
@@ -448,35 +482,41 @@ class Engine:
 
     def _assert(self, part: _Part, fact: Fact, stored: dict[str, str],
                 record: list[Firing]) -> None:
-        text = orjson.dumps(fact, option=orjson.OPT_SORT_KEYS).decode()
-        for nonce in range(4):
-            attempt = text if nonce == 0 else orjson.dumps({**fact, "_nonce": nonce}).decode()
-            code, state = self._dre.assert_fact(part.handle, attempt)
-            if code == 1:
-                return  # no rule reads such a fact: nothing to do
-            if code == 2:
-                if text in stored:
-                    return
-                continue  # a new fact taken for a duplicate: the engine's 32-bit hash
-            stored[text] = attempt
+        text = orjson.dumps(fact).decode()  # facts are built in a fixed key order
+        code, state = self._dre.assert_fact(part.handle, text)
+        if code == 0:
+            stored[text] = text
             self._drain(part.handle, state, record)
             return
+        if code == 1 or text in stored:
+            return  # no rule reads such a fact, or it is already there: nothing to do
+        for nonce in range(1, 4):  # a new fact taken for a duplicate: the 32-bit hash
+            attempt = orjson.dumps({**fact, "_nonce": nonce}).decode()
+            code, state = self._dre.assert_fact(part.handle, attempt)
+            if code != 2:
+                if code == 0:
+                    stored[text] = attempt
+                    self._drain(part.handle, state, record)
+                return
         raise AssessmentError(f"the engine kept refusing a new fact: {fact}")
 
     def _drain(self, handle: int, state: int, record: list[Firing]) -> None:
         """Run every action the last assertion made ready, in the engine's order."""
         failure: BaseException | None = None
+        actions, loads = self._actions, orjson.loads
+        next_action = self._dre.complete_and_start_action
         result = self._dre.start_action_for_state(handle, state)
         message = result[1] if result else None
         while message:
-            for name, match in orjson.loads(message).items():
-                action = self._actions.get(name)
-                if action is not None and failure is None:
-                    try:
-                        record.append(action.fire(match))
-                    except Exception as err:  # kept, and raised once the engine is settled
-                        failure = err
-            message = self._dre.complete_and_start_action(handle, state)
+            if failure is None:
+                try:
+                    for name, match in loads(message).items():
+                        action = actions.get(name)
+                        if action is not None:
+                            record.append(action.fire(match))
+                except Exception as err:  # kept, and raised once the engine is settled
+                    failure = err
+            message = next_action(handle, state)
         if failure is not None:
             raise AssessmentError(f"recording a firing failed: {failure!r}") from failure
 

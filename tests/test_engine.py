@@ -60,11 +60,18 @@ class _FailingAssert:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
 
-    def assert_fact(self, handle: int, text: str) -> Any:
+    def _count(self) -> None:
         self.left -= 1
         if self.left == 0:
             raise self.real.error("Could not assert facts, error code: 303")
+
+    def assert_fact(self, handle: int, text: str) -> Any:
+        self._count()
         return self.real.assert_fact(handle, text)
+
+    def assert_facts(self, handle: int, text: str) -> Any:
+        self._count()
+        return self.real.assert_facts(handle, text)
 
 
 @pytest.mark.parametrize("fail_at", [1, 5, 20])
@@ -160,3 +167,35 @@ def test_an_alternative_too_big_for_any_part_is_refused_clearly() -> None:
 
     with pytest.raises(RulebookError, match=r"more conditions on one fact than .* \(3\)"):
         Engine(default_rulebook(), max_load=3)
+
+
+class _Colliding:
+    """The engine module, calling one of the profile's facts a duplicate (its 32-bit
+    hash) the first time they are asserted together."""
+
+    def __init__(self, real: Any) -> None:
+        self.real, self.collided = real, False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def assert_facts(self, handle: int, text: str) -> Any:
+        code, state = self.real.assert_facts(handle, text)
+        if not self.collided:
+            self.collided = True
+            return 2, state
+        return code, state
+
+
+def test_a_fact_taken_for_a_duplicate_is_asserted_again_one_by_one() -> None:
+    high_down = _bundled()[0]
+    engine = Engine(default_rulebook())
+    engine.run(high_down)
+    real = engine._dre
+    engine._dre = _Colliding(real)
+    assert set(engine.run(high_down)) == _fresh(high_down)
+    assert engine._dre.collided
+    engine._dre = real
+    assert set(engine.run(high_down)) == _fresh(high_down)
+    for part in engine._parts:
+        assert engine._dre.get_facts(part.handle, engine._sid).count('"kind"') == 1
