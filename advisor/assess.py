@@ -80,6 +80,7 @@ class _Collator:
 
     def __post_init__(self) -> None:
         self.rules = self.book.rule_index()
+        self._rank = _rank(self.book)
         # The engine's firing order is an implementation detail: sort (strata first, so a
         # flag's emitter comes before its readers) and drop repeats (an `$or` can match
         # twice), so the same facts give the same result by any evaluator.
@@ -101,10 +102,10 @@ class _Collator:
         self.emitted_names = {k[0] for k in self.emitted_by}
 
     def _order(self, f: Firing) -> tuple[Any, ...]:
-        rule = self.rules[f.rule]
-        return (rule.stratum, rule.order, f.alternative, f.maybe,
+        return (self._rank[f.rule], f.alternative, f.maybe,
                 -1 if f.role is None else f.role, -1 if f.other_role is None else f.other_role,
-                tuple((n, -1 if r is None else r) for n, r in f.flag_roles), f.missing)
+                tuple([(n, -1 if r is None else r) for n, r in f.flag_roles])
+                if f.flag_roles else (), f.missing)
 
     # -- explanations -------------------------------------------------------------------
 
@@ -376,9 +377,7 @@ class _Collator:
             rule = self.rules[f.rule]
             if self.fired(rule, f.role if rule.scope == "role" else None):
                 continue
-            changes = self._change_memo.get(rule.id)
-            if changes is None:
-                changes = self._change_memo[rule.id] = self._could_change(rule)
+            changes = self._could_change(rule)
             if not changes:
                 continue
             for path in f.missing:
@@ -389,33 +388,20 @@ class _Collator:
         return [{"fact": p, "could_change": sorted(questions[p], key=_change_key)}
                 for p in sorted(questions, key=key)]
 
-    def _could_change(self, rule: CompiledRule, seen: frozenset[str] = frozenset()) -> set[str]:
+    def _could_change(self, rule: CompiledRule) -> set[str]:
         """What a different answer could change: the rule's own output, and the outputs of
-        rules that read its flags and whose other flag conditions already hold."""
-        t = rule.rule.then
-        out: set[str] = set()
-        if t.light is not None:
-            out.add(f"stage {t.light.stage}")
-        if t.requirement is not None:
-            out.add(f"rung {t.requirement.rung}")
-        if t.action is not None:
-            out.add(f"action {t.action.id}")
-        if t.finding is not None:
-            out.add(f"finding {t.finding.id}")
-        if t.need or t.missing or t.supplies:
-            out.add("role fit")
-        if t.current_rung is not None:
-            out.add("current rung")
-        if t.target_rung is not None:
-            out.add("target rung")
-        seen = seen | {rule.id}
+        rules that read its flags and whose other flag conditions already hold. (Flags
+        never depend on themselves, so this ends; each rule is worked out once.)"""
+        memo = self._change_memo.get(rule.id)
+        if memo is not None:
+            return memo
+        out = set(_own_outputs(self.book, rule))
         for name in rule.emits:
             for consumer, alt in self.book.consumers.get(name, []):
-                if consumer.id in seen:
-                    continue
                 if all((a.name in self.emitted_names) != a.negated
                        for a in alt.flags if a.name != name):
-                    out |= self._could_change(consumer, seen)
+                    out |= self._could_change(consumer)
+        self._change_memo[rule.id] = out
         return out
 
     def role_fit(self) -> Json:
@@ -449,6 +435,44 @@ class _Collator:
             entry["supplies"] = [fn for fn in FUNCTIONS if fn in set(entry["supplies"]) | fns]
         listed = sorted(candidates.values(), key=lambda c: (not c["on_wing"], c["title"]))
         return {"needed": needed, "missing": missing, "candidates": listed}
+
+
+def _own_outputs(book: Rulebook, rule: CompiledRule) -> frozenset[str]:
+    """The parts of the output a rule's own conclusion sits in (cached on the rulebook)."""
+    cache: dict[str, frozenset[str]] = book.__dict__.setdefault("_own_outputs", {})
+    known = cache.get(rule.id)
+    if known is None:
+        known = cache[rule.id] = _outputs_of(rule)
+    return known
+
+
+def _outputs_of(rule: CompiledRule) -> frozenset[str]:
+    t = rule.rule.then
+    out: set[str] = set()
+    if t.light is not None:
+        out.add(f"stage {t.light.stage}")
+    if t.requirement is not None:
+        out.add(f"rung {t.requirement.rung}")
+    if t.action is not None:
+        out.add(f"action {t.action.id}")
+    if t.finding is not None:
+        out.add(f"finding {t.finding.id}")
+    if t.need or t.missing or t.supplies:
+        out.add("role fit")
+    if t.current_rung is not None:
+        out.add("current rung")
+    if t.target_rung is not None:
+        out.add("target rung")
+    return frozenset(out)
+
+
+def _rank(book: Rulebook) -> dict[str, int]:
+    """Rule id -> its place by stratum, then rulebook order (cached on the rulebook)."""
+    rank: dict[str, int] | None = book.__dict__.get("_rank")
+    if rank is None:
+        ordered = sorted(book.rules, key=lambda r: (r.stratum, r.order))
+        rank = book.__dict__["_rank"] = {r.id: n for n, r in enumerate(ordered)}
+    return rank
 
 
 def _light(r: CompiledRule) -> Light:
