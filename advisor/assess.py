@@ -580,6 +580,22 @@ def assess(profile: Profile, book: Rulebook | None = None, *, explain: bool = Tr
                    reasons=reasons)
 
 
+def prepare(book: Rulebook) -> None:
+    """Work out once what every assessment with this rulebook looks up (kept on the
+    rulebook, so a cached rulebook carries it: see `advisor.cache`)."""
+    from advisor.facts import encode_plan
+
+    book.rule_index()
+    book.rules_by_action()
+    _rank(book)
+    encode_plan(book)
+    for attr in ("light", "requirement", "finding", "need", "missing", "supplies",
+                 "aspiration_gap", "current_rung", "target_rung"):
+        book.producing(attr)
+    for rule in book.rules:
+        _own_outputs(book, rule)
+
+
 @functools.cache
 def default_rulebook() -> Rulebook:
     """The bundled rulebook, loaded once per process (compiled once per edit: see

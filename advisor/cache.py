@@ -28,7 +28,7 @@ from advisor.rulebook import DEFAULT_RULES_DIR, Rulebook, load_rulebook
 
 _PACKAGE = Path(__file__).resolve().parent
 # The modules whose classes a pickled rulebook is made of, or whose code compiles it.
-_CODE = ("rulebook.py", "engine.py", "facts.py", "profile.py", "cache.py")
+_CODE = ("rulebook.py", "engine.py", "facts.py", "profile.py", "assess.py", "cache.py")
 
 
 def cache_dir() -> Path | None:
@@ -57,14 +57,10 @@ def fingerprint(directory: Path) -> str:
 def load_compiled(directory: Path | None = None) -> Rulebook:
     """The rulebook in `directory` with its engine plan, from the cache when it holds
     this exact rulebook, else loaded, compiled and stored for next time."""
-    from advisor.engine import compiled
-
     directory = (directory or DEFAULT_RULES_DIR).resolve()
     where = cache_dir()
     if where is None:
-        book = load_rulebook(directory)
-        compiled(book)
-        return book
+        return _compile(directory)
     try:
         file = where / f"rulebook-{fingerprint(directory)}.pickle"
     except OSError:  # a rule file vanished or is unreadable: let the loader say so
@@ -73,10 +69,21 @@ def load_compiled(directory: Path | None = None) -> Rulebook:
         cached = _read(file)
         if cached is not None:
             return cached
-    book = load_rulebook(directory)
-    compiled(book)
+    book = _compile(directory)
     if file is not None:
         _write(file, book)
+    return book
+
+
+def _compile(directory: Path) -> Rulebook:
+    """Load the rule files, compile them for the engine and prepare what every
+    assessment looks up."""
+    from advisor.assess import prepare
+    from advisor.engine import compiled
+
+    book = load_rulebook(directory)
+    compiled(book)
+    prepare(book)
     return book
 
 

@@ -70,9 +70,15 @@ def _put(fact: Fact, parts: tuple[str, ...], value: Any) -> None:
 _Reader = tuple[Callable[[Any], Any], tuple[str, ...], str]
 
 
-@functools.cache
-def _plan(book: Rulebook) -> dict[str, list[_Reader]]:
-    """Per fact kind, how to read every field some rule reads (built once per rulebook)."""
+def encode_plan(book: Rulebook) -> dict[str, list[_Reader]]:
+    """Per fact kind, how to read every field some rule reads (kept on the rulebook)."""
+    known: dict[str, list[_Reader]] | None = book.__dict__.get("_fact_plan")
+    if known is None:
+        known = book.__dict__["_fact_plan"] = _make_plan(book)
+    return known
+
+
+def _make_plan(book: Rulebook) -> dict[str, list[_Reader]]:
     plan: dict[str, list[_Reader]] = {"role": [], "other_role": []}
     for path in sorted(book.read_paths()):
         section, field = section_of(path)
@@ -96,7 +102,7 @@ def _fill(fact: Fact, readers: list[_Reader], source: Any) -> Fact:
 def encode(profile: Profile, book: Rulebook) -> list[Fact]:
     """The facts for one assessment, in a fixed order: wing sections, then each role's
     facts (the role and its sub-objects, joined on `i`), then other roles'."""
-    plan = _plan(book)
+    plan = encode_plan(book)
     facts = [_fill({"kind": section}, plan[section], profile)
              for section in WING_SECTIONS if section in plan]
     for owner, items in (("role", profile.roles), ("other_role", profile.other_roles)):
