@@ -27,7 +27,6 @@ It hides the engine's process-global state and its traps (shared/engine/DURABLE_
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -278,7 +277,7 @@ def compile_plan(book: Rulebook, limit: int) -> EnginePlan:
                      level=levels[rule.id] if gated else None,
                      role_flags=book.role_flags, extra=extra)
             actions[name] = _Action.of(rule, k, alt, relaxed=relaxed)
-    parts = tuple(_PartSpec(json.dumps(b.definition, ensure_ascii=False), frozenset(b.kinds),
+    parts = tuple(_PartSpec(orjson.dumps(b.definition).decode(), frozenset(b.kinds),
                             frozenset(b.flags), b.lanes) for b in builders)
     emits = {r.id: tuple(name for name in r.emits if name in consumed) for r in book.rules}
     heaviest = max((n for b in builders for n in b.load.values()), default=0)

@@ -11,7 +11,6 @@ the order the brief gives them; the rule compiler reads them from `SCALES`.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -60,6 +59,8 @@ def did_you_mean(word: object, options: tuple[str, ...] | list[str]) -> str:
     """` (did you mean 'x'?)` for a near miss, else an empty string."""
     if not isinstance(word, str):
         return ""
+    import difflib  # only ever needed for an error message
+
     close = difflib.get_close_matches(word.lower(), [o.lower() for o in options], n=1,
                                       cutoff=0.6)
     if not close:
