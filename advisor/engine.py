@@ -4,7 +4,7 @@ It hides the engine's process-global state and its traps (shared/engine/DURABLE_
 
 - one durable ruleset per compiled rulebook, driven through the engine's C extension
   on the caller's thread (durable's Python `Host`, with its timer threads, is not used);
-- one session per engine, begun with a sentinel fact that fires a no-op rule (deleting a
+- one session per ruleset, begun with a sentinel fact that fires a no-op rule (deleting a
   session in which nothing fired crashes the engine), and emptied after every assessment
   by retracting what it asserted; checked empty, else deleted and opened afresh. A new
   session costs the engine about 16 KB per join to set up, more than the assessment;
@@ -45,10 +45,11 @@ from advisor.rulebook import Alternative, CompiledRule, Leaf, Rulebook, owner_of
 MAX_PART_RULES = 4000
 MAX_LOAD_PER_KIND = 60
 
-_ENGINE_ERRORS = {
-    "107": "the ruleset has more rules than the engine allows",
+_ENGINE_ERRORS = {  # durable's rules.h, and what we measured them to mean
+    "106": "too many conditions branch from one condition",
+    "107": "more than 128 missing-field tests branch from one condition",
     "108": "more than 256 rules end on one identical condition",
-    "303": "too many distinct conditions matched one fact (the engine's limit is 64)",
+    "303": "more than 64 conditions pending on one fact",
     "204": "a number in exponent form reached the engine",
     "202": "the engine could not parse a value",
     "302": "a fact has too many properties",

@@ -397,6 +397,10 @@ def section_of(path: str) -> tuple[Section, str]:
 
 def concrete(path: str, role: int | None, other_role: int | None) -> str:
     """A rule path made concrete for a binding: `role.x` -> `roles[0].x`."""
+    return _in_list(path, str(role), str(other_role))
+
+
+def _in_list(path: str, role: str, other_role: str) -> str:
     head, _, rest = path.partition(".")
     if head == "role":
         return f"roles[{role}].{rest}"
@@ -412,12 +416,7 @@ def owner_of(section: Section) -> str:
 
 def generic_of(path: str) -> str:
     """Rule path -> profile catalogue path (`role.x` -> `roles[].x`)."""
-    head, _, rest = path.partition(".")
-    if head == "role":
-        return f"roles[].{rest}"
-    if head == "other_role":
-        return f"other_roles[].{rest}"
-    return path
+    return _in_list(path, "", "")
 
 
 # ---------------------------------------------------------------------------------------
