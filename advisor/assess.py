@@ -439,11 +439,7 @@ class _Collator:
 
 def _own_outputs(book: Rulebook, rule: CompiledRule) -> frozenset[str]:
     """The parts of the output a rule's own conclusion sits in (cached on the rulebook)."""
-    cache: dict[str, frozenset[str]] = book.__dict__.setdefault("_own_outputs", {})
-    known = cache.get(rule.id)
-    if known is None:
-        known = cache[rule.id] = _outputs_of(rule)
-    return known
+    return book.derived(f"_outputs.{rule.id}", lambda: _outputs_of(rule))
 
 
 def _outputs_of(rule: CompiledRule) -> frozenset[str]:
@@ -468,11 +464,11 @@ def _outputs_of(rule: CompiledRule) -> frozenset[str]:
 
 def _rank(book: Rulebook) -> dict[str, int]:
     """Rule id -> its place by stratum, then rulebook order (cached on the rulebook)."""
-    rank: dict[str, int] | None = book.__dict__.get("_rank")
-    if rank is None:
+    def make() -> dict[str, int]:
         ordered = sorted(book.rules, key=lambda r: (r.stratum, r.order))
-        rank = book.__dict__["_rank"] = {r.id: n for n, r in enumerate(ordered)}
-    return rank
+        return {r.id: n for n, r in enumerate(ordered)}
+
+    return book.derived("_rank", make)
 
 
 def _light(r: CompiledRule) -> Light:

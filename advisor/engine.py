@@ -243,10 +243,7 @@ class EnginePlan:
 
 def compiled(book: Rulebook) -> EnginePlan:
     """The rulebook's engine plan, compiled on first use and kept with the rulebook."""
-    plan = book.__dict__.get("_engine_plan")
-    if not isinstance(plan, EnginePlan):
-        plan = book.__dict__["_engine_plan"] = compile_plan(book, MAX_LOAD_PER_KIND)
-    return plan
+    return book.derived("_engine_plan", lambda: compile_plan(book, MAX_LOAD_PER_KIND))
 
 
 def compile_plan(book: Rulebook, limit: int) -> EnginePlan:

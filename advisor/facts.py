@@ -72,10 +72,7 @@ _Reader = tuple[Callable[[Any], Any], tuple[str, ...], str]
 
 def encode_plan(book: Rulebook) -> dict[str, list[_Reader]]:
     """Per fact kind, how to read every field some rule reads (kept on the rulebook)."""
-    known: dict[str, list[_Reader]] | None = book.__dict__.get("_fact_plan")
-    if known is None:
-        known = book.__dict__["_fact_plan"] = _make_plan(book)
-    return known
+    return book.derived("_fact_plan", lambda: _make_plan(book))
 
 
 def _make_plan(book: Rulebook) -> dict[str, list[_Reader]]:

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -313,6 +313,10 @@ class CompiledRule:
         return {leaf.path for alt in self.alternatives for leaf in alt.leaves}
 
 
+T = TypeVar("T")
+_MISSING = object()
+
+
 def _is_set(value: object) -> bool:
     """A `then` field given: not None, and not False for a yes/no one (rung 0 is set)."""
     return value is not None and value is not False
@@ -333,25 +337,26 @@ class Rulebook:
     def version(self) -> str:
         return self.index.version
 
+    def derived(self, key: str, make: Callable[[], T]) -> T:
+        """A value worked out from the rulebook once and kept with it (so a cached
+        rulebook carries it: see `advisor.cache`). `key` names it; `make` builds it."""
+        known = self.__dict__.get(key, _MISSING)
+        if known is _MISSING:
+            known = self.__dict__[key] = make()
+        return known  # type: ignore[no-any-return]
+
     def rule_index(self) -> dict[str, CompiledRule]:
-        """Rule id -> compiled rule (cached)."""
-        index: dict[str, CompiledRule] | None = self.__dict__.get("_by_id")
-        if index is None:
-            index = self.__dict__["_by_id"] = {r.id: r for r in self.rules}
-        return index
+        """Rule id -> compiled rule."""
+        return self.derived("_by_id", lambda: {r.id: r for r in self.rules})
 
     def by_id(self, rule_id: str) -> CompiledRule:
         return self.rule_index()[rule_id]
 
     def producing(self, attr: str) -> list[CompiledRule]:
         """The rules whose `then` sets `attr` (`light`, `requirement`, `need`, ...), in
-        rulebook order (cached: collation asks for these on every assessment)."""
-        cache: dict[str, list[CompiledRule]] = self.__dict__.setdefault("_producing", {})
-        hits = cache.get(attr)
-        if hits is None:
-            hits = cache[attr] = [r for r in self.rules
-                                  if _is_set(getattr(r.rule.then, attr))]
-        return hits
+        rulebook order (collation asks for these on every assessment)."""
+        return self.derived(f"_producing.{attr}", lambda: [
+            r for r in self.rules if _is_set(getattr(r.rule.then, attr))])
 
     def actions(self) -> Iterator[tuple[CompiledRule, Action]]:
         for r in self.rules:
@@ -359,14 +364,14 @@ class Rulebook:
                 yield r, r.rule.then.action
 
     def rules_by_action(self) -> dict[str, list[str]]:
-        """Action id -> ids of the rules that emit it, in rulebook order (cached)."""
-        index: dict[str, list[str]] | None = self.__dict__.get("_by_action")
-        if index is None:
-            index = {}
+        """Action id -> ids of the rules that emit it, in rulebook order."""
+        def make() -> dict[str, list[str]]:
+            index: dict[str, list[str]] = {}
             for r, action in self.actions():
                 index.setdefault(action.id, []).append(r.id)
-            self.__dict__["_by_action"] = index
-        return index
+            return index
+
+        return self.derived("_by_action", make)
 
     def read_paths(self) -> set[str]:
         return {p for r in self.rules for p in r.reads()}
