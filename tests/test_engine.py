@@ -134,12 +134,14 @@ def test_a_big_rulebook_is_split_and_assesses_the_same(
     by_rules = Engine(default_rulebook(), max_load=module.MAX_LOAD_PER_KIND)  # compiled anew
     monkeypatch.undo()
     engines = [by_rules, *_split_engines()]
-    # 149 engine rules, 39 per part beside the sentinel; the heaviest fact kind loads 33
-    assert engines[0].parts == 4
+    whole = Engine(default_rulebook())
+    assert whole.parts == 1
+    # 39 engine rules per part beside the sentinel (149 today: 4 parts)
+    assert engines[0].parts == -(-whole.size // 39)
     assert engines[1].parts > engines[2].parts > 1
-    assert Engine(default_rulebook(), max_load=33).parts == 1
-    assert Engine(default_rulebook(), max_load=32).parts == 2
-    assert Engine(default_rulebook()).parts == 1
+    # a limit just at the heaviest fact kind's load fits in one part; one less does not
+    assert Engine(default_rulebook(), max_load=whole.heaviest).parts == 1
+    assert Engine(default_rulebook(), max_load=whole.heaviest - 1).parts > 1
     profiles = _bundled() + [random_profile(random.Random(n)) for n in range(20)]
     for profile in profiles:
         expected = set(oracle.run(default_rulebook(), profile))
