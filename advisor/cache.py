@@ -108,8 +108,8 @@ def _write(file: Path, book: Rulebook) -> None:
         finally:
             tmp.unlink(missing_ok=True)
         _prune(file.parent, keep=file)
-    except OSError:
-        pass  # a read-only or full disk: run uncached
+    except Exception:  # a read-only or full disk, anything at all: run uncached
+        pass
 
 
 def _prune(where: Path, keep: Path, most: int = 8) -> None:

@@ -104,3 +104,15 @@ def test_only_the_newest_few_are_kept(rules: Path, where: Path) -> None:
         stages.write_text(text + f"\n# edit {n}\n", encoding="utf-8")
         cache.load_compiled(rules)
     assert len(list(where.glob("rulebook-*.pickle"))) == 8
+
+
+def test_a_rulebook_that_cannot_be_stored_still_assesses(
+        rules: Path, where: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    def refuse(*_: object, **__: object) -> None:
+        raise pickle.PicklingError("cannot store this")
+
+    monkeypatch.setattr(pickle, "dump", refuse)
+    assert '"current_rung": 0' in _report(rules)
+    assert not list(where.glob("*rulebook-*"))  # no half-written file left behind
