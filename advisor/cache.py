@@ -28,7 +28,8 @@ from advisor.rulebook import DEFAULT_RULES_DIR, Rulebook, load_rulebook
 
 _PACKAGE = Path(__file__).resolve().parent
 # The modules whose classes a pickled rulebook is made of, or whose code compiles it.
-_CODE = ("rulebook.py", "engine.py", "facts.py", "profile.py", "assess.py", "cache.py")
+_CODE = ("rulebook.py", "engine.py", "facts.py", "profile.py", "yamlio.py", "assess.py",
+         "cache.py")
 
 
 def cache_dir() -> Path | None:
