@@ -222,7 +222,7 @@ class _Collator:
         rules = self.rules
         return {
             "rules": [{"rule": r, "title": rules[r].rule.title,
-                       "sources": list(rules[r].rule.sources)} for r in t.rules],
+                       "sources": self.sources(r)} for r in t.rules],
             "derived": [{"flag": name, "held": held} for name, held in t.derived],
             "facts": [{"fact": p, "value": self.value(p), "evidence": evidence.get(p)}
                       for p in t.facts],

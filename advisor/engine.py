@@ -190,8 +190,7 @@ class _PartBuilder:
         extra: dict[str, int] = {}
         for leaf in alt.leaves:
             seen = self.conditions.get(leaf.section, set())
-            values = leaf.value if leaf.op in ("in", "not_in") else [leaf.value]
-            new = sum((leaf.field, leaf.op, repr(v)) not in seen for v in values)
+            new = sum(c not in seen for c in _conditions(leaf))
             extra[leaf.section] = extra.get(leaf.section, 0) + new + (1 if relaxed else 0)
         return extra
 
@@ -211,15 +210,20 @@ class _PartBuilder:
         for kind, n in extra.items():
             self.load[kind] = self.load.get(kind, 0) + n
         for leaf in alt.leaves:
-            values = leaf.value if leaf.op in ("in", "not_in") else [leaf.value]
-            self.conditions.setdefault(leaf.section, set()).update(
-                (leaf.field, leaf.op, repr(v)) for v in values)
+            self.conditions.setdefault(leaf.section, set()).update(_conditions(leaf))
         self.kinds.update(alt.sections())
         if alt.flags:
             self.kinds.add("flag")
             self.flags.update(a.name for a in alt.flags)
         self.definition[name] = {"all": _alternative_json(rule, alt, relaxed, role_flags,
                                                           gate)}
+
+
+def _conditions(leaf: Leaf) -> list[tuple[str, str, str]]:
+    """The distinct engine conditions a test puts on its fact (`in` and `not_in`: one
+    per value)."""
+    values = leaf.value if leaf.op in ("in", "not_in") else [leaf.value]
+    return [(leaf.field, leaf.op, repr(v)) for v in values]
 
 
 @dataclass(frozen=True)
@@ -311,7 +315,9 @@ class Engine:
         self._actions = plan.actions
         self._heaviest = plan.heaviest
         self._parts = [self._create(spec, n) for n, spec in enumerate(plan.parts)]
-        self._levels = sorted({level for p in self._parts for level in p.lanes})
+        # each gate level, with as many lanes as the part that needs most
+        self._gates = [(level, max(p.lanes.get(level, 0) for p in self._parts))
+                       for level in sorted({lv for p in self._parts for lv in p.lanes})]
         self._routes: dict[tuple[Any, ...], tuple[int, ...]] = {}
 
     def _create(self, spec: _PartSpec, n: int) -> _Part:
@@ -368,8 +374,8 @@ class Engine:
             else:
                 for fact in facts:
                     self._settle({"sid": sid, **fact}, sid, stored, emitted, record)
-            for level in self._levels:
-                for lane in range(max(p.lanes.get(level, 0) for p in self._parts)):
+            for level, lanes in self._gates:
+                for lane in range(lanes):
                     self._settle({"sid": sid, "kind": "go", "s": level, "l": lane},
                                  sid, stored, emitted, record)
             clean = True

@@ -376,8 +376,6 @@ class Rulebook:
     def read_paths(self) -> set[str]:
         return {p for r in self.rules for p in r.reads()}
 
-    def strata(self) -> int:
-        return 1 + max((r.stratum for r in self.rules), default=0)
 
 
 # A role is asserted as several small facts joined on its index, so that no one fact
