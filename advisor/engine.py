@@ -219,6 +219,19 @@ class _PartBuilder:
                                                           gate)}
 
 
+    def finish(self) -> _PartSpec:
+        """The part as durable JSON. Each fact kind it reads gets a rule that can never
+        fire (it also waits for a kind nobody asserts), so every fact the part is given
+        is handled: the engine then reports a batch with a false duplicate as such,
+        where an unhandled fact later in the batch would hide it (`assert_facts` returns
+        its last non-zero code)."""
+        held = {f"__held__{kind}": {"all": [{"m": {"kind": kind}},
+                                             {"z": {"kind": "__never__"}}]}
+                for kind in sorted(self.kinds - {"__begin__", "go", "flag"})}
+        return _PartSpec(orjson.dumps({**self.definition, **held}).decode(),
+                         frozenset(self.kinds), frozenset(self.flags), self.lanes)
+
+
 def _conditions(leaf: Leaf) -> list[tuple[str, str, str]]:
     """The distinct engine conditions a test puts on its fact (`in` and `not_in`: one
     per value)."""
@@ -279,8 +292,7 @@ def compile_plan(book: Rulebook, limit: int) -> EnginePlan:
                      level=levels[rule.id] if gated else None,
                      role_flags=book.role_flags, extra=extra)
             actions[name] = _Action.of(rule, k, alt, relaxed=relaxed)
-    parts = tuple(_PartSpec(orjson.dumps(b.definition).decode(), frozenset(b.kinds),
-                            frozenset(b.flags), b.lanes) for b in builders)
+    parts = tuple(b.finish() for b in builders)
     emits = {r.id: tuple(name for name in r.emits if name in consumed) for r in book.rules}
     heaviest = max((n for b in builders for n in b.load.values()), default=0)
     return EnginePlan(parts, actions, emits, heaviest)
@@ -368,16 +380,13 @@ class Engine:
         try:
             sid = self._sid if self._sid is not None else self._open()
             emitted: set[tuple[str, int | None]] = set()
-            if together:
-                self._assert_facts([{"sid": sid, **fact} for fact in facts], stored, record)
-                self._settle(None, sid, stored, emitted, record, start=0)
-            else:
-                for fact in facts:
-                    self._settle({"sid": sid, **fact}, sid, stored, emitted, record)
+            self._put([{"sid": sid, **fact} for fact in facts], stored, record, together)
+            self._settle(sid, stored, emitted, record, done=0, together=together)
             for level, lanes in self._gates:
-                for lane in range(lanes):
-                    self._settle({"sid": sid, "kind": "go", "s": level, "l": lane},
-                                 sid, stored, emitted, record)
+                done = len(record)
+                self._put([{"sid": sid, "kind": "go", "s": level, "l": lane}
+                           for lane in range(lanes)], stored, record, together)
+                self._settle(sid, stored, emitted, record, done=done, together=together)
             clean = True
             return record
         except (AssessmentError, _Collision):
@@ -388,18 +397,29 @@ class Engine:
             if self._sid is not None and not (clean and self._empty(self._sid, stored)):
                 self._close()
 
-    def _assert_facts(self, facts: list[Fact], stored: list[dict[str, str]],
-                      record: list[Firing]) -> None:
-        """Assert the profile's facts in one call per part (they are distinct by kind
-        and index, so the engine calling one a duplicate can only be its 32-bit hash:
-        then the assessment is run again one fact at a time)."""
+    def _put(self, facts: list[Fact], stored: list[dict[str, str]], record: list[Firing],
+             together: bool) -> None:
+        """Assert facts into the parts that read them: together, in one call per part
+        (every fact a part is given is handled there, so the engine calling one a
+        duplicate can only be its 32-bit hash: the assessment is then run again one fact
+        at a time), or one by one, where a nonce mends a false duplicate."""
+        if not together:
+            for fact in facts:
+                for n in self._route(fact):
+                    self._assert(self._parts[n], fact, stored[n], record)
+            return
         texts = [orjson.dumps(fact).decode() for fact in facts]
-        for n, part in enumerate(self._parts):
-            mine = [t for t, f in zip(texts, facts, strict=True) if n in self._route(f)]
+        if len(self._parts) == 1:  # it reads every fact we make: see `_route`
+            shares = [texts]
+        else:
+            routes = [self._route(fact) for fact in facts]
+            shares = [[t for t, route in zip(texts, routes, strict=True) if n in route]
+                      for n in range(len(self._parts))]
+        for part, held, mine in zip(self._parts, stored, shares, strict=True):
             if not mine:
                 continue
             code, state = self._dre.assert_facts(part.handle, "[" + ",".join(mine) + "]")
-            stored[n].update((t, t) for t in mine)  # retracting one not held is a no-op
+            held.update({t: t for t in mine})  # retracting one not held is a no-op
             if code == 2:
                 raise _Collision
             self._drain(part.handle, state, record)
@@ -415,13 +435,14 @@ class Engine:
         return sid
 
     def _empty(self, sid: str, stored: list[dict[str, str]]) -> bool:
-        """Retract this assessment's facts, newest first; True when every session is
-        back to its sentinel alone with nothing pending."""
+        """Retract this assessment's facts, newest first, in one call per part; True
+        when every session is back to its sentinel alone with nothing pending."""
         try:
             for part, held in zip(self._parts, stored, strict=True):
-                for text in reversed(held.values()):
-                    code, state = self._dre.retract_fact(part.handle, text)
-                    if code == 0 and self._dre.start_action_for_state(part.handle, state):
+                if held:
+                    _, state = self._dre.retract_facts(
+                        part.handle, "[" + ",".join(reversed(held.values())) + "]")
+                    if self._dre.start_action_for_state(part.handle, state):
                         return False  # something fired on the way out: start afresh
                 if self._dre.get_facts(part.handle, sid) != part.bare:
                     return False
@@ -437,23 +458,22 @@ class Engine:
                     part.bare = ""
                     self._dre.delete_state(part.handle, sid)
 
-    def _settle(self, fact: Fact | None, sid: str, stored: list[dict[str, str]],
-                emitted: set[tuple[str, int | None]], record: list[Firing], *,
-                start: int | None = None) -> None:
-        """Assert a fact into the parts that read it (or take the firings from `start`
-        on), then every flag their consequences emit, until nothing is left.
+    def _settle(self, sid: str, stored: list[dict[str, str]],
+                emitted: set[tuple[str, int | None]], record: list[Firing], *, done: int,
+                together: bool) -> None:
+        """Assert the flags that the firings from `done` on emit, then those their
+        consequences emit, round by round until none is new.
 
         Flags are asserted here, between actions and never inside one (the engine would
         swallow an error there), each once per role it is about.
         """
-        queue = [] if fact is None else [fact]
-        role_flags = self.book.role_flags
-        done = len(record) if start is None else start
+        role_flags, emits = self.book.role_flags, self._emits
         while True:
+            flags: list[Fact] = []
             for firing in record[done:]:
                 if firing.maybe:
                     continue
-                for name in self._emits[firing.rule]:
+                for name in emits[firing.rule]:
                     key = (name, firing.role if name in role_flags else None)
                     if key in emitted:
                         continue
@@ -461,13 +481,11 @@ class Engine:
                     flag: Fact = {"sid": sid, "kind": "flag", "name": name}
                     if key[1] is not None:
                         flag["role"] = key[1]
-                    queue.append(flag)
-            if not queue:
+                    flags.append(flag)
+            if not flags:
                 return
             done = len(record)
-            item = queue.pop()
-            for n in self._route(item):
-                self._assert(self._parts[n], item, stored[n], record)
+            self._put(flags, stored, record, together)
 
     def _route(self, fact: Fact) -> tuple[int, ...]:
         """The parts that read this fact (by kind; flags by name; gates by level and lane)."""
@@ -533,9 +551,10 @@ class _Action:
     role_alias: str | None
     other_alias: str | None
     flag_aliases: tuple[tuple[str, str], ...]
-    # (rule path, alias, engine field) of a relaxed alternative's tests: a match in which
-    # one of these fields is absent is an open question, not the rule holding
-    leaves: tuple[tuple[str, str, str], ...]
+    # (rule path, alias, engine field split at dots) of a relaxed alternative's tests: a
+    # match in which one of these fields is absent is an open question, not the rule
+    # holding
+    leaves: tuple[tuple[str, str, tuple[str, ...]], ...]
 
     @classmethod
     def of(cls, rule: CompiledRule, k: int, alt: Alternative, relaxed: bool) -> _Action:
@@ -545,30 +564,37 @@ class _Action:
                            None)
         flags = tuple((f"f{n}", a.name) for n, a in enumerate(alt.flags) if not a.negated)
         leaves = tuple((leaf.path, alias_of(leaf.section),
-                        engine_field(leaf.section, leaf.field)) for leaf in alt.leaves)
+                        tuple(engine_field(leaf.section, leaf.field).split(".")))
+                       for leaf in alt.leaves)
         return cls(rule.id, k, role_alias, other_alias, flags, leaves if relaxed else ())
 
     def fire(self, match: dict[str, Any]) -> Firing:
         role = match[self.role_alias]["i"] if self.role_alias else None
         other = match[self.other_alias]["i"] if self.other_alias else None
-        flag_roles = tuple([(name, match[alias].get("role"))
-                            for alias, name in self.flag_aliases])
-        if role is None:
-            role = next((r for _, r in flag_roles if r is not None), None)
-        missing = tuple([path for path, alias, field in self.leaves
-                         if not _has(match[alias], field)]) if self.leaves else ()
-        return Firing(self.rule, self.alternative, bool(missing), role, other, flag_roles,
-                      missing)
+        flag_roles: tuple[tuple[str, int | None], ...] = ()
+        if self.flag_aliases:
+            flag_roles = tuple([(name, match[alias].get("role"))
+                                for alias, name in self.flag_aliases])
+            if role is None:
+                role = next((r for _, r in flag_roles if r is not None), None)
+        missing: tuple[str, ...] = ()
+        if self.leaves:
+            missing = tuple([path for path, alias, keys in self.leaves
+                             if not _has(match[alias], keys)])
+        return _new_firing(Firing, (self.rule, self.alternative, bool(missing), role, other,
+                                    flag_roles, missing))
 
 
-def _has(fact: dict[str, Any], dotted: str) -> bool:
-    if "." not in dotted:
-        return dotted in fact
-    node: Any = fact
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
+_new_firing = tuple.__new__  # a Firing from its fields, without NamedTuple's keywords
+
+
+def _has(fact: dict[str, Any], keys: tuple[str, ...]) -> bool:
+    """Whether the fact holds a value at this engine field (split at its dots)."""
+    node = fact
+    for key in keys:
+        if key not in node:
             return False
-        node = node[part]
+        node = node[key]
     return True
 
 

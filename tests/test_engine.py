@@ -74,11 +74,22 @@ class _FailingAssert:
         return self.real.assert_facts(handle, text)
 
 
-@pytest.mark.parametrize("fail_at", [1, 5, 20])
-def test_an_engine_error_mid_assessment_leaves_nothing_behind(fail_at: int) -> None:
+def _asserts_in_one_run(engine: Engine, profile: Profile) -> int:
+    real = engine._dre
+    counter = engine._dre = _FailingAssert(real, 0)
+    engine.run(profile)
+    engine._dre = real
+    return -counter.left
+
+
+@pytest.mark.parametrize("when", ["first", "middle", "last"])
+def test_an_engine_error_mid_assessment_leaves_nothing_behind(when: str) -> None:
     high_down, *others = _bundled()
     engine = Engine(default_rulebook())
     engine.run(others[0])
+    calls = _asserts_in_one_run(engine, high_down)
+    assert calls > 3  # the profile's facts, rounds of flags, the gates
+    fail_at = {"first": 1, "middle": calls // 2, "last": calls}[when]
     real = engine._dre
     engine._dre = _FailingAssert(real, fail_at)
     with pytest.raises(AssessmentError, match="error code: 303"):
@@ -154,7 +165,7 @@ def test_split_sessions_are_emptied_and_reopened_together() -> None:
     high_down, *others = _bundled()
     engine.run(others[0])
     real = engine._dre
-    engine._dre = _FailingAssert(real, 30)
+    engine._dre = _FailingAssert(real, _asserts_in_one_run(engine, high_down) // 2)
     with pytest.raises(AssessmentError):
         engine.run(high_down)
     engine._dre = real
@@ -201,3 +212,32 @@ def test_a_fact_taken_for_a_duplicate_is_asserted_again_one_by_one() -> None:
     assert set(engine.run(high_down)) == _fresh(high_down)
     for part in engine._parts:
         assert engine._dre.get_facts(part.handle, engine._sid).count('"kind"') == 1
+
+
+class _Codes:
+    """The engine module, keeping the code of every batch of facts asserted."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.codes: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def assert_facts(self, handle: int, text: str) -> Any:
+        code, state = self.real.assert_facts(handle, text)
+        self.codes.append(code)
+        return code, state
+
+
+@pytest.mark.parametrize("max_load", [None, 12])
+def test_every_fact_a_part_is_given_is_handled_there(max_load: int | None) -> None:
+    """`assert_facts` reports only its last non-zero code, so an unhandled fact (code 1)
+    after a false duplicate (code 2) would hide the duplicate. Every batch must come
+    back 0: then a 2 always shows, and `_Collision` catches it."""
+    engine = Engine(default_rulebook(), max_load=max_load)
+    spy = engine._dre = _Codes(engine._dre)
+    for profile in _bundled() + [random_profile(random.Random(n)) for n in range(20)]:
+        engine.run(profile)
+    assert len(spy.codes) > 20
+    assert set(spy.codes) == {0}
