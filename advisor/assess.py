@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,8 @@ RUNG_NAMES = {0: "non-engagement", 1: "information", 2: "consultation", 3: "part
 STAGE_SOURCES = {1: "micro", 2: "micro", 3: "meso", 4: "meso", 5: "macro", 6: "macro"}
 HORIZONS = ("now", "next", "later")
 FINDING_KINDS = ("good_practice", "challenge", "lesson", "observation")
+_FINDING_ORDER = {kind: n for n, kind in enumerate(FINDING_KINDS)}
+_HORIZON_ORDER = {h: n for n, h in enumerate(HORIZONS)}
 
 Json = dict[str, Any]
 
@@ -54,20 +56,86 @@ def show(value: Any) -> str:
     return str(value)
 
 
-@dataclass
-class Trace:
-    """From facts to a conclusion: facts read (paths), derived facts (held or absent),
-    and the rules that fired along the way. Each is an ordered set (a dict's keys), in
-    the order first met."""
+# From facts to a conclusion, as one ordered set (a dict's keys, in the order first met)
+# of three kinds of item: a fact read (its path, a str), a derived fact held or found
+# absent (flag name, held), and a rule that fired on the way (rule id,). One set, not
+# three, as traces are merged many times per assessment; each kind keeps its own order.
+Trace = dict[Any, None]
 
-    facts: dict[str, None] = field(default_factory=dict)
-    derived: dict[tuple[str, bool], None] = field(default_factory=dict)
-    rules: dict[str, None] = field(default_factory=dict)
 
-    def add(self, other: Trace) -> None:
-        self.facts.update(other.facts)
-        self.derived.update(other.derived)
-        self.rules.update(other.rules)
+_Split = tuple[list[str], list[tuple[str, bool]], list[str]]  # facts, derived, rules
+
+
+def _split(t: Trace) -> _Split:
+    """A trace's facts, derived facts and rules, each in the order first met."""
+    paths: list[str] = []
+    derived: list[tuple[str, bool]] = []
+    fired: list[str] = []
+    for item in t:
+        if item.__class__ is str:
+            paths.append(item)
+        elif len(item) == 2:
+            derived.append(item)
+        else:
+            fired.append(item[0])
+    return paths, derived, fired
+
+
+class _Shown(dict[str, str]):
+    """Fact path -> text, worked out on first use (looked up hundreds of times per
+    assessment, so a plain dict lookup)."""
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, path: str) -> str:
+        text = self[path] = self.make(path)
+        return text
+
+
+@dataclass(frozen=True)
+class _Absence:
+    """One alternative of a rule emitting a flag, as `_why_absent` walks it."""
+
+    alt: Alternative
+    per_role: bool  # the emitter is about one role
+    reads_role: bool
+    reads_other: bool
+    needs: tuple[str, ...]  # the flags it needs held
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What collation looks up on every assessment, worked out once per rulebook."""
+
+    rank: dict[str, int]  # rule id -> place by stratum, then rulebook order
+    lights: tuple[tuple[CompiledRule, ...], ...]  # per stage, 1 to 6
+    requirements: tuple[tuple[CompiledRule, ...], ...]  # per rung, 1 to 5
+    absences: dict[str, tuple[_Absence, ...]]  # flag -> how it could have been emitted
+    actions: tuple[tuple[CompiledRule, Action], ...]
+
+
+def _plan(book: Rulebook) -> _Plan:
+    return book.derived("_collation_plan", lambda: _make_plan(book))
+
+
+def _make_plan(book: Rulebook) -> _Plan:
+    ordered = sorted(book.rules, key=lambda r: (r.stratum, r.order))
+    absences = {name: tuple(
+        _Absence(alt, emitter.scope == "role", "role" in alt.owners(),
+                 "other_role" in alt.owners(),
+                 tuple(a.name for a in alt.flags if not a.negated))
+        for emitter in emitters for alt in emitter.alternatives)
+        for name, emitters in book.emitters.items()}
+    return _Plan(
+        rank={r.id: n for n, r in enumerate(ordered)},
+        lights=tuple(tuple(r for r in book.producing("light") if _light(r).stage == stage)
+                     for stage in range(1, 7)),
+        requirements=tuple(tuple(r for r in book.producing("requirement")
+                                 if _requirement(r).rung == rung) for rung in range(1, 6)),
+        absences=absences,
+        actions=tuple(book.actions()))
 
 
 @dataclass
@@ -80,29 +148,41 @@ class _Collator:
 
     def __post_init__(self) -> None:
         self.rules = self.book.rule_index()
-        self._rank = _rank(self.book)
-        # The engine's firing order is an implementation detail: sort (strata first, so a
-        # flag's emitter comes before its readers) and drop repeats (an `$or` can match
-        # twice), so the same facts give the same result by any evaluator.
-        self.firings = sorted(set(self.firings), key=self._order)
+        self.plan = _plan(self.book)
+        # The engine's firing order is an implementation detail: drop repeats (an `$or`
+        # can match twice) and, wherever the order could show (which firing of several
+        # explains a flag, the order a rule's firings are traced in), take the firings in
+        # a canonical order, so the same facts give the same result by any evaluator.
+        self.firings = list(set(self.firings))
         self.emitted_by: dict[tuple[str, int | None], Firing] = {}
         self._trace_memo: dict[int, Trace] = {}
         self._absent_memo: dict[tuple[str, int | None], Trace] = {}
         self._all_memo: dict[str, Trace] = {}
-        self._fact_memo: dict[str, str] = {}
-        self._value_memo: dict[str, str] = {}
+        self.value = _Shown(self._value)  # path -> its value, as shown
+        self.fact = _Shown(lambda path: f"{path} = {self.value[path]}")  # as `because` has it
         self._change_memo: dict[str, set[str]] = {}
+        role_flags, definite, emitted_by = self.book.role_flags, self.definite, self.emitted_by
+        order = self._order
         for f in self.firings:
             if f.maybe:
                 continue
-            self.definite.setdefault(f.rule, []).append(f)
+            if f.rule in definite:
+                definite[f.rule].append(f)
+            else:
+                definite[f.rule] = [f]
             for name in self.rules[f.rule].emits:
-                key = (name, f.role if name in self.book.role_flags else None)
-                self.emitted_by.setdefault(key, f)
-        self.emitted_names = {k[0] for k in self.emitted_by}
+                key = (name, f.role if name in role_flags else None)
+                known = emitted_by.get(key)
+                if known is None or order(f) < order(known):
+                    emitted_by[key] = f
+        for firings in definite.values():
+            if len(firings) > 1:
+                firings.sort(key=order)
+        self.emitted_names = {k[0] for k in emitted_by}
+        self._unmet_paths: dict[str, list[str]] = {}  # requirement rule id -> its facts
 
     def _order(self, f: Firing) -> tuple[Any, ...]:
-        return (self._rank[f.rule], f.alternative, f.maybe,
+        return (self.plan.rank[f.rule], f.alternative, f.maybe,
                 -1 if f.role is None else f.role, -1 if f.other_role is None else f.other_role,
                 tuple([(n, -1 if r is None else r) for n, r in f.flag_roles])
                 if f.flag_roles else (), f.missing)
@@ -115,49 +195,31 @@ class _Collator:
             memo = self._trace_memo[id(f)] = self._trace(f)
         return memo
 
-    def fact(self, path: str) -> str:
-        """`path = value`, as `because` lists show a fact."""
-        text = self._fact_memo.get(path)
-        if text is None:
-            text = self._fact_memo[path] = f"{path} = {self.value(path)}"
-        return text
-
-    def value(self, path: str) -> str:
+    def _value(self, path: str) -> str:
         """A fact's value as shown (`[]` for an empty role list)."""
-        text = self._value_memo.get(path)
-        if text is None:
-            text = "[]" if path in ("roles", "other_roles") \
-                else show(value_at(self.profile, path))
-            self._value_memo[path] = text
-        return text
-
-    def _leaf_paths(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
-        return alt.concrete_paths(role, other)
-
-    def _leaves(self, alt: Alternative, role: int | None, other: int | None) -> list[str]:
-        return [self.fact(p) for p in self._leaf_paths(alt, role, other)]
+        if path in ("roles", "other_roles"):
+            return "[]"
+        return show(value_at(self.profile, path))
 
     def _trace(self, f: Firing) -> Trace:
         """Facts, derived facts and rules from the profile to this firing."""
         rule = self.rules[f.rule]
         alt = rule.alternatives[f.alternative]
-        t = Trace(facts=dict.fromkeys(self._leaf_paths(alt, f.role, f.other_role)),
-                  rules={rule.id: None})
+        t: Trace = dict.fromkeys(alt.concrete_paths(f.role, f.other_role))
+        t[(rule.id,)] = None
+        if not alt.flags:
+            return t
         flag_roles = dict(f.flag_roles)
         for atom in alt.flags:
             if atom.negated:
-                role = f.role if rule.scope == "role" else None
-                t.derived[(atom.name, False)] = None
-                t.add(self._why_absent(atom.name, role))
+                t[(atom.name, False)] = None
+                t.update(self._why_absent(atom.name, f.role if rule.scope == "role" else None))
             else:
-                t.derived[(atom.name, True)] = None
+                t[(atom.name, True)] = None
                 emitter = self.emitted_by.get((atom.name, flag_roles.get(atom.name)))
                 if emitter is not None:
-                    t.add(self.trace_of(emitter))
+                    t.update(self.trace_of(emitter))
         return t
-
-    def _roles_for(self, role: int | None) -> list[int]:
-        return [role] if role is not None else list(range(len(self.profile.roles)))
 
     def _why_absent(self, name: str, role: int | None) -> Trace:
         """The facts behind a flag that no rule emitted (for `role`, or for any role).
@@ -165,49 +227,53 @@ class _Collator:
         memo = self._absent_memo.get((name, role))
         if memo is not None:
             return memo
-        t = Trace()
-        for emitter in self.book.emitters.get(name, []):
-            for alt in emitter.alternatives:
-                owners = alt.owners()
-                if "role" in owners and not self.profile.roles:
-                    t.facts["roles"] = None
+        t: Trace = {}
+        roles, others = len(self.profile.roles), len(self.profile.other_roles)
+        role_flags = self.book.role_flags
+        for way in self.plan.absences.get(name, ()):
+            if way.reads_role and not roles:
+                t["roles"] = None
+                continue
+            if way.reads_other and not others:
+                t["other_roles"] = None
+            for r in ((range(roles) if role is None else (role,)) if way.reads_role
+                      else (None,)):
+                for o in range(others) if way.reads_other else (None,):
+                    t.update(dict.fromkeys(way.alt.concrete_paths(r, o)))
+            for need in way.needs:
+                if (need in self.emitted_names if role is None or need not in role_flags
+                        else (need, role) in self.emitted_by):
                     continue
-                if "other_role" in owners and not self.profile.other_roles:
-                    t.facts["other_roles"] = None
-                roles = self._roles_for(role) if "role" in owners else [None]
-                others = (range(len(self.profile.other_roles)) if "other_role" in owners
-                          else [None])
-                for r in roles:
-                    for o in others:
-                        t.facts.update(dict.fromkeys(self._leaf_paths(alt, r, o)))
-                for atom in alt.flags:
-                    scoped = atom.name in self.book.role_flags
-                    present = (atom.name in self.emitted_names if not scoped or role is None
-                               else (atom.name, role) in self.emitted_by)
-                    if not atom.negated and not present:
-                        t.derived[(atom.name, False)] = None
-                        sub_role = role if emitter.scope == "role" else None
-                        t.add(self._why_absent(atom.name, sub_role))
+                t[(need, False)] = None
+                t.update(self._why_absent(need, role if way.per_role else None))
         memo = self._absent_memo[(name, role)] = t
         return memo
 
     def fired(self, rule: CompiledRule, role: int | None = None) -> bool:
-        return any(rule.scope != "role" or role is None or f.role == role
-                   for f in self.definite.get(rule.id, []))
+        firings = self.definite.get(rule.id)
+        if firings is None:
+            return False
+        return rule.scope != "role" or role is None or any(f.role == role for f in firings)
 
     def trace_all(self, rule_id: str) -> Trace:
         memo = self._all_memo.get(rule_id)
         if memo is None:
-            t = Trace()
-            for f in self.definite.get(rule_id, []):
-                t.add(self.trace_of(f))
-            memo = self._all_memo[rule_id] = t
+            firings = self.definite.get(rule_id, [])
+            if len(firings) == 1:  # traces are never changed once made: share it
+                memo = self.trace_of(firings[0])
+            else:
+                memo = {}
+                for f in firings:
+                    memo.update(self.trace_of(f))
+            self._all_memo[rule_id] = memo
         return memo
 
     def because_all(self, rule_id: str) -> list[str]:
         if not self.reasons:
             return []
-        return [self.fact(p) for p in self.trace_all(rule_id).facts] or [f"{rule_id} holds"]
+        fact = self.fact
+        return [fact[p] for p in self.trace_all(rule_id) if p.__class__ is str] \
+            or [f"{rule_id} holds"]
 
     def explain(self, rule_ids: list[str]) -> Json:
         """An explanation as data: the rules fired (with sources), the derived facts
@@ -215,18 +281,24 @@ class _Collator:
         if len(rule_ids) == 1:
             t = self.trace_all(rule_ids[0])
         else:
-            t = Trace()
+            t = {}
             for rid in rule_ids:
-                t.add(self.trace_all(rid))
-        evidence = self.profile.evidence
-        rules = self.rules
-        return {
-            "rules": [{"rule": r, "title": rules[r].rule.title,
-                       "sources": self.sources(r)} for r in t.rules],
-            "derived": [{"flag": name, "held": held} for name, held in t.derived],
-            "facts": [{"fact": p, "value": self.value(p), "evidence": evidence.get(p)}
-                      for p in t.facts],
-        }
+                t.update(self.trace_all(rid))
+        evidence, rules, value = self.profile.evidence, self.rules, self.value
+        facts: list[Json] = []
+        derived: list[Json] = []
+        fired: list[Json] = []
+        for item in t:
+            if item.__class__ is str:
+                facts.append({"fact": item, "value": value[item],
+                              "evidence": evidence.get(item)})
+            elif len(item) == 2:
+                derived.append({"flag": item[0], "held": item[1]})
+            else:
+                rule = rules[item[0]]
+                fired.append({"rule": rule.id, "title": rule.rule.title,
+                              "sources": list(rule.rule.sources)})
+        return {"rules": fired, "derived": derived, "facts": facts}
 
     def sources(self, rule_id: str) -> list[str]:
         return list(self.rules[rule_id].rule.sources)
@@ -243,9 +315,8 @@ class _Collator:
 
     def stages(self) -> list[Json]:
         out = []
-        for stage in range(1, 7):
-            hits = [r for r in self.book.producing("light")
-                    if _light(r).stage == stage and r.id in self.definite]
+        for stage, lights in enumerate(self.plan.lights, start=1):
+            hits = [r for r in lights if r.id in self.definite]
             if len(hits) != 1:
                 raise RuntimeError(f"stage {stage}: {len(hits)} lights fired; exactly one must")
             rule = hits[0]
@@ -271,10 +342,8 @@ class _Collator:
 
     def rungs(self, role: int | None) -> list[Json]:
         out = []
-        for rung in range(1, 6):
+        for rung, reqs in enumerate(self.plan.requirements, start=1):
             unmet = []
-            reqs = [r for r in self.book.producing("requirement")
-                    if _requirement(r).rung == rung]
             for r in reqs:
                 req = r.rule.then.requirement
                 assert req is not None
@@ -282,11 +351,11 @@ class _Collator:
                     continue
                 if not self.reasons:
                     because = []
-                elif r.scope == "role" and role is None:
-                    because = ["roles = []"]
                 else:
-                    because = _unique(x for alt in r.alternatives
-                                      for x in self._leaves(alt, role, None))
+                    paths = ["roles"] if r.scope == "role" and role is None else _unique(
+                        p for alt in r.alternatives for p in alt.concrete_paths(role, None))
+                    self._unmet_paths[r.id] = paths
+                    because = [self.fact[p] for p in paths]
                 unmet.append({"requirement": r.id, "kind": req.type, "text": req.text,
                               "because": because})
             out.append({"rung": rung, "name": RUNG_NAMES[rung], "met": not unmet,
@@ -301,15 +370,14 @@ class _Collator:
         for attr, label in (("current_rung", "current rung"), ("target_rung", "target rung")):
             _, rule = self.one_value(attr)
             out[label] = self.explain([rule.id])
-        evidence = self.profile.evidence
+        evidence, value = self.profile.evidence, self.value
         for rung in result["rungs"]:
             if rung["rung"] <= result["current_rung"]:
                 continue
             out[f"rung {rung['rung']}"] = {"why_not": [
                 {"requirement": u["requirement"], "kind": u["kind"],
-                 "facts": [{"fact": b.split(" = ", 1)[0], "value": b.split(" = ", 1)[1],
-                            "evidence": evidence.get(b.split(" = ", 1)[0])}
-                           for b in u["because"]]}
+                 "facts": [{"fact": p, "value": value[p], "evidence": evidence.get(p)}
+                           for p in self._unmet_paths[u["requirement"]]]}
                 for u in rung["unmet"]]}
         for f in result["findings"]:
             out[f"finding {f['id']}"] = self.explain([f["rule"]])
@@ -328,11 +396,11 @@ class _Collator:
             found[fnd.id] = {"id": fnd.id, "kind": fnd.kind, "text": _text(fnd.text),
                              "rule": r.id, "because": self.because_all(r.id),
                              "sources": self.sources(r.id)}
-        return sorted(found.values(), key=lambda f: (FINDING_KINDS.index(f["kind"]), f["id"]))
+        return sorted(found.values(), key=lambda f: (_FINDING_ORDER[f["kind"]], f["id"]))
 
     def actions(self, target: int) -> list[Json]:
         chosen: dict[str, tuple[CompiledRule, Action, list[str]]] = {}
-        for r, action in self.book.actions():
+        for r, action in self.plan.actions:
             if r.id not in self.definite:
                 continue
             if action.id in chosen:
@@ -349,13 +417,13 @@ class _Collator:
             changed = False
             for aid, ds in deps.items():
                 for d in ds:
-                    if HORIZONS.index(horizon[d]) > HORIZONS.index(horizon[aid]):
+                    if _HORIZON_ORDER[horizon[d]] > _HORIZON_ORDER[horizon[aid]]:
                         horizon[d] = horizon[aid]
                         changed = True
 
         def key(aid: str) -> tuple[int, int, int, str]:
             a = chosen[aid][1]
-            return (HORIZONS.index(horizon[aid]), a.unlocks_rung or 6, a.stage or 7, aid)
+            return (_HORIZON_ORDER[horizon[aid]], a.unlocks_rung or 6, a.stage or 7, aid)
 
         order = _topological(sorted(chosen), deps, key)
         out = []
@@ -460,15 +528,6 @@ def _outputs_of(rule: CompiledRule) -> frozenset[str]:
     if t.target_rung is not None:
         out.add("target rung")
     return frozenset(out)
-
-
-def _rank(book: Rulebook) -> dict[str, int]:
-    """Rule id -> its place by stratum, then rulebook order (cached on the rulebook)."""
-    def make() -> dict[str, int]:
-        ordered = sorted(book.rules, key=lambda r: (r.stratum, r.order))
-        return {r.id: n for n, r in enumerate(ordered)}
-
-    return book.derived("_rank", make)
 
 
 def _light(r: CompiledRule) -> Light:
@@ -583,7 +642,7 @@ def prepare(book: Rulebook) -> None:
 
     book.rule_index()
     book.rules_by_action()
-    _rank(book)
+    _plan(book)
     encode_plan(book)
     for attr in ("light", "requirement", "finding", "need", "missing", "supplies",
                  "aspiration_gap", "current_rung", "target_rung"):
