@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -324,7 +325,7 @@ class Engine:
         self._sid: str | None = None  # the open sessions' id, kept between assessments
         plan = compiled(book) if max_load is None else compile_plan(book, max_load)
         self._emits = plan.emits
-        self._actions = plan.actions
+        self._firers = {name: action.firer(name) for name, action in plan.actions.items()}
         self._heaviest = plan.heaviest
         self._parts = [self._create(spec, n) for n, spec in enumerate(plan.parts)]
         # each gate level, with as many lanes as the part that needs most
@@ -344,7 +345,7 @@ class Engine:
     @property
     def size(self) -> int:
         """How many engine rules the rulebook compiled to (one per alternative)."""
-        return len(self._actions)
+        return len(self._firers)
 
     @property
     def heaviest(self) -> int:
@@ -524,17 +525,22 @@ class Engine:
     def _drain(self, handle: int, state: int, record: list[Firing]) -> None:
         """Run every action the last assertion made ready, in the engine's order."""
         failure: BaseException | None = None
-        actions, loads = self._actions, orjson.loads
+        firers = self._firers
         next_action = self._dre.complete_and_start_action
         result = self._dre.start_action_for_state(handle, state)
         message = result[1] if result else None
         while message:
             if failure is None:
                 try:
-                    for name, match in loads(message).items():
-                        action = actions.get(name)
-                        if action is not None:
-                            record.append(action.fire(match))
+                    # the message begins with the rule's name: `{"RULE#k":{...`
+                    fire = firers.get(message[2:message.find('"', 2)])
+                    if fire is not None:
+                        record.append(fire(message))
+                    else:  # the sentinel's rule, or a message of another shape
+                        for name in orjson.loads(message):
+                            fire = firers.get(name)
+                            if fire is not None:
+                                record.append(fire(message))
                 except Exception as err:  # kept, and raised once the engine is settled
                     failure = err
             message = next_action(handle, state)
@@ -568,21 +574,35 @@ class _Action:
                        for leaf in alt.leaves)
         return cls(rule.id, k, role_alias, other_alias, flags, leaves if relaxed else ())
 
-    def fire(self, match: dict[str, Any]) -> Firing:
-        role = match[self.role_alias]["i"] if self.role_alias else None
-        other = match[self.other_alias]["i"] if self.other_alias else None
-        flag_roles: tuple[tuple[str, int | None], ...] = ()
-        if self.flag_aliases:
-            flag_roles = tuple([(name, match[alias].get("role"))
-                                for alias, name in self.flag_aliases])
-            if role is None:
-                role = next((r for _, r in flag_roles if r is not None), None)
-        missing: tuple[str, ...] = ()
-        if self.leaves:
-            missing = tuple([path for path, alias, keys in self.leaves
-                             if not _has(match[alias], keys)])
-        return _new_firing(Firing, (self.rule, self.alternative, bool(missing), role, other,
-                                    flag_roles, missing))
+    def firer(self, name: str) -> Callable[[str], Firing]:
+        """What records a match of this engine rule (`name`) from the engine's message
+        (`{name: {alias: fact, ...}}`). A rule reading no role and no flag, with no test
+        that could be unknown, always records the same firing: it needs no parsing."""
+        rule, k, role_alias, other_alias = self.rule, self.alternative, self.role_alias, \
+            self.other_alias
+        flag_aliases, leaves, loads = self.flag_aliases, self.leaves, orjson.loads
+        if not (role_alias or other_alias or flag_aliases or leaves):
+            same = Firing(rule, k, False, None, None, (), ())
+            return lambda message: same
+
+        def fire(message: str) -> Firing:
+            match = loads(message)[name]
+            role = match[role_alias]["i"] if role_alias else None
+            other = match[other_alias]["i"] if other_alias else None
+            flag_roles: tuple[tuple[str, int | None], ...] = ()
+            if flag_aliases:
+                flag_roles = tuple([(flag, match[alias].get("role"))
+                                    for alias, flag in flag_aliases])
+                if role is None:
+                    role = next((r for _, r in flag_roles if r is not None), None)
+            missing: tuple[str, ...] = ()
+            if leaves:
+                missing = tuple([path for path, alias, keys in leaves
+                                 if not _has(match[alias], keys)])
+            return _new_firing(Firing, (rule, k, bool(missing), role, other, flag_roles,
+                                        missing))
+
+        return fire
 
 
 _new_firing = tuple.__new__  # a Firing from its fields, without NamedTuple's keywords

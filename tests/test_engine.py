@@ -100,19 +100,18 @@ def test_an_engine_error_mid_assessment_leaves_nothing_behind(when: str) -> None
     assert set(engine.run(others[0])) == _fresh(others[0])
 
 
-class _Broken:
-    def fire(self, match: dict[str, Any]) -> Firing:
-        raise KeyError("boom")
+def _broken(message: str) -> Firing:
+    raise KeyError("boom")
 
 
 def test_a_failure_while_recording_a_firing_leaves_nothing_behind() -> None:
     high_down = _bundled()[0]
     engine = Engine(default_rulebook())
-    actions = engine._actions
-    engine._actions = dict.fromkeys(actions, _Broken())  # type: ignore[arg-type]
+    firers = engine._firers
+    engine._firers = dict.fromkeys(firers, _broken)
     with pytest.raises(AssessmentError, match="recording a firing failed"):
         engine.run(high_down)
-    engine._actions = actions
+    engine._firers = firers
     assert engine._sid is None
     assert set(engine.run(high_down)) == _fresh(high_down)
 
