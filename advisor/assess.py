@@ -114,6 +114,13 @@ class _Plan:
     requirements: tuple[tuple[CompiledRule, ...], ...]  # per rung, 1 to 5
     absences: dict[str, tuple[_Absence, ...]]  # flag -> how it could have been emitted
     actions: tuple[tuple[CompiledRule, Action], ...]
+    sources: dict[str, tuple[str, ...]]  # rule id -> the report sections it rests on
+    titles: dict[str, str]  # rule id -> title
+    outputs: dict[str, frozenset[str]]  # rule id -> parts of the output its conclusion is in
+    # (rule id, function) of the rules finding a function needed, missing, supplied
+    needs: tuple[tuple[str, str], ...]
+    missing: tuple[tuple[str, str], ...]
+    supplies: tuple[tuple[str, str], ...]
 
 
 def _plan(book: Rulebook) -> _Plan:
@@ -135,7 +142,14 @@ def _make_plan(book: Rulebook) -> _Plan:
         requirements=tuple(tuple(r for r in book.producing("requirement")
                                  if _requirement(r).rung == rung) for rung in range(1, 6)),
         absences=absences,
-        actions=tuple(book.actions()))
+        actions=tuple(book.actions()),
+        sources={r.id: tuple(r.rule.sources) for r in book.rules},
+        titles={r.id: r.rule.title for r in book.rules},
+        outputs={r.id: _outputs_of(r) for r in book.rules},
+        needs=tuple((r.id, str(r.rule.then.need)) for r in book.producing("need")),
+        missing=tuple((r.id, str(r.rule.then.missing)) for r in book.producing("missing")),
+        supplies=tuple((r.id, str(r.rule.then.supplies))
+                       for r in book.producing("supplies")))
 
 
 @dataclass
@@ -284,7 +298,8 @@ class _Collator:
             t = {}
             for rid in rule_ids:
                 t.update(self.trace_all(rid))
-        evidence, rules, value = self.profile.evidence, self.rules, self.value
+        evidence, value = self.profile.evidence, self.value
+        titles, sources = self.plan.titles, self.plan.sources
         facts: list[Json] = []
         derived: list[Json] = []
         fired: list[Json] = []
@@ -295,13 +310,12 @@ class _Collator:
             elif len(item) == 2:
                 derived.append({"flag": item[0], "held": item[1]})
             else:
-                rule = rules[item[0]]
-                fired.append({"rule": rule.id, "title": rule.rule.title,
-                              "sources": list(rule.rule.sources)})
+                rid = item[0]
+                fired.append({"rule": rid, "title": titles[rid], "sources": list(sources[rid])})
         return {"rules": fired, "derived": derived, "facts": facts}
 
     def sources(self, rule_id: str) -> list[str]:
-        return list(self.rules[rule_id].rule.sources)
+        return list(self.plan.sources[rule_id])
 
     # -- the parts of the output --------------------------------------------------------
 
@@ -463,7 +477,7 @@ class _Collator:
         memo = self._change_memo.get(rule.id)
         if memo is not None:
             return memo
-        out = set(_own_outputs(self.book, rule))
+        out = set(self.plan.outputs[rule.id])
         for name in rule.emits:
             for consumer, alt in self.book.consumers.get(name, []):
                 if all((a.name in self.emitted_names) != a.negated
@@ -473,18 +487,14 @@ class _Collator:
         return out
 
     def role_fit(self) -> Json:
-        needed = [fn for fn in FUNCTIONS if any(
-            r.rule.then.need == fn and r.id in self.definite
-            for r in self.book.producing("need"))]
-        missing = [fn for fn in FUNCTIONS if any(
-            r.rule.then.missing == fn and r.id in self.definite
-            for r in self.book.producing("missing"))]
+        definite = self.definite
+        need = {fn for rid, fn in self.plan.needs if rid in definite}
+        needed = [fn for fn in FUNCTIONS if fn in need]
+        lack = {fn for rid, fn in self.plan.missing if rid in definite}
+        missing = [fn for fn in FUNCTIONS if fn in lack]
         on_wing: dict[str, set[str]] = {}
-        for r in self.book.producing("supplies"):
-            supplied = r.rule.then.supplies
-            if supplied is None:
-                continue
-            for f in self.definite.get(r.id, []):
+        for rid, supplied in self.plan.supplies:
+            for f in definite.get(rid, []):
                 if f.other_role is not None:
                     title = self.profile.other_roles[f.other_role].title
                     on_wing.setdefault(title, set()).add(supplied)
@@ -503,11 +513,6 @@ class _Collator:
             entry["supplies"] = [fn for fn in FUNCTIONS if fn in set(entry["supplies"]) | fns]
         listed = sorted(candidates.values(), key=lambda c: (not c["on_wing"], c["title"]))
         return {"needed": needed, "missing": missing, "candidates": listed}
-
-
-def _own_outputs(book: Rulebook, rule: CompiledRule) -> frozenset[str]:
-    """The parts of the output a rule's own conclusion sits in (cached on the rulebook)."""
-    return book.derived(f"_outputs.{rule.id}", lambda: _outputs_of(rule))
 
 
 def _outputs_of(rule: CompiledRule) -> frozenset[str]:
@@ -647,8 +652,6 @@ def prepare(book: Rulebook) -> None:
     for attr in ("light", "requirement", "finding", "need", "missing", "supplies",
                  "aspiration_gap", "current_rung", "target_rung"):
         book.producing(attr)
-    for rule in book.rules:
-        _own_outputs(book, rule)
 
 
 @functools.cache
