@@ -65,9 +65,9 @@ def _put(fact: Fact, parts: tuple[str, ...], value: Any) -> None:
     node[parts[-1]] = value
 
 
-# (read the value from the profile or the role, engine field split at dots, profile
-# catalogue path) for each field one fact kind carries
-_Reader = tuple[Callable[[Any], Any], tuple[str, ...], str]
+# (read the value from the profile or the role, engine field split at dots, turn a known
+# value into the engine's: see `encode_value`) for each field one fact kind carries
+_Reader = tuple[Callable[[Any], Any], tuple[str, ...], Callable[[Any], Any] | None]
 
 
 def encode_plan(book: Rulebook) -> dict[str, list[_Reader]]:
@@ -84,14 +84,31 @@ def _make_plan(book: Rulebook) -> dict[str, list[_Reader]]:
             else path
         plan.setdefault(section, []).append(
             (operator.attrgetter(source), tuple(engine_field(section, field).split(".")),
-             generic_of(path)))
+             _converter(generic_of(path))))
     return plan
 
 
+def _converter(generic: str) -> Callable[[Any], Any] | None:
+    """`encode_value` for one catalogue path, worked out once (None: kept as it is)."""
+    spec = FACT_PATHS[generic]
+    if spec.kind == "scale":
+        assert spec.scale is not None
+        return _scale_index(spec.scale).__getitem__
+    if spec.kind == "list":
+        return len
+    return list if spec.kind == "choices" else None
+
+
 def _fill(fact: Fact, readers: list[_Reader], source: Any) -> Fact:
-    for read, parts, generic in readers:
-        value = encode_value(generic, read(source))
-        if value is not None:
+    for read, parts, convert in readers:
+        value = read(source)
+        if value is None or value == UNKNOWN:  # unknown facts are left out
+            continue
+        if convert is not None:
+            value = convert(value)
+        if len(parts) == 1:
+            fact[parts[0]] = value
+        else:
             _put(fact, parts, value)
     return fact
 
