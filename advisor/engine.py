@@ -11,14 +11,16 @@ It hides the engine's process-global state and its traps (shared/engine/DURABLE_
 - rules never see the session-state fact: every pattern carries a `kind` tag;
 - one engine rule per alternative; outside the ladder its tests are relaxed (hold, or
   the fact is unknown) and a match with unknowns is recorded as an open question;
-- flags are asserted by us as soon as they are derived, outside any action (where the
-  engine would swallow errors). Rules that read a negated flag wait on a gate fact of
-  their negation level, asserted once every lower level has settled: durable does not
+- facts go in batches, one call per part: the profile's, then each round of flags the
+  last round's firings derived, asserted by us outside any action (where the engine
+  would swallow errors). Rules that read a negated flag wait on a gate fact of their
+  negation level, asserted once every lower level has settled: durable does not
   withdraw an activation that a later fact negates;
 - actions only record what fired; an error while recording is raised as AssessmentError
   once the engine has finished the assertion, and the session is then deleted;
-- a fact reported as a duplicate when it is new (the engine's 32-bit hash) is retried
-  with a nonce;
+- every fact a part is given is handled there (a never-firing rule per fact kind), so a
+  batch reports a false duplicate (the engine's 32-bit hash); the assessment is then
+  run again a fact at a time, where a nonce mends it;
 - a rulebook too big for one ruleset is split into parts within durable's limits (4,096
   rules; 64 alpha nodes pending on one fact), and each gate is split into lanes so no
   condition ends more than 256 rules.
