@@ -4,6 +4,7 @@ one of them ends."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -240,3 +241,32 @@ def test_every_fact_a_part_is_given_is_handled_there(max_load: int | None) -> No
         engine.run(profile)
     assert len(spy.codes) > 20
     assert set(spy.codes) == {0}
+
+
+class _Respaced:
+    """The engine module, writing each action's message with spaces after the braces
+    and colons: a shape the adapter's quick look at the rule name does not expect."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    @staticmethod
+    def _respace(message: str | None) -> str | None:
+        return None if message is None else json.dumps(json.loads(message), indent=1)
+
+    def start_action_for_state(self, handle: int, state: int) -> Any:
+        result = self.real.start_action_for_state(handle, state)
+        return result and (result[0], self._respace(result[1]))
+
+    def complete_and_start_action(self, handle: int, state: int) -> Any:
+        return self._respace(self.real.complete_and_start_action(handle, state))
+
+
+def test_a_message_of_another_shape_is_still_read_in_full() -> None:
+    high_down = _bundled()[0]
+    engine = Engine(default_rulebook())
+    engine._dre = _Respaced(engine._dre)
+    assert set(engine.run(high_down)) == _fresh(high_down)
