@@ -3,7 +3,7 @@
 Not a test: nothing here fails on a slow machine. Each figure says what it measures and
 the target it is judged by.
 
-    python benchmarks/bench.py            # the standard run (about five minutes)
+    python benchmarks/bench.py            # the standard run (about seven minutes)
     python benchmarks/bench.py --soak N --batch N --differential N   # other sizes
 """
 
