@@ -63,24 +63,6 @@ def show(value: Any) -> str:
 Trace = dict[Any, None]
 
 
-_Split = tuple[list[str], list[tuple[str, bool]], list[str]]  # facts, derived, rules
-
-
-def _split(t: Trace) -> _Split:
-    """A trace's facts, derived facts and rules, each in the order first met."""
-    paths: list[str] = []
-    derived: list[tuple[str, bool]] = []
-    fired: list[str] = []
-    for item in t:
-        if item.__class__ is str:
-            paths.append(item)
-        elif len(item) == 2:
-            derived.append(item)
-        else:
-            fired.append(item[0])
-    return paths, derived, fired
-
-
 class _Shown(dict[str, str]):
     """Fact path -> text, worked out on first use (looked up hundreds of times per
     assessment, so a plain dict lookup)."""

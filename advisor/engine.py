@@ -221,7 +221,6 @@ class _PartBuilder:
         self.definition[name] = {"all": _alternative_json(rule, alt, relaxed, role_flags,
                                                           gate)}
 
-
     def finish(self) -> _PartSpec:
         """The part as durable JSON. Each fact kind it reads gets a rule that can never
         fire (it also waits for a kind nobody asserts), so every fact the part is given
@@ -612,9 +611,9 @@ _new_firing = tuple.__new__  # a Firing from its fields, without NamedTuple's ke
 
 def _has(fact: dict[str, Any], keys: tuple[str, ...]) -> bool:
     """Whether the fact holds a value at this engine field (split at its dots)."""
-    node = fact
+    node: Any = fact
     for key in keys:
-        if key not in node:
+        if not isinstance(node, dict) or key not in node:
             return False
         node = node[key]
     return True
