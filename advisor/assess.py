@@ -63,6 +63,13 @@ def show(value: Any) -> str:
 Trace = dict[Any, None]
 
 
+def _shown_value(profile: Profile, path: str) -> str:
+    """A fact's value as shown (`[]` for an empty role list)."""
+    if path in ("roles", "other_roles"):
+        return "[]"
+    return show(value_at(profile, path))
+
+
 class _Shown(dict[str, str]):
     """Fact path -> text, worked out on first use (looked up hundreds of times per
     assessment, so a plain dict lookup)."""
@@ -154,8 +161,11 @@ class _Collator:
         self._trace_memo: dict[int, Trace] = {}
         self._absent_memo: dict[tuple[str, int | None], Trace] = {}
         self._all_memo: dict[str, Trace] = {}
-        self.value = _Shown(self._value)  # path -> its value, as shown
-        self.fact = _Shown(lambda path: f"{path} = {self.value[path]}")  # as `because` has it
+        # path -> its value as shown, and `path = value` as `because` lists have it. Their
+        # makers hold the profile and the values, never the collator: no reference cycle,
+        # so an assessment's objects are freed as soon as it returns.
+        value = self.value = _Shown(functools.partial(_shown_value, self.profile))
+        self.fact = _Shown(lambda path: f"{path} = {value[path]}")
         self._change_memo: dict[str, set[str]] = {}
         role_flags, definite, emitted_by = self.book.role_flags, self.definite, self.emitted_by
         order = self._order
@@ -190,12 +200,6 @@ class _Collator:
         if memo is None:
             memo = self._trace_memo[id(f)] = self._trace(f)
         return memo
-
-    def _value(self, path: str) -> str:
-        """A fact's value as shown (`[]` for an empty role list)."""
-        if path in ("roles", "other_roles"):
-            return "[]"
-        return show(value_at(self.profile, path))
 
     def _trace(self, f: Firing) -> Trace:
         """Facts, derived facts and rules from the profile to this firing."""
