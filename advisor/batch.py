@@ -24,8 +24,10 @@ def _init(rules_dir: str | None) -> None:
     global _book  # noqa: PLW0603 - one rulebook per worker process
     from advisor.assess import default_rulebook
     from advisor.cache import load_compiled
+    from advisor.cli import started
 
     _book = load_compiled(Path(rules_dir)) if rules_dir else default_rulebook()
+    started()  # a worker forked from `advisor` inherits its paused collector
 
 
 def _one(path: str) -> tuple[str, dict[str, Any] | None, str | None]:

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from advisor import cli
 from advisor.assess import assess, default_rulebook
 from benchmarks.bench import random_profile, rss_mb
 
@@ -47,3 +48,31 @@ def test_an_assessment_leaves_nothing_for_the_cycle_collector() -> None:
     finally:
         gc.enable()
     assert left == 0, f"{left} objects were only reachable through reference cycles"
+
+
+def test_the_console_script_pauses_the_collector_for_start_up_only(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from advisor.profile import load_profile
+    from advisor.render import to_json
+    from tests.conftest import HIGH_DOWN
+
+    seen: list[bool] = []
+    real = cli.started
+
+    def spy() -> None:
+        seen.append(gc.isenabled())
+        real()
+
+    monkeypatch.setattr(cli, "started", spy)
+    monkeypatch.setattr("sys.argv", ["advisor", "assess", str(HIGH_DOWN), "--format", "json"])
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.run()
+        assert done.value.code == 0
+        assert seen[0] is False  # start-up ran with the collector paused
+        assert gc.isenabled()  # and it runs again once the rulebook is loaded
+        assert gc.get_freeze_count() > 0  # what start-up built is out of its way
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert capsys.readouterr().out == to_json(assess(load_profile(HIGH_DOWN)))
