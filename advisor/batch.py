@@ -27,7 +27,7 @@ def _init(rules_dir: str | None) -> None:
     from advisor.cli import started
 
     _book = load_compiled(Path(rules_dir)) if rules_dir else default_rulebook()
-    started()  # a worker forked from `advisor` inherits its paused collector
+    started()  # in `advisor` and in the workers it forks: the rulebook is frozen too
 
 
 def _one(path: str) -> tuple[str, dict[str, Any] | None, str | None]:
@@ -49,9 +49,13 @@ def _results(files: list[Path], jobs: int, rules_dir: Path | None
         _init(str(rules_dir) if rules_dir else None)
         yield from map(_one, names)
         return
+    from advisor.cli import started
+
     with ProcessPoolExecutor(jobs, initializer=_init,
                              initargs=(str(rules_dir) if rules_dir else None,)) as pool:
-        yield from pool.map(_one, names, chunksize=64)
+        results = pool.map(_one, names, chunksize=64)  # submits all: every worker forked
+        started()  # here, only the summary rows are left to gather
+        yield from results
 
 
 def run_batch(folder: Path, fmt: str, jobs: int, rules_dir: Path | None,

@@ -435,7 +435,6 @@ def batch(folder: Path, output: Path, fmt: str, jobs: int, rules_dir: Path | Non
 
     if not folder.is_dir():
         raise InputError("is not a folder", file=str(folder))
-    started()  # workers, forked from here, then begin with the collector running
     text, failures, count = run_batch(folder, fmt, jobs, rules_dir,
                                       progress=sys.stderr.isatty())
     write_atomic(output, text)
