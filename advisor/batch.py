@@ -24,7 +24,7 @@ def _init(rules_dir: str | None) -> None:
     global _book  # noqa: PLW0603 - one rulebook per worker process
     from advisor.assess import default_rulebook
     from advisor.cache import load_compiled
-    from advisor.cli import started
+    from advisor.startup import started
 
     _book = load_compiled(Path(rules_dir)) if rules_dir else default_rulebook()
     started()  # in `advisor` and in the workers it forks: the rulebook is frozen too
@@ -49,7 +49,7 @@ def _results(files: list[Path], jobs: int, rules_dir: Path | None
         _init(str(rules_dir) if rules_dir else None)
         yield from map(_one, names)
         return
-    from advisor.cli import started
+    from advisor.startup import started
 
     with ProcessPoolExecutor(jobs, initializer=_init,
                              initargs=(str(rules_dir) if rules_dir else None,)) as pool:

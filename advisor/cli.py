@@ -8,7 +8,6 @@ whole result is ready.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from advisor.errors import AdvisorError, InputError
+from advisor.startup import pause, started
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,27 +85,13 @@ def _rules_option(func: F) -> F:
 
 
 def run() -> None:
-    """The `advisor` console script: the command group in a process of its own.
-
-    Start-up (imports, pydantic building its models, loading the compiled rulebook) makes
-    tens of thousands of long-lived objects and next to no garbage, yet the cycle
-    collector would walk them all several times: about 15 ms of a 190 ms run. So it is
-    off until start-up is over (`started`), when what start-up built is frozen out of its
-    way and it runs as usual.
-    """
-    gc.disable()
+    """The `advisor` console script: the command group in a process of its own, with
+    the cycle collector paused until start-up is over (see `advisor.startup`)."""
+    pause()
     try:
         main()
     finally:
         started()
-
-
-def started() -> None:
-    """Start-up is over: if `run` paused the cycle collector, freeze what exists now (the
-    rulebook, the modules) and let it run again. Does nothing in any other caller."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

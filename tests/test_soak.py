@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from advisor import cli
+from advisor import cli, startup
 from advisor.assess import assess, default_rulebook
 from benchmarks.bench import random_profile, rss_mb
 
@@ -57,7 +57,7 @@ def test_the_console_script_pauses_the_collector_for_start_up_only(
     from tests.conftest import HIGH_DOWN
 
     seen: list[bool] = []
-    real = cli.started
+    real = startup.started
 
     def spy() -> None:
         seen.append(gc.isenabled())
