@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import AdvisorError
+from advisor.startup import started
 
 _book: Any = None
 
@@ -24,7 +25,6 @@ def _init(rules_dir: str | None) -> None:
     global _book  # noqa: PLW0603 - one rulebook per worker process
     from advisor.assess import default_rulebook
     from advisor.cache import load_compiled
-    from advisor.startup import started
 
     _book = load_compiled(Path(rules_dir)) if rules_dir else default_rulebook()
     started()  # in `advisor` and in the workers it forks: the rulebook is frozen too
@@ -49,8 +49,6 @@ def _results(files: list[Path], jobs: int, rules_dir: Path | None
         _init(str(rules_dir) if rules_dir else None)
         yield from map(_one, names)
         return
-    from advisor.startup import started
-
     with ProcessPoolExecutor(jobs, initializer=_init,
                              initargs=(str(rules_dir) if rules_dir else None,)) as pool:
         results = pool.map(_one, names, chunksize=64)  # submits all: every worker forked

@@ -42,15 +42,8 @@ def encode_value(generic: str, value: Any) -> Any:
     """Profile value -> engine value (None for unknown, which leaves the field out)."""
     if value is None or value == UNKNOWN:
         return None
-    spec = FACT_PATHS[generic]
-    if spec.kind == "scale":
-        assert spec.scale is not None
-        return _scale_index(spec.scale)[value]
-    if spec.kind == "list":
-        return len(value)
-    if spec.kind == "choices":
-        return list(value)
-    return value
+    convert = _converter(generic)
+    return value if convert is None else convert(value)
 
 
 @functools.cache
@@ -66,7 +59,7 @@ def _put(fact: Fact, parts: tuple[str, ...], value: Any) -> None:
 
 
 # (read the value from the profile or the role, engine field split at dots, turn a known
-# value into the engine's: see `encode_value`) for each field one fact kind carries
+# value into the engine's: see `_converter`) for each field one fact kind carries
 _Reader = tuple[Callable[[Any], Any], tuple[str, ...], Callable[[Any], Any] | None]
 
 
@@ -89,7 +82,8 @@ def _make_plan(book: Rulebook) -> dict[str, list[_Reader]]:
 
 
 def _converter(generic: str) -> Callable[[Any], Any] | None:
-    """`encode_value` for one catalogue path, worked out once (None: kept as it is)."""
+    """How a known value of one catalogue path becomes the engine's: a scale's index,
+    a list's length, a list of choices as a list; None: kept as it is."""
     spec = FACT_PATHS[generic]
     if spec.kind == "scale":
         assert spec.scale is not None
