@@ -13,8 +13,7 @@ things first" never contradicts the horizon grouping.
 from __future__ import annotations
 
 import functools
-import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,23 +62,29 @@ def show(value: Any) -> str:
 Trace = dict[Any, None]
 
 
-def _shown_value(profile: Profile, path: str) -> str:
-    """A fact's value as shown (`[]` for an empty role list)."""
-    if path in ("roles", "other_roles"):
-        return "[]"
-    return show(value_at(profile, path))
+class _Values(dict[str, str]):
+    """Fact path -> its value as shown (`[]` for an empty role list), worked out on first
+    use: looked up hundreds of times per assessment, so a plain dict lookup."""
 
-
-class _Shown(dict[str, str]):
-    """Fact path -> text, worked out on first use (looked up hundreds of times per
-    assessment, so a plain dict lookup)."""
-
-    def __init__(self, make: Callable[[str], str]) -> None:
+    def __init__(self, profile: Profile) -> None:
         super().__init__()
-        self.make = make
+        self.profile = profile
 
     def __missing__(self, path: str) -> str:
-        text = self[path] = self.make(path)
+        value = "[]" if path in ("roles", "other_roles") else show(value_at(self.profile, path))
+        self[path] = value
+        return value
+
+
+class _Statements(dict[str, str]):
+    """Fact path -> `path = value`, as `because` lists have it, worked out on first use."""
+
+    def __init__(self, values: _Values) -> None:
+        super().__init__()
+        self.values = values
+
+    def __missing__(self, path: str) -> str:
+        text = self[path] = f"{path} = {self.values[path]}"
         return text
 
 
@@ -95,21 +100,75 @@ class _Absence:
 
 
 @dataclass(frozen=True)
+class _ActionPlan:
+    """An action as the plan shows it, with what ordering it needs, per rule emitting it."""
+
+    id: str
+    text: str  # whitespace as written in YAML folded to single spaces
+    owner: str
+    unlocks_rung: int | None
+    stage: int | None
+    done_when: str
+    depends_on: tuple[str, ...]
+    horizons: tuple[int, ...]  # target rung -> horizon (index into HORIZONS)
+    rung_key: int  # unlocks_rung, else after every rung
+    stage_key: int  # stage, else after every stage
+    sources: tuple[str, ...]  # of the rule emitting it
+
+    @classmethod
+    def of(cls, rule: CompiledRule, a: Action) -> _ActionPlan:
+        return cls(a.id, _text(a.text), a.owner, a.unlocks_rung, a.stage, _text(a.done_when),
+                   tuple(a.depends_on),
+                   tuple(_HORIZON_ORDER[horizon_at(a, t)] for t in range(6)),
+                   a.unlocks_rung or 6, a.stage or 7, tuple(rule.rule.sources))
+
+
+@dataclass(frozen=True)
+class _RequirementPlan:
+    """A requirement of a rung, and the facts its rule reads per role assessed."""
+
+    id: str  # of the rule
+    kind: str
+    text: str
+    per_role: bool
+    alternatives: tuple[Alternative, ...]
+    paths: dict[int | None, list[str]] = field(default_factory=dict)  # made on first use
+
+    @classmethod
+    def of(cls, rule: CompiledRule) -> _RequirementPlan:
+        req = _requirement(rule)
+        return cls(rule.id, req.type, req.text, rule.scope == "role", rule.alternatives)
+
+    def paths_for(self, role: int | None) -> list[str]:
+        """The facts behind it for this role (`roles` when it needs a role and none is)."""
+        paths = self.paths.get(role)
+        if paths is None:
+            paths = self.paths[role] = ["roles"] if self.per_role and role is None else \
+                _unique(p for alt in self.alternatives for p in alt.concrete_paths(role, None))
+        return paths
+
+
+@dataclass(frozen=True)
 class _Plan:
     """What collation looks up on every assessment, worked out once per rulebook."""
 
     rank: dict[str, int]  # rule id -> place by stratum, then rulebook order
-    lights: tuple[tuple[CompiledRule, ...], ...]  # per stage, 1 to 6
-    requirements: tuple[tuple[CompiledRule, ...], ...]  # per rung, 1 to 5
+    lights: tuple[tuple[tuple[str, str], ...], ...]  # per stage 1 to 6: (rule id, colour)
+    requirements: tuple[tuple[_RequirementPlan, ...], ...]  # per rung, 1 to 5
+    findings: tuple[tuple[str, str, str, str], ...]  # (rule id, finding id, kind, text)
     absences: dict[str, tuple[_Absence, ...]]  # flag -> how it could have been emitted
-    actions: tuple[tuple[CompiledRule, Action], ...]
+    actions: tuple[tuple[str, _ActionPlan], ...]  # (rule id, its action), rulebook order
     sources: dict[str, tuple[str, ...]]  # rule id -> the report sections it rests on
-    titles: dict[str, str]  # rule id -> title
+    titles: dict[tuple[str], tuple[str, str, tuple[str, ...]]]  # (id,) -> id, title, sources
     outputs: dict[str, frozenset[str]]  # rule id -> parts of the output its conclusion is in
     # (rule id, function) of the rules finding a function needed, missing, supplied
     needs: tuple[tuple[str, str], ...]
     missing: tuple[tuple[str, str], ...]
     supplies: tuple[tuple[str, str], ...]
+    # (rule id, alternative, role, other role) -> the facts a firing read, then the rule:
+    # the start of its trace, made on first use and shared (traces are never changed)
+    bases: dict[tuple[str, int, int | None, int | None], Trace] = field(
+        default_factory=dict)
 
 
 def _plan(book: Rulebook) -> _Plan:
@@ -126,14 +185,16 @@ def _make_plan(book: Rulebook) -> _Plan:
         for name, emitters in book.emitters.items()}
     return _Plan(
         rank={r.id: n for n, r in enumerate(ordered)},
-        lights=tuple(tuple(r for r in book.producing("light") if _light(r).stage == stage)
-                     for stage in range(1, 7)),
-        requirements=tuple(tuple(r for r in book.producing("requirement")
+        lights=tuple(tuple((r.id, _light(r).colour) for r in book.producing("light")
+                           if _light(r).stage == stage) for stage in range(1, 7)),
+        requirements=tuple(tuple(_RequirementPlan.of(r) for r in book.producing("requirement")
                                  if _requirement(r).rung == rung) for rung in range(1, 6)),
+        findings=tuple((r.id, f.id, f.kind, _text(f.text)) for r in book.producing("finding")
+                       if (f := r.rule.then.finding) is not None),
         absences=absences,
-        actions=tuple(book.actions()),
+        actions=tuple((r.id, _ActionPlan.of(r, a)) for r, a in book.actions()),
         sources={r.id: tuple(r.rule.sources) for r in book.rules},
-        titles={r.id: r.rule.title for r in book.rules},
+        titles={(r.id,): (r.id, r.rule.title, tuple(r.rule.sources)) for r in book.rules},
         outputs={r.id: _outputs_of(r) for r in book.rules},
         needs=tuple((r.id, str(r.rule.then.need)) for r in book.producing("need")),
         missing=tuple((r.id, str(r.rule.then.missing)) for r in book.producing("missing")),
@@ -161,11 +222,10 @@ class _Collator:
         self._trace_memo: dict[int, Trace] = {}
         self._absent_memo: dict[tuple[str, int | None], Trace] = {}
         self._all_memo: dict[str, Trace] = {}
-        # path -> its value as shown, and `path = value` as `because` lists have it. Their
-        # makers hold the profile and the values, never the collator: no reference cycle,
+        # Values and statements hold the profile, never the collator: no reference cycle,
         # so an assessment's objects are freed as soon as it returns.
-        value = self.value = _Shown(functools.partial(_shown_value, self.profile))
-        self.fact = _Shown(lambda path: f"{path} = {value[path]}")
+        self.value = _Values(self.profile)
+        self.fact = _Statements(self.value)
         self._change_memo: dict[str, set[str]] = {}
         role_flags, definite, emitted_by = self.book.role_flags, self.definite, self.emitted_by
         order = self._order
@@ -205,10 +265,14 @@ class _Collator:
         """Facts, derived facts and rules from the profile to this firing."""
         rule = self.rules[f.rule]
         alt = rule.alternatives[f.alternative]
-        t: Trace = dict.fromkeys(alt.concrete_paths(f.role, f.other_role))
-        t[(rule.id,)] = None
+        key = (f.rule, f.alternative, f.role, f.other_role)
+        base = self.plan.bases.get(key)
+        if base is None:  # the facts it read and the rule itself: the same every time
+            base = self.plan.bases[key] = {**alt.concrete_paths(f.role, f.other_role),
+                                           (rule.id,): None}
         if not alt.flags:
-            return t
+            return base  # shared: traces are never changed once made
+        t = base.copy()
         flag_roles = dict(f.flag_roles)
         for atom in alt.flags:
             if atom.negated:
@@ -239,7 +303,7 @@ class _Collator:
             for r in ((range(roles) if role is None else (role,)) if way.reads_role
                       else (None,)):
                 for o in range(others) if way.reads_other else (None,):
-                    t.update(dict.fromkeys(way.alt.concrete_paths(r, o)))
+                    t.update(way.alt.concrete_paths(r, o))
             for need in way.needs:
                 if (need in self.emitted_names if role is None or need not in role_flags
                         else (need, role) in self.emitted_by):
@@ -284,8 +348,7 @@ class _Collator:
             t = {}
             for rid in rule_ids:
                 t.update(self.trace_all(rid))
-        evidence, value = self.profile.evidence, self.value
-        titles, sources = self.plan.titles, self.plan.sources
+        evidence, value, titles = self.profile.evidence, self.value, self.plan.titles
         facts: list[Json] = []
         derived: list[Json] = []
         fired: list[Json] = []
@@ -296,8 +359,8 @@ class _Collator:
             elif len(item) == 2:
                 derived.append({"flag": item[0], "held": item[1]})
             else:
-                rid = item[0]
-                fired.append({"rule": rid, "title": titles[rid], "sources": list(sources[rid])})
+                rid, title, sources = titles[item]
+                fired.append({"rule": rid, "title": title, "sources": [*sources]})
         return {"rules": fired, "derived": derived, "facts": facts}
 
     def sources(self, rule_id: str) -> list[str]:
@@ -315,15 +378,15 @@ class _Collator:
 
     def stages(self) -> list[Json]:
         out = []
+        definite = self.definite
         for stage, lights in enumerate(self.plan.lights, start=1):
-            hits = [r for r in lights if r.id in self.definite]
+            hits = [(rid, colour) for rid, colour in lights if rid in definite]
             if len(hits) != 1:
                 raise RuntimeError(f"stage {stage}: {len(hits)} lights fired; exactly one must")
-            rule = hits[0]
-            assert rule.rule.then.light is not None
-            out.append({"stage": stage, "source": STAGE_SOURCES[stage],
-                        "light": rule.rule.then.light.colour, "rule": rule.id,
-                        "because": self.because_all(rule.id), "sources": self.sources(rule.id)})
+            rid, colour = hits[0]
+            out.append({"stage": stage, "source": STAGE_SOURCES[stage], "light": colour,
+                        "rule": rid, "because": self.because_all(rid),
+                        "sources": self.sources(rid)})
         return out
 
     def best_role(self) -> int | None:
@@ -342,22 +405,17 @@ class _Collator:
 
     def rungs(self, role: int | None) -> list[Json]:
         out = []
+        definite, fact, reasons = self.definite, self.fact, self.reasons
         for rung, reqs in enumerate(self.plan.requirements, start=1):
             unmet = []
-            for r in reqs:
-                req = r.rule.then.requirement
-                assert req is not None
-                if self.fired(r, role) and not (r.scope == "role" and role is None):
-                    continue
-                if not self.reasons:
-                    because = []
-                else:
-                    paths = ["roles"] if r.scope == "role" and role is None else _unique(
-                        p for alt in r.alternatives for p in alt.concrete_paths(role, None))
-                    self._unmet_paths[r.id] = paths
-                    because = [self.fact[p] for p in paths]
-                unmet.append({"requirement": r.id, "kind": req.type, "text": req.text,
-                              "because": because})
+            for req in reqs:
+                firings = definite.get(req.id)
+                if firings is not None and (not req.per_role or role is not None and any(
+                        f.role == role for f in firings)):
+                    continue  # met (by the assessed role, when it is about a role)
+                paths = self._unmet_paths[req.id] = req.paths_for(role)
+                unmet.append({"requirement": req.id, "kind": req.kind, "text": req.text,
+                              "because": [fact[p] for p in paths] if reasons else []})
             out.append({"rung": rung, "name": RUNG_NAMES[rung], "met": not unmet,
                         "unmet": unmet})
         return out
@@ -389,52 +447,48 @@ class _Collator:
 
     def findings(self) -> list[Json]:
         found: dict[str, Json] = {}
-        for r in self.book.producing("finding"):
-            fnd = r.rule.then.finding
-            if fnd is None or r.id not in self.definite or fnd.id in found:
-                continue
-            found[fnd.id] = {"id": fnd.id, "kind": fnd.kind, "text": _text(fnd.text),
-                             "rule": r.id, "because": self.because_all(r.id),
-                             "sources": self.sources(r.id)}
+        definite = self.definite
+        for rid, fid, kind, text in self.plan.findings:
+            if rid in definite and fid not in found:
+                found[fid] = {"id": fid, "kind": kind, "text": text, "rule": rid,
+                              "because": self.because_all(rid), "sources": self.sources(rid)}
         return sorted(found.values(), key=lambda f: (_FINDING_ORDER[f["kind"]], f["id"]))
 
     def actions(self, target: int) -> list[Json]:
-        chosen: dict[str, tuple[CompiledRule, Action, list[str]]] = {}
-        for r, action in self.plan.actions:
-            if r.id not in self.definite:
+        definite, because_all = self.definite, self.because_all
+        chosen: dict[str, tuple[str, _ActionPlan, list[str]]] = {}
+        for rid, a in self.plan.actions:
+            if rid not in definite:
                 continue
-            if action.id in chosen:
-                prev = chosen[action.id]
-                chosen[action.id] = (prev[0], prev[1], _unique([*prev[2],
-                                                                *self.because_all(r.id)]))
+            prev = chosen.get(a.id)
+            if prev is None:
+                chosen[a.id] = (rid, a, because_all(rid))
             else:
-                chosen[action.id] = (r, action, self.because_all(r.id))
-        horizon = {aid: horizon_at(a, target) for aid, (_, a, _) in chosen.items()}
-        deps = {aid: [d for d in a.depends_on if d in chosen] for aid, (_, a, _) in
-                chosen.items()}
+                chosen[a.id] = (prev[0], prev[1], _unique([*prev[2], *because_all(rid)]))
+        horizon = {aid: a.horizons[target] for aid, (_, a, _) in chosen.items()}
+        deps = {aid: [d for d in a.depends_on if d in chosen]
+                for aid, (_, a, _) in chosen.items()}
         changed = True
         while changed:  # a prerequisite is needed as soon as what depends on it
             changed = False
             for aid, ds in deps.items():
                 for d in ds:
-                    if _HORIZON_ORDER[horizon[d]] > _HORIZON_ORDER[horizon[aid]]:
+                    if horizon[d] > horizon[aid]:
                         horizon[d] = horizon[aid]
                         changed = True
 
         def key(aid: str) -> tuple[int, int, int, str]:
             a = chosen[aid][1]
-            return (_HORIZON_ORDER[horizon[aid]], a.unlocks_rung or 6, a.stage or 7, aid)
+            return (horizon[aid], a.rung_key, a.stage_key, aid)
 
-        order = _topological(sorted(chosen), deps, key)
         out = []
-        for aid in order:
-            r, a, because = chosen[aid]
-            out.append({"id": aid, "text": _text(a.text), "horizon": horizon[aid],
+        for aid in _topological(list(chosen), deps, key):
+            rid, a, because = chosen[aid]
+            out.append({"id": aid, "text": a.text, "horizon": HORIZONS[horizon[aid]],
                         "owner": a.owner, "unlocks_rung": a.unlocks_rung, "stage": a.stage,
-                        "depends_on": deps[aid], "done_when": _text(a.done_when),
-                        "rule": r.id,
-                        "because": because or ([f"{r.id} holds"] if self.reasons else []),
-                        "sources": self.sources(r.id)})
+                        "depends_on": deps[aid], "done_when": a.done_when, "rule": rid,
+                        "because": because or ([f"{rid} holds"] if self.reasons else []),
+                        "sources": [*a.sources]})
         return out
 
     def open_questions(self) -> list[Json]:
@@ -532,22 +586,21 @@ def _requirement(r: CompiledRule) -> Requirement:
 
 
 def _topological(ids: list[str], deps: dict[str, list[str]], key: Any) -> list[str]:
-    """Kahn's algorithm, taking the smallest `key` among the ready actions each time."""
-    waiting = {a: set(deps[a]) for a in ids}
-    users: dict[str, list[str]] = {a: [] for a in ids}
-    for a, ds in deps.items():
-        for d in ds:
-            users[d].append(a)
-    ready = [(key(a), a) for a in ids if not waiting[a]]
-    heapq.heapify(ready)
+    """The actions in `key` order, except that each waits for those it depends on: at
+    each step the smallest by `key` of those whose prerequisites are all placed (Kahn's
+    algorithm; a dependency cycle, which lint refuses, would leave its actions out)."""
+    waiting = sorted(ids, key=key)
+    placed: set[str] = set()
     out: list[str] = []
-    while ready:
-        _, a = heapq.heappop(ready)
+    while waiting:
+        for n, a in enumerate(waiting):
+            if placed.issuperset(deps[a]):
+                break
+        else:
+            break
+        del waiting[n]
+        placed.add(a)
         out.append(a)
-        for u in users[a]:
-            waiting[u].discard(a)
-            if not waiting[u]:
-                heapq.heappush(ready, (key(u), u))
     return out
 
 

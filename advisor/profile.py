@@ -12,6 +12,7 @@ the order the brief gives them; the rule compiler reads them from `SCALES`.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -524,17 +525,21 @@ def _is_branch(generic: str) -> bool:
 
 def value_at(profile: Profile, path: str) -> Any:
     """The value at a concrete fact path (`roles[0].engagement.phase1`)."""
-    node: Any = profile
-    for step in _steps(path):
-        node = node[step] if isinstance(step, int) else getattr(node, step)
-    return node
+    return _getter(path)(profile)
 
 
 @functools.lru_cache(maxsize=8192)
-def _steps(path: str) -> tuple[str | int, ...]:
-    """`roles[0].engagement.phase1` -> ('roles', 0, 'engagement', 'phase1'), parsed once."""
-    parts = path.replace("[", ".").replace("]", "").split(".")
-    return tuple(int(p) if p.isdigit() else p for p in parts if p)
+def _getter(path: str) -> Callable[[Any], Any]:
+    """What reads a concrete fact path from a profile, made once per path: looked up for
+    every fact an explanation shows. A path holds at most one index, after its section."""
+    section, bracket, rest = path.partition("[")
+    if not bracket:
+        return operator.attrgetter(path)
+    index, _, tail = rest.partition("]")
+    at, inner = int(index), operator.attrgetter(tail.lstrip(".")) if tail else None
+    if inner is None:
+        return lambda profile: getattr(profile, section)[at]
+    return lambda profile: inner(getattr(profile, section)[at])
 
 
 # ---------------------------------------------------------------------------------------

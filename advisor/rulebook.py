@@ -273,15 +273,16 @@ class Alternative:
         return frozenset(owner_of(s) for s in self._sections)
 
     @functools.cached_property
-    def _paths(self) -> dict[tuple[int | None, int | None], list[str]]:
+    def _paths(self) -> dict[tuple[int | None, int | None], dict[str, None]]:
         return {}
 
-    def concrete_paths(self, role: int | None, other: int | None) -> list[str]:
-        """The paths the leaves test, for one binding (cached: callers never mutate it)."""
+    def concrete_paths(self, role: int | None, other: int | None) -> dict[str, None]:
+        """The paths the leaves test, for one binding, in order as a dict's keys (cached:
+        callers never mutate it, and copy or merge it as a dict)."""
         paths = self._paths.get((role, other))
         if paths is None:
-            paths = self._paths[(role, other)] = [concrete(leaf.path, role, other)
-                                                  for leaf in self.leaves]
+            paths = self._paths[(role, other)] = dict.fromkeys(
+                concrete(leaf.path, role, other) for leaf in self.leaves)
         return paths
 
     def sections(self) -> frozenset[Section]:
