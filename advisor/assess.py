@@ -97,6 +97,28 @@ class _Absence:
     reads_role: bool
     reads_other: bool
     needs: tuple[str, ...]  # the flags it needs held
+    # (role, roles, other roles) -> the facts it reads for that role (or every role when
+    # None) and every other role: made on first use
+    read: dict[tuple[int | None, int, int], Trace] = field(default_factory=dict)
+
+    def paths(self, role: int | None, roles: int, others: int) -> Trace:
+        """The facts this alternative reads: `roles` or `other_roles` alone when it needs
+        one and the profile has none."""
+        key = (role, roles, others)
+        read = self.read.get(key)
+        if read is None:
+            read = {}
+            if self.reads_role and not roles:
+                read["roles"] = None
+            else:
+                if self.reads_other and not others:
+                    read["other_roles"] = None
+                for r in ((range(roles) if role is None else (role,)) if self.reads_role
+                          else (None,)):
+                    for o in range(others) if self.reads_other else (None,):
+                        read.update(self.alt.concrete_paths(r, o))
+            self.read[key] = read
+        return read
 
 
 @dataclass(frozen=True)
@@ -245,6 +267,7 @@ class _Collator:
             if len(firings) > 1:
                 firings.sort(key=order)
         self.emitted_names = {k[0] for k in emitted_by}
+        self.roles, self.others = len(self.profile.roles), len(self.profile.other_roles)
         self._unmet_paths: dict[str, list[str]] = {}  # requirement rule id -> its facts
 
     def _order(self, f: Firing) -> tuple[Any, ...]:
@@ -292,18 +315,12 @@ class _Collator:
         if memo is not None:
             return memo
         t: Trace = {}
-        roles, others = len(self.profile.roles), len(self.profile.other_roles)
+        roles, others = self.roles, self.others
         role_flags = self.book.role_flags
         for way in self.plan.absences.get(name, ()):
+            t.update(way.paths(role, roles, others))
             if way.reads_role and not roles:
-                t["roles"] = None
                 continue
-            if way.reads_other and not others:
-                t["other_roles"] = None
-            for r in ((range(roles) if role is None else (role,)) if way.reads_role
-                      else (None,)):
-                for o in range(others) if way.reads_other else (None,):
-                    t.update(way.alt.concrete_paths(r, o))
             for need in way.needs:
                 if (need in self.emitted_names if role is None or need not in role_flags
                         else (need, role) in self.emitted_by):
