@@ -81,10 +81,10 @@ class _Statements(dict[str, str]):
 
     def __init__(self, values: _Values) -> None:
         super().__init__()
-        self.values = values
+        self.shown = values
 
     def __missing__(self, path: str) -> str:
-        text = self[path] = f"{path} = {self.values[path]}"
+        text = self[path] = f"{path} = {self.shown[path]}"
         return text
 
 
@@ -191,6 +191,24 @@ class _Plan:
     # the start of its trace, made on first use and shared (traces are never changed)
     bases: dict[tuple[str, int, int | None, int | None], Trace] = field(
         default_factory=dict)
+    # flag name -> its trace item held, or found absent: made once, so an assessment's
+    # traces hold only long-lived keys (fewer new objects for the cycle collector to scan)
+    held: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    # rule id -> per flag it emits: None for a role's flag (keyed by the role firing it),
+    # else its key (flag, None), made once
+    emits: dict[str, tuple[tuple[str, tuple[str, None] | None], ...]] = field(
+        default_factory=dict)
+    # rule id -> per alternative, the flags it reads: (name, its trace item, whether
+    # the rule is about one role)
+    flags: dict[str, tuple[tuple[tuple[str, tuple[str, bool], bool], ...], ...]] = field(
+        default_factory=dict)
+    # function -> (title, title as matched) of the catalogue roles that supply it
+    suppliers: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # flag -> (rule, the alternative's other flag tests) of each rule reading it
+    consumers: dict[str, tuple[tuple[str, tuple[tuple[str, bool], ...]], ...]] = field(
+        default_factory=dict)
+    per_role: frozenset[str] = frozenset()  # ids of the rules about one role
+    absent: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 def _plan(book: Rulebook) -> _Plan:
@@ -221,7 +239,21 @@ def _make_plan(book: Rulebook) -> _Plan:
         needs=tuple((r.id, str(r.rule.then.need)) for r in book.producing("need")),
         missing=tuple((r.id, str(r.rule.then.missing)) for r in book.producing("missing")),
         supplies=tuple((r.id, str(r.rule.then.supplies))
-                       for r in book.producing("supplies")))
+                       for r in book.producing("supplies")),
+        held={name: (name, True) for name in book.emitters},
+        emits={r.id: tuple((name, None if name in book.role_flags else (name, None))
+                           for name in r.emits) for r in book.rules},
+        flags={r.id: tuple(tuple((a.name, (a.name, not a.negated), r.scope == "role")
+                                 for a in alt.flags) for alt in r.alternatives)
+               for r in book.rules},
+        suppliers={fn: tuple((role.title, _norm(role.title)) for role in book.catalogue.roles
+                             if getattr(role, fn) in ("yes", "some")) for fn in FUNCTIONS},
+        consumers={name: tuple((consumer.id, tuple((a.name, a.negated) for a in alt.flags
+                                                   if a.name != name))
+                               for consumer, alt in uses)
+                   for name, uses in book.consumers.items()},
+        per_role=frozenset(r.id for r in book.rules if r.scope == "role"),
+        absent={name: (name, False) for name in book.emitters})
 
 
 @dataclass
@@ -249,17 +281,18 @@ class _Collator:
         self.value = _Values(self.profile)
         self.fact = _Statements(self.value)
         self._change_memo: dict[str, set[str]] = {}
-        role_flags, definite, emitted_by = self.book.role_flags, self.definite, self.emitted_by
+        definite, emitted_by, emits = self.definite, self.emitted_by, self.plan.emits
         order = self._order
         for f in self.firings:
             if f.maybe:
                 continue
-            if f.rule in definite:
-                definite[f.rule].append(f)
-            else:
+            same = definite.get(f.rule)
+            if same is None:
                 definite[f.rule] = [f]
-            for name in self.rules[f.rule].emits:
-                key = (name, f.role if name in role_flags else None)
+            else:
+                same.append(f)
+            for name, wing_key in emits[f.rule]:
+                key = (name, f.role) if wing_key is None else wing_key
                 known = emitted_by.get(key)
                 if known is None or order(f) < order(known):
                     emitted_by[key] = f
@@ -286,26 +319,25 @@ class _Collator:
 
     def _trace(self, f: Firing) -> Trace:
         """Facts, derived facts and rules from the profile to this firing."""
-        rule = self.rules[f.rule]
-        alt = rule.alternatives[f.alternative]
         key = (f.rule, f.alternative, f.role, f.other_role)
         base = self.plan.bases.get(key)
         if base is None:  # the facts it read and the rule itself: the same every time
+            alt = self.rules[f.rule].alternatives[f.alternative]
             base = self.plan.bases[key] = {**alt.concrete_paths(f.role, f.other_role),
-                                           (rule.id,): None}
-        if not alt.flags:
+                                           (f.rule,): None}
+        flags = self.plan.flags[f.rule][f.alternative]
+        if not flags:
             return base  # shared: traces are never changed once made
         t = base.copy()
-        flag_roles = dict(f.flag_roles)
-        for atom in alt.flags:
-            if atom.negated:
-                t[(atom.name, False)] = None
-                t.update(self._why_absent(atom.name, f.role if rule.scope == "role" else None))
-            else:
-                t[(atom.name, True)] = None
-                emitter = self.emitted_by.get((atom.name, flag_roles.get(atom.name)))
+        for name, item, per_role in flags:
+            if item[1]:  # held: how it was derived (for the role the engine bound)
+                t[item] = None
+                emitter = self.emitted_by.get((name, dict(f.flag_roles).get(name)))
                 if emitter is not None:
                     t.update(self.trace_of(emitter))
+            else:  # found absent: why no rule derived it
+                t[item] = None
+                t.update(self._why_absent(name, f.role if per_role else None))
         return t
 
     def _why_absent(self, name: str, role: int | None) -> Trace:
@@ -325,16 +357,10 @@ class _Collator:
                 if (need in self.emitted_names if role is None or need not in role_flags
                         else (need, role) in self.emitted_by):
                     continue
-                t[(need, False)] = None
+                t[self.plan.absent[need]] = None
                 t.update(self._why_absent(need, role if way.per_role else None))
         memo = self._absent_memo[(name, role)] = t
         return memo
-
-    def fired(self, rule: CompiledRule, role: int | None = None) -> bool:
-        firings = self.definite.get(rule.id)
-        if firings is None:
-            return False
-        return rule.scope != "role" or role is None or any(f.role == role for f in firings)
 
     def trace_all(self, rule_id: str) -> Trace:
         memo = self._all_memo.get(rule_id)
@@ -427,8 +453,8 @@ class _Collator:
             unmet = []
             for req in reqs:
                 firings = definite.get(req.id)
-                if firings is not None and (not req.per_role or role is not None and any(
-                        f.role == role for f in firings)):
+                if firings is not None and (not req.per_role or (role is not None and any(
+                        f.role == role for f in firings))):
                     continue  # met (by the assessed role, when it is about a role)
                 paths = self._unmet_paths[req.id] = req.paths_for(role)
                 unmet.append({"requirement": req.id, "kind": req.kind, "text": req.text,
@@ -482,9 +508,14 @@ class _Collator:
                 chosen[a.id] = (rid, a, because_all(rid))
             else:
                 chosen[a.id] = (prev[0], prev[1], _unique([*prev[2], *because_all(rid)]))
-        horizon = {aid: a.horizons[target] for aid, (_, a, _) in chosen.items()}
-        deps = {aid: [d for d in a.depends_on if d in chosen]
-                for aid, (_, a, _) in chosen.items()}
+        horizon: dict[str, int] = {}
+        deps: dict[str, list[str]] = {}
+        for aid, (_, a, _) in chosen.items():  # loops, not comprehensions: 3.11 calls each
+            horizon[aid] = a.horizons[target]
+            deps[aid] = ds = []
+            for d in a.depends_on:
+                if d in chosen:
+                    ds.append(d)
         changed = True
         while changed:  # a prerequisite is needed as soon as what depends on it
             changed = False
@@ -494,12 +525,10 @@ class _Collator:
                         horizon[d] = horizon[aid]
                         changed = True
 
-        def key(aid: str) -> tuple[int, int, int, str]:
-            a = chosen[aid][1]
-            return (horizon[aid], a.rung_key, a.stage_key, aid)
-
+        keys = {aid: (horizon[aid], a.rung_key, a.stage_key, aid)
+                for aid, (_, a, _) in chosen.items()}
         out = []
-        for aid in _topological(list(chosen), deps, key):
+        for aid in _topological(list(chosen), deps, keys.__getitem__):
             rid, a, because = chosen[aid]
             out.append({"id": aid, "text": a.text, "horizon": HORIZONS[horizon[aid]],
                         "owner": a.owner, "unlocks_rung": a.unlocks_rung, "stage": a.stage,
@@ -510,13 +539,15 @@ class _Collator:
 
     def open_questions(self) -> list[Json]:
         questions: dict[str, set[str]] = {}
+        definite, per_role = self.definite, self.plan.per_role
         for f in self.firings:
             if not f.maybe or not f.missing:
                 continue
-            rule = self.rules[f.rule]
-            if self.fired(rule, f.role if rule.scope == "role" else None):
-                continue
-            changes = self._could_change(rule)
+            firings = definite.get(f.rule)
+            if firings is not None and (f.rule not in per_role or f.role is None or any(
+                    g.role == f.role for g in firings)):
+                continue  # it holds anyway (for this role, when it is about one)
+            changes = self._could_change(f.rule)
             if not changes:
                 continue
             for path in f.missing:
@@ -527,20 +558,20 @@ class _Collator:
         return [{"fact": p, "could_change": sorted(questions[p], key=_change_key)}
                 for p in sorted(questions, key=key)]
 
-    def _could_change(self, rule: CompiledRule) -> set[str]:
+    def _could_change(self, rule_id: str) -> set[str]:
         """What a different answer could change: the rule's own output, and the outputs of
         rules that read its flags and whose other flag conditions already hold. (Flags
         never depend on themselves, so this ends; each rule is worked out once.)"""
-        memo = self._change_memo.get(rule.id)
+        memo = self._change_memo.get(rule_id)
         if memo is not None:
             return memo
-        out = set(self.plan.outputs[rule.id])
-        for name in rule.emits:
-            for consumer, alt in self.book.consumers.get(name, []):
-                if all((a.name in self.emitted_names) != a.negated
-                       for a in alt.flags if a.name != name):
+        out = set(self.plan.outputs[rule_id])
+        emitted, consumers = self.emitted_names, self.plan.consumers
+        for name, _ in self.plan.emits[rule_id]:
+            for consumer, others in consumers.get(name, ()):
+                if all((flag in emitted) != negated for flag, negated in others):
                     out |= self._could_change(consumer)
-        self._change_memo[rule.id] = out
+        self._change_memo[rule_id] = out
         return out
 
     def role_fit(self) -> Json:
@@ -558,12 +589,11 @@ class _Collator:
         candidates: dict[str, Json] = {}
         wing_titles = {_norm(t): t for t in on_wing}
         for fn in missing:
-            for role in self.book.catalogue.roles:
-                if getattr(role, fn) in ("yes", "some"):
-                    title = wing_titles.get(_norm(role.title), role.title)
-                    entry = candidates.setdefault(title, {"title": title, "supplies": [],
-                                                          "on_wing": title in on_wing})
-                    entry["supplies"].append(fn)
+            for listed_title, norm in self.plan.suppliers[fn]:
+                title = wing_titles.get(norm, listed_title)
+                entry = candidates.setdefault(title, {"title": title, "supplies": [],
+                                                      "on_wing": title in on_wing})
+                entry["supplies"].append(fn)
         for title, fns in on_wing.items():
             entry = candidates.setdefault(title, {"title": title, "supplies": [],
                                                   "on_wing": True})
@@ -610,12 +640,12 @@ def _topological(ids: list[str], deps: dict[str, list[str]], key: Any) -> list[s
     placed: set[str] = set()
     out: list[str] = []
     while waiting:
-        for n, a in enumerate(waiting):
-            if placed.issuperset(deps[a]):
+        for n in range(len(waiting)):
+            if placed.issuperset(deps[waiting[n]]):
                 break
         else:
             break
-        del waiting[n]
+        a = waiting.pop(n)
         placed.add(a)
         out.append(a)
     return out
