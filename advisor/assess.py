@@ -256,22 +256,26 @@ def _make_plan(book: Rulebook) -> _Plan:
         absent={name: (name, False) for name in book.emitters})
 
 
-@dataclass
 class _Collator:
-    book: Rulebook
-    profile: Profile
-    firings: list[Firing]
-    definite: dict[str, list[Firing]] = field(default_factory=dict)
-    reasons: bool = True  # False: leave `because` lists empty (summaries never show them)
+    """One assessment's firings, collated. Slotted: its attributes are read thousands of
+    times per assessment."""
 
-    def __post_init__(self) -> None:
-        self.rules = self.book.rule_index()
-        self.plan = _plan(self.book)
+    __slots__ = ("_absent_memo", "_all_memo", "_change_memo", "_trace_memo", "_unmet_paths",
+                 "book", "definite", "emitted_by", "emitted_names", "fact", "firings",
+                 "others", "plan", "profile", "reasons", "roles", "rules", "value")
+
+    def __init__(self, book: Rulebook, profile: Profile, firings: list[Firing], *,
+                 reasons: bool = True) -> None:
+        self.book, self.profile = book, profile
+        self.reasons = reasons  # False: leave `because` lists empty (summaries never show them)
+        self.rules = book.rule_index()
+        self.plan = _plan(book)
         # The engine's firing order is an implementation detail: drop repeats (an `$or`
         # can match twice) and, wherever the order could show (which firing of several
         # explains a flag, the order a rule's firings are traced in), take the firings in
         # a canonical order, so the same facts give the same result by any evaluator.
-        self.firings = list(set(self.firings))
+        self.firings = list(set(firings))
+        self.definite: dict[str, list[Firing]] = {}
         self.emitted_by: dict[tuple[str, int | None], Firing] = {}
         self._trace_memo: dict[int, Trace] = {}
         self._absent_memo: dict[tuple[str, int | None], Trace] = {}
@@ -296,9 +300,9 @@ class _Collator:
                 known = emitted_by.get(key)
                 if known is None or order(f) < order(known):
                     emitted_by[key] = f
-        for firings in definite.values():
-            if len(firings) > 1:
-                firings.sort(key=order)
+        for several in definite.values():
+            if len(several) > 1:
+                several.sort(key=order)
         self.emitted_names = {k[0] for k in emitted_by}
         self.roles, self.others = len(self.profile.roles), len(self.profile.other_roles)
         self._unmet_paths: dict[str, list[str]] = {}  # requirement rule id -> its facts
