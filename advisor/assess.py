@@ -260,9 +260,9 @@ class _Collator:
     """One assessment's firings, collated. Slotted: its attributes are read thousands of
     times per assessment."""
 
-    __slots__ = ("_absent_memo", "_all_memo", "_change_memo", "_trace_memo", "_unmet_paths",
-                 "book", "definite", "emitted_by", "emitted_names", "fact", "firings",
-                 "others", "plan", "profile", "reasons", "roles", "rules", "value")
+    __slots__ = ("_absent_memo", "_action_rules", "_all_memo", "_change_memo", "_trace_memo",
+                 "_unmet_paths", "book", "definite", "emitted_by", "emitted_names", "fact",
+                 "firings", "others", "plan", "profile", "reasons", "roles", "rules", "value")
 
     def __init__(self, book: Rulebook, profile: Profile, firings: list[Firing], *,
                  reasons: bool = True) -> None:
@@ -306,6 +306,7 @@ class _Collator:
         self.emitted_names = {k[0] for k in emitted_by}
         self.roles, self.others = len(self.profile.roles), len(self.profile.other_roles)
         self._unmet_paths: dict[str, list[str]] = {}  # requirement rule id -> its facts
+        self._action_rules: dict[str, list[str]] = {}
 
     def _order(self, f: Firing) -> tuple[Any, ...]:
         return (self.plan.rank[f.rule], f.alternative, f.maybe,
@@ -369,9 +370,12 @@ class _Collator:
     def trace_all(self, rule_id: str) -> Trace:
         memo = self._all_memo.get(rule_id)
         if memo is None:
-            firings = self.definite.get(rule_id, [])
+            firings = self.definite.get(rule_id, ())
             if len(firings) == 1:  # traces are never changed once made: share it
-                memo = self.trace_of(firings[0])
+                f = firings[0]
+                memo = self._trace_memo.get(id(f))
+                if memo is None:
+                    memo = self._trace_memo[id(f)] = self._trace(f)
             else:
                 memo = {}
                 for f in firings:
@@ -390,11 +394,13 @@ class _Collator:
         """An explanation as data: the rules fired (with sources), the derived facts
         used or found absent, and the facts read with their evidence notes."""
         if len(rule_ids) == 1:
-            t = self.trace_all(rule_ids[0])
-        else:
-            t = {}
-            for rid in rule_ids:
-                t.update(self.trace_all(rid))
+            return self._explained(self.trace_all(rule_ids[0]))
+        t: Trace = {}
+        for rid in rule_ids:
+            t.update(self.trace_all(rid))
+        return self._explained(t)
+
+    def _explained(self, t: Trace) -> Json:
         evidence, value, titles = self.profile.evidence, self.value, self.plan.titles
         facts: list[Json] = []
         derived: list[Json] = []
@@ -470,11 +476,12 @@ class _Collator:
     def explanations(self, result: Json) -> Json:
         """Why each light, rung, finding and action is what it is (issue: explanations)."""
         out: Json = {}
+        explained, trace_all = self._explained, self.trace_all
         for stage in result["stages"]:
-            out[f"stage {stage['stage']}"] = self.explain([stage["rule"]])
+            out[f"stage {stage['stage']}"] = explained(trace_all(stage["rule"]))
         for attr, label in (("current_rung", "current rung"), ("target_rung", "target rung")):
             _, rule = self.one_value(attr)
-            out[label] = self.explain([rule.id])
+            out[label] = explained(trace_all(rule.id))
         evidence, value = self.profile.evidence, self.value
         for rung in result["rungs"]:
             if rung["rung"] <= result["current_rung"]:
@@ -485,11 +492,10 @@ class _Collator:
                            for p in self._unmet_paths[u["requirement"]]]}
                 for u in rung["unmet"]]}
         for f in result["findings"]:
-            out[f"finding {f['id']}"] = self.explain([f["rule"]])
-        by_action = self.book.rules_by_action()
+            out[f"finding {f['id']}"] = explained(trace_all(f["rule"]))
+        rules_of = self._action_rules
         for a in result["actions"]:
-            rules = [rid for rid in by_action[a["id"]] if rid in self.definite]
-            out[f"action {a['id']}"] = self.explain(rules)
+            out[f"action {a['id']}"] = self.explain(rules_of[a["id"]])
         return out
 
     def findings(self) -> list[Json]:
@@ -504,14 +510,17 @@ class _Collator:
     def actions(self, target: int) -> list[Json]:
         definite, because_all = self.definite, self.because_all
         chosen: dict[str, tuple[str, _ActionPlan, list[str]]] = {}
+        rules_of = self._action_rules  # action id -> the rules that fired for it, in order
         for rid, a in self.plan.actions:
             if rid not in definite:
                 continue
             prev = chosen.get(a.id)
             if prev is None:
                 chosen[a.id] = (rid, a, because_all(rid))
+                rules_of[a.id] = [rid]
             else:
                 chosen[a.id] = (prev[0], prev[1], _unique([*prev[2], *because_all(rid)]))
+                rules_of[a.id].append(rid)
         horizon: dict[str, int] = {}
         deps: dict[str, list[str]] = {}
         for aid, (_, a, _) in chosen.items():  # loops, not comprehensions: 3.11 calls each
