@@ -591,15 +591,22 @@ class _Action:
             role = match[role_alias]["i"] if role_alias else None
             other = match[other_alias]["i"] if other_alias else None
             flag_roles: tuple[tuple[str, int | None], ...] = ()
-            if flag_aliases:
-                flag_roles = tuple([(flag, match[alias].get("role"))
-                                    for alias, flag in flag_aliases])
-                if role is None:
-                    role = next((r for _, r in flag_roles if r is not None), None)
+            if flag_aliases:  # loops, not comprehensions: Python 3.11 calls each one
+                pairs = []
+                for alias, flag in flag_aliases:
+                    bound = match[alias].get("role")
+                    pairs.append((flag, bound))
+                    if role is None:
+                        role = bound
+                flag_roles = tuple(pairs)
             missing: tuple[str, ...] = ()
             if leaves:
-                missing = tuple([path for path, alias, keys in leaves
-                                 if not _has(match[alias], keys)])
+                unknown = []
+                for path, alias, keys in leaves:
+                    if not _has(match[alias], keys):
+                        unknown.append(path)
+                if unknown:
+                    missing = tuple(unknown)
             return _new_firing(Firing, (rule, k, bool(missing), role, other, flag_roles,
                                         missing))
 
