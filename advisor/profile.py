@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -530,16 +531,36 @@ def value_at(profile: Profile, path: str) -> Any:
 
 @functools.lru_cache(maxsize=8192)
 def _getter(path: str) -> Callable[[Any], Any]:
-    """What reads a concrete fact path from a profile, made once per path: looked up for
-    every fact an explanation shows. A path holds at most one index, after its section."""
-    section, bracket, rest = path.partition("[")
-    if not bracket:
+    """What reads a concrete fact path from a profile, made once per path (looked up for
+    every fact an explanation shows): attribute lookups in C for a well-formed path, at
+    most one index after its section; any other path is walked a step at a time."""
+    match = _WELL_FORMED.fullmatch(path)
+    if match is None:
+        return functools.partial(_walk, _steps(path))
+    section, index, tail = match.groups()
+    if index is None:
         return operator.attrgetter(path)
-    index, _, tail = rest.partition("]")
-    at, inner = int(index), operator.attrgetter(tail.lstrip(".")) if tail else None
-    if inner is None:
+    at = int(index)
+    if not tail:
         return lambda profile: getattr(profile, section)[at]
+    inner = operator.attrgetter(tail[1:])
     return lambda profile: inner(getattr(profile, section)[at])
+
+
+_WELL_FORMED = re.compile(r"(\w+)(?:\[(\d+)\])?((?:\.\w+)*)")  # section, index, .rest
+
+
+def _walk(steps: tuple[str | int, ...], profile: Profile) -> Any:
+    node: Any = profile
+    for step in steps:
+        node = node[step] if isinstance(step, int) else getattr(node, step)
+    return node
+
+
+def _steps(path: str) -> tuple[str | int, ...]:
+    """`roles[0].engagement.phase1` -> ('roles', 0, 'engagement', 'phase1')."""
+    parts = path.replace("[", ".").replace("]", "").split(".")
+    return tuple(int(p) if p.isdigit() else p for p in parts if p)
 
 
 # ---------------------------------------------------------------------------------------

@@ -150,3 +150,29 @@ def test_summaries_without_reasons_conclude_the_same(data: dict[str, Any]) -> No
     lean = assess(profile, default_rulebook(), explain=False, reasons=False)
     assert "explanations" not in lean
     assert lean == _without_reasons(full)
+
+
+@SETTINGS
+@given(profiles(), st.sampled_from(["", "x", "..", "[0]", "[9]", "[a]", ".nope", "]"]))
+def test_reading_a_fact_path_matches_walking_it(data: dict[str, Any], noise: str) -> None:
+    """`value_at` reads well-formed paths with getters made once per path; it must give
+    what walking the path a step at a time gives, and fail the same way when that fails."""
+    from advisor.profile import FACT_PATHS, _steps, _walk, value_at
+
+    profile = Profile.model_validate(data)
+    paths = [g for g in FACT_PATHS if "[]" not in g]
+    for g in FACT_PATHS:
+        section, bracket, _ = g.partition("[]")
+        if bracket:
+            paths += [g.replace("[]", f"[{i}]") for i in range(len(getattr(profile, section)))]
+    paths += ["roles", "other_roles", "roles[0]", "site"]
+    for path in [*paths, *(p + noise for p in paths[:20])]:
+        try:
+            expected: Any = _walk(_steps(path), profile)
+        except Exception as err:  # the same failure either way
+            expected = type(err)
+        try:
+            got: Any = value_at(profile, path)
+        except Exception as err:  # the same failure either way
+            got = type(err)
+        assert got == expected, path
