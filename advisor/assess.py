@@ -22,6 +22,7 @@ from advisor.facts import Firing
 from advisor.profile import FACT_PATHS, Profile, generic_path, load_profile, value_at
 from advisor.rulebook import (
     FUNCTIONS,
+    KEPT_ROLES,
     Action,
     Alternative,
     CompiledRule,
@@ -117,7 +118,8 @@ class _Absence:
                           else (None,)):
                     for o in range(others) if self.reads_other else (None,):
                         read.update(self.alt.concrete_paths(r, o))
-            self.read[key] = read
+            if roles <= KEPT_ROLES and others <= KEPT_ROLES:
+                self.read[key] = read
         return read
 
 
@@ -328,8 +330,9 @@ class _Collator:
         base = self.plan.bases.get(key)
         if base is None:  # the facts it read and the rule itself: the same every time
             alt = self.rules[f.rule].alternatives[f.alternative]
-            base = self.plan.bases[key] = {**alt.concrete_paths(f.role, f.other_role),
-                                           (f.rule,): None}
+            base = {**alt.concrete_paths(f.role, f.other_role), (f.rule,): None}
+            if (f.role or 0) < KEPT_ROLES and (f.other_role or 0) < KEPT_ROLES:
+                self.plan.bases[key] = base
         flags = self.plan.flags[f.rule][f.alternative]
         if not flags:
             return base  # shared: traces are never changed once made

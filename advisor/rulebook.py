@@ -250,6 +250,11 @@ class Exists:
 Atom = Leaf | FlagAtom | Exists
 
 
+# What is worked out once per rulebook for a role number or role count is kept only up
+# to this many roles (wings have a few), so profiles with hundreds cannot grow it.
+KEPT_ROLES = 8
+
+
 @dataclass(frozen=True)
 class Alternative:
     atoms: tuple[Atom, ...]
@@ -281,8 +286,9 @@ class Alternative:
         callers never mutate it, and copy or merge it as a dict)."""
         paths = self._paths.get((role, other))
         if paths is None:
-            paths = self._paths[(role, other)] = dict.fromkeys(
-                concrete(leaf.path, role, other) for leaf in self.leaves)
+            paths = dict.fromkeys(concrete(leaf.path, role, other) for leaf in self.leaves)
+            if (role or 0) < KEPT_ROLES and (other or 0) < KEPT_ROLES:
+                self._paths[(role, other)] = paths  # bounded: wings have a few roles
         return paths
 
     def sections(self) -> frozenset[Section]:

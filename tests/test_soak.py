@@ -28,6 +28,36 @@ def test_memory_stays_flat_over_thousands_of_assessments() -> None:
     assert growth < 4.0, f"RSS grew {growth:.1f} MB over 3,000 assessments"
 
 
+def test_what_is_kept_per_rulebook_stops_growing_with_bigger_wings() -> None:
+    """Facts read per role number and role count are worked out once and kept with the
+    rulebook, but only for wings of a few roles: profiles with more (up to 20 of each)
+    are assessed the same way without adding to what the process keeps."""
+    from advisor.assess import _plan
+    from advisor.profile import Profile
+    from tests.conftest import high_down_data
+
+    book = default_rulebook()
+    plan = _plan(book)
+
+    def kept() -> int:
+        alts = [alt for r in book.rules for alt in r.alternatives]
+        return (len(plan.bases) + sum(len(w.read) for ws in plan.absences.values() for w in ws)
+                + sum(len(alt._paths) for alt in alts))
+
+    def wing(roles: int) -> Profile:
+        data = high_down_data()
+        data["roles"] = [data["roles"][0] | {"title": f"Role {i}"} for i in range(roles)]
+        data["other_roles"] = data["other_roles"] * roles
+        return Profile.model_validate(data)
+
+    assess(wing(9), book)  # keeps what roles 0 to 7 read
+    bound = kept()
+    for roles in (12, 16, 20):  # 20: the most a profile may list
+        result = assess(wing(roles), book)
+        assert result["assessed_role"] is not None
+    assert kept() == bound  # nothing more kept for bigger wings
+
+
 def test_an_assessment_leaves_nothing_for_the_cycle_collector() -> None:
     """Every object an assessment makes is freed when it returns (no reference cycles):
     otherwise each one waits for the cycle collector, whose full passes over the
