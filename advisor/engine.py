@@ -421,7 +421,7 @@ class Engine:
             if not mine:
                 continue
             code, state = self._dre.assert_facts(part.handle, "[" + ",".join(mine) + "]")
-            held.update(zip(mine, mine))  # retracting one not held is a no-op
+            held.update(zip(mine, mine, strict=True))  # retracting one not held: a no-op
             if code == 2:
                 raise _Collision
             self._drain(part.handle, state, record)
