@@ -210,6 +210,10 @@ class _Plan:
     consumers: dict[str, tuple[tuple[str, tuple[tuple[str, bool], ...]], ...]] = field(
         default_factory=dict)
     per_role: frozenset[str] = frozenset()  # ids of the rules about one role
+    # flag -> (0, n) for `rung.n`, (1, n) for `ready.n`, (2, 1) for a requirement `req.*`
+    ladder: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # current_rung, target_rung, aspiration_gap -> (rule id, value) of the rules giving it
+    rungs: dict[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
     absent: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
@@ -255,6 +259,10 @@ def _make_plan(book: Rulebook) -> _Plan:
                                for consumer, alt in uses)
                    for name, uses in book.consumers.items()},
         per_role=frozenset(r.id for r in book.rules if r.scope == "role"),
+        ladder={name: _ladder_step(name) for name in book.emitters
+                if name.startswith(("rung.", "ready.", "req."))},
+        rungs={attr: tuple((r.id, getattr(r.rule.then, attr)) for r in book.producing(attr))
+               for attr in ("current_rung", "target_rung", "aspiration_gap")},
         absent={name: (name, False) for name in book.emitters})
 
 
@@ -424,9 +432,9 @@ class _Collator:
 
     # -- the parts of the output --------------------------------------------------------
 
-    def one_value(self, attr: str) -> tuple[int, CompiledRule]:
-        hits = [(getattr(r.rule.then, attr), r) for r in self.book.producing(attr)
-                if r.id in self.definite]
+    def one_value(self, attr: str) -> tuple[int, str]:
+        """The current or target rung, and the id of the one rule that gave it."""
+        hits = [(value, rid) for rid, value in self.plan.rungs[attr] if rid in self.definite]
         if len(hits) != 1:
             raise RuntimeError(f"the rulebook gave {len(hits)} values for {attr}; "
                                "exactly one rule must fire")
@@ -449,15 +457,19 @@ class _Collator:
         if not self.profile.roles:
             return None
 
-        def score(i: int) -> tuple[int, int, int, int]:
-            rung = max((int(k[0].split(".")[1]) for k in self.emitted_by
-                        if k[1] == i and k[0].startswith("rung.")), default=0)
-            ready = max((int(k[0].split(".")[1]) for k in self.emitted_by
-                         if k[1] == i and k[0].startswith("ready.")), default=0)
-            met = sum(1 for k in self.emitted_by if k[1] == i and k[0].startswith("req."))
-            return (-rung, -ready, -met, i)
-
-        return min(range(len(self.profile.roles)), key=score)
+        # per role: highest rung reached, highest rung ready for, requirements met
+        best = [[0, 0, 0] for _ in self.profile.roles]
+        ladder = self.plan.ladder
+        for name, role in self.emitted_by:
+            step = ladder.get(name)
+            if step is None or role is None or role >= len(best):
+                continue
+            slot, n = step
+            if slot == 2:
+                best[role][2] += 1
+            elif n > best[role][slot]:
+                best[role][slot] = n
+        return min(range(len(best)), key=lambda i: (-best[i][0], -best[i][1], -best[i][2], i))
 
     def rungs(self, role: int | None) -> list[Json]:
         out = []
@@ -483,8 +495,8 @@ class _Collator:
         for stage in result["stages"]:
             out[f"stage {stage['stage']}"] = explained(trace_all(stage["rule"]))
         for attr, label in (("current_rung", "current rung"), ("target_rung", "target rung")):
-            _, rule = self.one_value(attr)
-            out[label] = explained(trace_all(rule.id))
+            _, rid = self.one_value(attr)
+            out[label] = explained(trace_all(rid))
         evidence, value = self.profile.evidence, self.value
         for rung in result["rungs"]:
             if rung["rung"] <= result["current_rung"]:
@@ -638,6 +650,14 @@ def _outputs_of(rule: CompiledRule) -> frozenset[str]:
     return frozenset(out)
 
 
+def _ladder_step(flag: str) -> tuple[int, int]:
+    """How a ladder flag counts when choosing the role to assess (see `best_role`)."""
+    kind, _, rest = flag.partition(".")
+    if kind == "req":
+        return (2, 1)
+    return (0 if kind == "rung" else 1, int(rest.split(".")[0]))
+
+
 def _light(r: CompiledRule) -> Light:
     assert r.rule.then.light is not None
     return r.rule.then.light
@@ -700,7 +720,7 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
     role = c.best_role()
     gap = None
     if profile.aspiration_rung is not None:
-        gap = any(r.id in c.definite for r in book.producing("aspiration_gap"))
+        gap = any(rid in c.definite for rid, _ in c.plan.rungs["aspiration_gap"])
     result: Json = {
         "output_version": OUTPUT_VERSION,
         "profile": {"prison": profile.site.prison, "wing": profile.wing.name,
