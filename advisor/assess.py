@@ -196,6 +196,7 @@ class _Plan:
     # flag name -> its trace item held, or found absent: made once, so an assessment's
     # traces hold only long-lived keys (fewer new objects for the cycle collector to scan)
     held: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    absent: dict[str, tuple[str, bool]] = field(default_factory=dict)
     # rule id -> per flag it emits: None for a role's flag (keyed by the role firing it),
     # else its key (flag, None), made once
     emits: dict[str, tuple[tuple[str, tuple[str, None] | None], ...]] = field(
@@ -214,7 +215,6 @@ class _Plan:
     ladder: dict[str, tuple[int, int]] = field(default_factory=dict)
     # current_rung, target_rung, aspiration_gap -> (rule id, value) of the rules giving it
     rungs: dict[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
-    absent: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 def _plan(book: Rulebook) -> _Plan:
@@ -247,6 +247,7 @@ def _make_plan(book: Rulebook) -> _Plan:
         supplies=tuple((r.id, str(r.rule.then.supplies))
                        for r in book.producing("supplies")),
         held={name: (name, True) for name in book.emitters},
+        absent={name: (name, False) for name in book.emitters},
         emits={r.id: tuple((name, None if name in book.role_flags else (name, None))
                            for name in r.emits) for r in book.rules},
         flags={r.id: tuple(tuple((a.name, (a.name, not a.negated), r.scope == "role")
@@ -262,8 +263,7 @@ def _make_plan(book: Rulebook) -> _Plan:
         ladder={name: _ladder_step(name) for name in book.emitters
                 if name.startswith(("rung.", "ready.", "req."))},
         rungs={attr: tuple((r.id, getattr(r.rule.then, attr)) for r in book.producing(attr))
-               for attr in ("current_rung", "target_rung", "aspiration_gap")},
-        absent={name: (name, False) for name in book.emitters})
+               for attr in ("current_rung", "target_rung", "aspiration_gap")})
 
 
 class _Collator:
