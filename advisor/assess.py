@@ -125,7 +125,7 @@ class _Absence:
 
 @dataclass(frozen=True)
 class _ActionPlan:
-    """An action as the plan shows it, with what ordering it needs, per rule emitting it."""
+    """An action as the plan shows it, with what ordering it needs."""
 
     id: str
     text: str  # whitespace as written in YAML folded to single spaces
@@ -137,14 +137,13 @@ class _ActionPlan:
     horizons: tuple[int, ...]  # target rung -> horizon (index into HORIZONS)
     rung_key: int  # unlocks_rung, else after every rung
     stage_key: int  # stage, else after every stage
-    sources: tuple[str, ...]  # of the rule emitting it
 
     @classmethod
-    def of(cls, rule: CompiledRule, a: Action) -> _ActionPlan:
+    def of(cls, a: Action) -> _ActionPlan:
         return cls(a.id, _text(a.text), a.owner, a.unlocks_rung, a.stage, _text(a.done_when),
                    tuple(a.depends_on),
                    tuple(_HORIZON_ORDER[horizon_at(a, t)] for t in range(6)),
-                   a.unlocks_rung or 6, a.stage or 7, tuple(rule.rule.sources))
+                   a.unlocks_rung or 6, a.stage or 7)
 
 
 @dataclass(frozen=True)
@@ -238,7 +237,7 @@ def _make_plan(book: Rulebook) -> _Plan:
         findings=tuple((r.id, f.id, f.kind, _text(f.text)) for r in book.producing("finding")
                        if (f := r.rule.then.finding) is not None),
         absences=absences,
-        actions=tuple((r.id, _ActionPlan.of(r, a)) for r, a in book.actions()),
+        actions=tuple((r.id, _ActionPlan.of(a)) for r, a in book.actions()),
         sources={r.id: tuple(r.rule.sources) for r in book.rules},
         titles={(r.id,): (r.id, r.rule.title, tuple(r.rule.sources)) for r in book.rules},
         outputs={r.id: _outputs_of(r) for r in book.rules},
@@ -562,7 +561,7 @@ class _Collator:
                         "owner": a.owner, "unlocks_rung": a.unlocks_rung, "stage": a.stage,
                         "depends_on": deps[aid], "done_when": a.done_when, "rule": rid,
                         "because": because or ([f"{rid} holds"] if self.reasons else []),
-                        "sources": [*a.sources]})
+                        "sources": self.sources(rid)})
         return out
 
     def open_questions(self) -> list[Json]:
@@ -768,12 +767,8 @@ def prepare(book: Rulebook) -> None:
     from advisor.facts import encode_plan
 
     book.rule_index()
-    book.rules_by_action()
     _plan(book)
     encode_plan(book)
-    for attr in ("light", "requirement", "finding", "need", "missing", "supplies",
-                 "aspiration_gap", "current_rung", "target_rung"):
-        book.producing(attr)
 
 
 @functools.cache

@@ -361,7 +361,7 @@ class Rulebook:
 
     def producing(self, attr: str) -> list[CompiledRule]:
         """The rules whose `then` sets `attr` (`light`, `requirement`, `need`, ...), in
-        rulebook order (collation asks for these on every assessment)."""
+        rulebook order (made once: collation's per-rulebook plan is built from them)."""
         return self.derived(f"_producing.{attr}", lambda: [
             r for r in self.rules if _is_set(getattr(r.rule.then, attr))])
 
@@ -369,16 +369,6 @@ class Rulebook:
         for r in self.rules:
             if r.rule.then.action is not None:
                 yield r, r.rule.then.action
-
-    def rules_by_action(self) -> dict[str, list[str]]:
-        """Action id -> ids of the rules that emit it, in rulebook order."""
-        def make() -> dict[str, list[str]]:
-            index: dict[str, list[str]] = {}
-            for r, action in self.actions():
-                index.setdefault(action.id, []).append(r.id)
-            return index
-
-        return self.derived("_by_action", make)
 
     def read_paths(self) -> set[str]:
         return {p for r in self.rules for p in r.reads()}
