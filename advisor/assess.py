@@ -182,7 +182,8 @@ class _Plan:
     absences: dict[str, tuple[_Absence, ...]]  # flag -> how it could have been emitted
     actions: tuple[tuple[str, _ActionPlan], ...]  # (rule id, its action), rulebook order
     sources: dict[str, tuple[str, ...]]  # rule id -> the report sections it rests on
-    titles: dict[tuple[str], tuple[str, str, tuple[str, ...]]]  # (id,) -> id, title, sources
+    # (id,), a rule's trace item -> id, title and (the same tuple as) its sources
+    titles: dict[tuple[str], tuple[str, str, tuple[str, ...]]]
     outputs: dict[str, frozenset[str]]  # rule id -> parts of the output its conclusion is in
     # (rule id, function) of the rules finding a function needed, missing, supplied
     needs: tuple[tuple[str, str], ...]
@@ -228,6 +229,7 @@ def _make_plan(book: Rulebook) -> _Plan:
                  tuple(a.name for a in alt.flags if not a.negated))
         for emitter in emitters for alt in emitter.alternatives)
         for name, emitters in book.emitters.items()}
+    sources = {r.id: tuple(r.rule.sources) for r in book.rules}
     return _Plan(
         rank={r.id: n for n, r in enumerate(ordered)},
         lights=tuple(tuple((r.id, _light(r).colour) for r in book.producing("light")
@@ -238,8 +240,8 @@ def _make_plan(book: Rulebook) -> _Plan:
                        if (f := r.rule.then.finding) is not None),
         absences=absences,
         actions=tuple((r.id, _ActionPlan.of(a)) for r, a in book.actions()),
-        sources={r.id: tuple(r.rule.sources) for r in book.rules},
-        titles={(r.id,): (r.id, r.rule.title, tuple(r.rule.sources)) for r in book.rules},
+        sources=sources,
+        titles={(r.id,): (r.id, r.rule.title, sources[r.id]) for r in book.rules},
         outputs={r.id: _outputs_of(r) for r in book.rules},
         needs=tuple((r.id, str(r.rule.then.need)) for r in book.producing("need")),
         missing=tuple((r.id, str(r.rule.then.missing)) for r in book.producing("missing")),

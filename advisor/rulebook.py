@@ -374,7 +374,6 @@ class Rulebook:
         return {p for r in self.rules for p in r.reads()}
 
 
-
 # A role is asserted as several small facts joined on its index, so that no one fact
 # meets more than the engine's 64 conditions: the role itself and one per sub-object.
 SUBFACTS = {"role": ("functions", "training", "engagement"), "other_role": ("functions",)}
