@@ -293,7 +293,7 @@ def compile_plan(book: Rulebook, limit: int) -> EnginePlan:
             part.add(name, rule, alt, relaxed=relaxed,
                      level=levels[rule.id] if gated else None,
                      role_flags=book.role_flags, extra=extra)
-            actions[name] = _Action.of(rule, k, alt, relaxed=relaxed)
+            actions[name] = _Action.of(rule, k, alt, relaxed=relaxed, gated=gated)
     parts = tuple(b.finish() for b in builders)
     emits = {r.id: tuple(name for name in r.emits if name in consumed) for r in book.rules}
     heaviest = max((n for b in builders for n in b.load.values()), default=0)
@@ -333,6 +333,7 @@ class Engine:
         self._gates = [(level, max(p.lanes.get(level, 0) for p in self._parts))
                        for level in sorted({lv for p in self._parts for lv in p.lanes})]
         self._routes: dict[tuple[Any, ...], tuple[int, ...]] = {}
+        self._known: dict[str, Fact] = {}  # the profile facts being assessed, by their text
 
     def _create(self, spec: _PartSpec, n: int) -> _Part:
         try:
@@ -382,7 +383,8 @@ class Engine:
         try:
             sid = self._sid if self._sid is not None else self._open()
             emitted: set[tuple[str, int | None]] = set()
-            self._put([{"sid": sid, **fact} for fact in facts], stored, record, together)
+            self._put([{"sid": sid, **fact} for fact in facts], stored, record, together,
+                      known=True)  # firings of one fact are told by its text: see `firer`
             self._settle(sid, stored, emitted, record, done=0, together=together)
             for level, lanes in self._gates:
                 done = len(record)
@@ -396,21 +398,24 @@ class Engine:
         except Exception as err:
             raise AssessmentError(f"the engine failed: {_explain(err)}") from err
         finally:
+            self._known = {}
             if self._sid is not None and not (clean and self._empty(self._sid, stored)):
                 self._close()
 
     def _put(self, facts: list[Fact], stored: list[dict[str, str]], record: list[Firing],
-             together: bool) -> None:
+             together: bool, *, known: bool = False) -> None:
         """Assert facts into the parts that read them: together, in one call per part
         (every fact a part is given is handled there, so the engine calling one a
         duplicate can only be its 32-bit hash: the assessment is then run again one fact
         at a time), or one by one, where a nonce mends a false duplicate."""
+        texts = [orjson.dumps(fact).decode() for fact in facts]
+        if known:
+            self._known = dict(zip(texts, facts, strict=True))
         if not together:
             for fact in facts:
                 for n in self._route(fact):
                     self._assert(self._parts[n], fact, stored[n], record)
             return
-        texts = [orjson.dumps(fact).decode() for fact in facts]
         if len(self._parts) == 1:  # it reads every fact we make: see `_route`
             shares = [texts]
         else:
@@ -526,7 +531,7 @@ class Engine:
     def _drain(self, handle: int, state: int, record: list[Firing]) -> None:
         """Run every action the last assertion made ready, in the engine's order."""
         failure: BaseException | None = None
-        firers = self._firers
+        firers, known = self._firers, self._known
         next_action = self._dre.complete_and_start_action
         result = self._dre.start_action_for_state(handle, state)
         message = result[1] if result else None
@@ -536,12 +541,12 @@ class Engine:
                     # the message begins with the rule's name: `{"RULE#k":{...`
                     fire = firers.get(message[2:message.find('"', 2)])
                     if fire is not None:
-                        record.append(fire(message))
+                        record.append(fire(message, known))
                     else:  # the sentinel's rule, or a message of another shape
                         for name in orjson.loads(message):
                             fire = firers.get(name)
                             if fire is not None:
-                                record.append(fire(message))
+                                record.append(fire(message, known))
                 except Exception as err:  # kept, and raised once the engine is settled
                     failure = err
             message = next_action(handle, state)
@@ -562,9 +567,13 @@ class _Action:
     # match in which one of these fields is absent is an open question, not the rule
     # holding
     leaves: tuple[tuple[str, str, tuple[str, ...]], ...]
+    # the alias of the one fact it matches, when it matches one fact and nothing else
+    # (no flag, no gate): the engine's message is then `{name: {alias: that fact}}`
+    single: str | None = None
 
     @classmethod
-    def of(cls, rule: CompiledRule, k: int, alt: Alternative, relaxed: bool) -> _Action:
+    def of(cls, rule: CompiledRule, k: int, alt: Alternative, *, relaxed: bool,
+           gated: bool) -> _Action:
         sections = sorted(alt.sections())
         role_alias = next((alias_of(s) for s in sections if owner_of(s) == "role"), None)
         other_alias = next((alias_of(s) for s in sections if owner_of(s) == "other_role"),
@@ -573,9 +582,12 @@ class _Action:
         leaves = tuple((leaf.path, alias_of(leaf.section),
                         tuple(engine_field(leaf.section, leaf.field).split(".")))
                        for leaf in alt.leaves)
-        return cls(rule.id, k, role_alias, other_alias, flags, leaves if relaxed else ())
+        single = alias_of(sections[0]) if len(sections) == 1 and not alt.flags \
+            and not gated else None
+        return cls(rule.id, k, role_alias, other_alias, flags, leaves if relaxed else (),
+                   single)
 
-    def firer(self, name: str) -> Callable[[str], Firing]:
+    def firer(self, name: str) -> Callable[[str, dict[str, Fact]], Firing]:
         """What records a match of this engine rule (`name`) from the engine's message
         (`{name: {alias: fact, ...}}`). A rule reading no role and no flag, with no test
         that could be unknown, always records the same firing: it needs no parsing."""
@@ -584,9 +596,9 @@ class _Action:
         flag_aliases, leaves, loads = self.flag_aliases, self.leaves, orjson.loads
         if not (role_alias or other_alias or flag_aliases or leaves):
             same = Firing(rule, k, False, None, None, (), ())
-            return lambda message: same
+            return lambda message, known: same
 
-        def fire(message: str) -> Firing:
+        def fire(message: str, known: dict[str, Fact]) -> Firing:
             match = loads(message)[name]
             role = match[role_alias]["i"] if role_alias else None
             other = match[other_alias]["i"] if other_alias else None
@@ -610,7 +622,30 @@ class _Action:
             return _new_firing(Firing, (rule, k, bool(missing), role, other, flag_roles,
                                         missing))
 
-        return fire
+        if self.single is None:
+            return fire
+        # The fact comes back as the very text asserted: found among this assessment's
+        # facts by that text, it needs no parsing (a text not found, say one a nonce
+        # was added to, is parsed)
+        start = len(f'{{"{name}":{{"{self.single}":')
+
+        def fire_one(message: str, known: dict[str, Fact]) -> Firing:
+            fact = known.get(message[start:-2])
+            if fact is None:
+                return fire(message, known)
+            missing: tuple[str, ...] = ()
+            if leaves:
+                unknown = []
+                for path, _, keys in leaves:
+                    if not _has(fact, keys):
+                        unknown.append(path)
+                if unknown:
+                    missing = tuple(unknown)
+            return _new_firing(Firing, (rule, k, bool(missing),
+                                        fact["i"] if role_alias else None,
+                                        fact["i"] if other_alias else None, (), missing))
+
+        return fire_one
 
 
 _new_firing = tuple.__new__  # a Firing from its fields, without NamedTuple's keywords

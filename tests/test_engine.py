@@ -101,7 +101,7 @@ def test_an_engine_error_mid_assessment_leaves_nothing_behind(when: str) -> None
     assert set(engine.run(others[0])) == _fresh(others[0])
 
 
-def _broken(message: str) -> Firing:
+def _broken(message: str, known: dict[str, Any]) -> Firing:
     raise KeyError("boom")
 
 
@@ -212,6 +212,32 @@ def test_a_fact_taken_for_a_duplicate_is_asserted_again_one_by_one() -> None:
     assert set(engine.run(high_down)) == _fresh(high_down)
     for part in engine._parts:
         assert engine._dre.get_facts(part.handle, engine._sid).count('"kind"') == 1
+
+
+class _HashClash(_Colliding):
+    """Also calls the first role fact asserted alone a duplicate, without storing it: the
+    adapter must assert it again with a nonce, and read the firings it makes (whose
+    message then holds a text it never built) by parsing them."""
+
+    def __init__(self, real: Any) -> None:
+        super().__init__(real)
+        self.clashed = ""
+
+    def assert_fact(self, handle: int, text: str) -> Any:
+        if not self.clashed and '"kind":"role"' in text:
+            self.clashed = text
+            return 2, 0
+        return self.real.assert_fact(handle, text)
+
+
+def test_a_fact_mended_with_a_nonce_gives_the_same_firings() -> None:
+    high_down = _bundled()[0]
+    engine = Engine(default_rulebook())
+    engine._dre = _HashClash(engine._dre)
+    firings = engine.run(high_down)
+    assert engine._dre.clashed
+    assert set(firings) == _fresh(high_down)
+    assert any(f.role == 0 for f in firings)  # the mended role fact was matched
 
 
 class _Codes:
