@@ -21,8 +21,9 @@ from advisor import yamlio
 from advisor.errors import RulebookError
 from advisor.profile import Profile, profile_from_document
 from advisor.rulebook import Rulebook
+from advisor.shipped import shipped
 
-PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
+PROFILES_DIR = shipped("profiles")
 MINIMAL: dict[str, Any] = {"profile_version": 1, "kind": "proposal",
                            "site": {"prison": "HMP Example"}, "wing": {"name": "A wing"}}
 

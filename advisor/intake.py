@@ -24,9 +24,10 @@ from advisor.profile import (
     profile_errors,
     profile_from_document,
 )
+from advisor.shipped import shipped
 
 SCHEMA_ID = "profile-v1.schema.json"
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / SCHEMA_ID
+SCHEMA_PATH = shipped("schema") / SCHEMA_ID
 PLACEHOLDERS = {"site.prison": "Name of the prison", "wing.name": "Name of the wing",
                 "roles[].title": "Name of the role", "other_roles[].title": "Name of the role"}
 

@@ -39,8 +39,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from advisor import yamlio
 from advisor.errors import RulebookError
 from advisor.profile import FACT_PATHS, SCALES, ValueSpec, did_you_mean
+from advisor.shipped import shipped
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+DEFAULT_RULES_DIR = shipped("rules")
 
 CITATION = re.compile(r"^(§\d+(\.\d+)*|Fig \d+\.\d+|App [12]|fn \d+)$")
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*([-.][A-Za-z0-9]+)*$")
