@@ -29,6 +29,7 @@ It hides the engine's process-global state and its traps (shared/engine/DURABLE_
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from typing import Any
 
 import orjson
 
-from advisor.errors import AssessmentError, RulebookError
+from advisor.errors import AdvisorError, AssessmentError, RulebookError
 from advisor.facts import Fact, Firing, encode, engine_field
 from advisor.profile import Profile
 from advisor.rulebook import Alternative, CompiledRule, Leaf, Rulebook, owner_of
@@ -317,7 +318,13 @@ class Engine:
     _names = itertools.count()
 
     def __init__(self, book: Rulebook, *, max_load: int | None = None) -> None:
-        import durable_rules_engine
+        try:
+            import durable_rules_engine
+        except ImportError as err:  # on CPython 3.13: a C function it calls was removed
+            raise AdvisorError(
+                f"the rules engine, durable-rules, does not load on Python "
+                f"{sys.version_info.major}.{sys.version_info.minor} ({err}); advisor runs "
+                "on Python 3.11 and 3.12") from err
 
         self._dre = durable_rules_engine
         self.book = book

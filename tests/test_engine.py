@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 
 from advisor.assess import default_rulebook
 from advisor.engine import Engine
-from advisor.errors import AssessmentError
+from advisor.errors import AdvisorError, AssessmentError
 from advisor.facts import Firing
 from advisor.profile import Profile, load_profile
 from benchmarks.bench import random_profile
@@ -296,3 +297,17 @@ def test_a_message_of_another_shape_is_still_read_in_full() -> None:
     engine = Engine(default_rulebook())
     engine._dre = _Respaced(engine._dre)
     assert set(engine.run(high_down)) == _fresh(high_down)
+
+
+def test_an_engine_that_cannot_load_is_reported_in_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """durable-rules 2.0.28 builds on CPython 3.13 but cannot load there (a C function it
+    calls was removed): say so, and which Pythons work, rather than fail inside."""
+    monkeypatch.setitem(sys.modules, "durable_rules_engine", None)  # import fails
+    with pytest.raises(AdvisorError) as caught:
+        Engine(default_rulebook())
+    assert caught.value.exit_code == 1
+    assert caught.value.one_line().startswith(
+        f"the rules engine, durable-rules, does not load on Python "
+        f"{sys.version_info.major}.{sys.version_info.minor} (")
+    assert caught.value.one_line().endswith("advisor runs on Python 3.11 and 3.12")
