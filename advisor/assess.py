@@ -384,10 +384,7 @@ class _Collator:
         if memo is None:
             firings = self.definite.get(rule_id, ())
             if len(firings) == 1:  # traces are never changed once made: share it
-                f = firings[0]
-                memo = self._trace_memo.get(id(f))
-                if memo is None:
-                    memo = self._trace_memo[id(f)] = self._trace(f)
+                memo = self.trace_of(firings[0])
             else:
                 memo = {}
                 for f in firings:

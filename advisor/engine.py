@@ -618,14 +618,7 @@ class _Action:
                     if role is None:
                         role = bound
                 flag_roles = tuple(pairs)
-            missing: tuple[str, ...] = ()
-            if leaves:
-                unknown = []
-                for path, alias, keys in leaves:
-                    if not _has(match[alias], keys):
-                        unknown.append(path)
-                if unknown:
-                    missing = tuple(unknown)
+            missing = _unknown(leaves, match) if leaves else ()
             return _new_firing(Firing, (rule, k, bool(missing), role, other, flag_roles,
                                         missing))
 
@@ -634,20 +627,14 @@ class _Action:
         # The fact comes back as the very text asserted: found among this assessment's
         # facts by that text, it needs no parsing (a text not found, say one a nonce
         # was added to, is parsed)
-        start = len(f'{{"{name}":{{"{self.single}":')
+        single = self.single
+        start = len(f'{{"{name}":{{"{single}":')
 
         def fire_one(message: str, known: dict[str, Fact]) -> Firing:
             fact = known.get(message[start:-2])
             if fact is None:
                 return fire(message, known)
-            missing: tuple[str, ...] = ()
-            if leaves:
-                unknown = []
-                for path, _, keys in leaves:
-                    if not _has(fact, keys):
-                        unknown.append(path)
-                if unknown:
-                    missing = tuple(unknown)
+            missing = _unknown(leaves, {single: fact}) if leaves else ()
             return _new_firing(Firing, (rule, k, bool(missing),
                                         fact["i"] if role_alias else None,
                                         fact["i"] if other_alias else None, (), missing))
@@ -656,6 +643,17 @@ class _Action:
 
 
 _new_firing = tuple.__new__  # a Firing from its fields, without NamedTuple's keywords
+
+
+def _unknown(leaves: tuple[tuple[str, str, tuple[str, ...]], ...],
+             match: dict[str, Any]) -> tuple[str, ...]:
+    """The paths of a relaxed alternative's tests whose field the matched fact (by alias)
+    does not hold: what the match leaves unknown."""
+    unknown = []
+    for path, alias, keys in leaves:  # a loop, not a comprehension: 3.11 calls each one
+        if not _has(match[alias], keys):
+            unknown.append(path)
+    return tuple(unknown)
 
 
 def _has(fact: dict[str, Any], keys: tuple[str, ...]) -> bool:
