@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.facts import Firing
+from advisor.facts import Firing, Rebuilt
 from advisor.profile import FACT_PATHS, Profile, generic_path, load_profile, value_at
 from advisor.rulebook import (
     FUNCTIONS,
@@ -90,7 +90,7 @@ class _Statements(dict[str, str]):
 
 
 @dataclass(frozen=True)
-class _Absence:
+class _Absence(Rebuilt):
     """One alternative of a rule emitting a flag, as `_why_absent` walks it."""
 
     alt: Alternative
@@ -124,7 +124,7 @@ class _Absence:
 
 
 @dataclass(frozen=True)
-class _ActionPlan:
+class _ActionPlan(Rebuilt):
     """An action as the plan shows it, with what ordering it needs."""
 
     id: str
@@ -147,7 +147,7 @@ class _ActionPlan:
 
 
 @dataclass(frozen=True)
-class _RequirementPlan:
+class _RequirementPlan(Rebuilt):
     """A requirement of a rung, and the facts its rule reads per role assessed."""
 
     id: str  # of the rule
@@ -172,7 +172,7 @@ class _RequirementPlan:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class _Plan(Rebuilt):
     """What collation looks up on every assessment, worked out once per rulebook."""
 
     rank: dict[str, int]  # rule id -> place by stratum, then rulebook order

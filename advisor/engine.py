@@ -33,12 +33,12 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 
 from advisor.errors import AdvisorError, AssessmentError, RulebookError
-from advisor.facts import Fact, Firing, encode, engine_field
+from advisor.facts import Fact, Firing, Rebuilt, encode, engine_field
 from advisor.profile import Profile
 from advisor.rulebook import Alternative, CompiledRule, Leaf, Rulebook, owner_of
 
@@ -243,7 +243,7 @@ def _conditions(leaf: Leaf) -> list[tuple[str, str, str]]:
 
 
 @dataclass(frozen=True)
-class _PartSpec:
+class _PartSpec(Rebuilt):
     definition: str  # the durable ruleset, as JSON
     kinds: frozenset[str]
     flags: frozenset[str]
@@ -251,7 +251,7 @@ class _PartSpec:
 
 
 @dataclass(frozen=True)
-class EnginePlan:
+class EnginePlan(Rebuilt):
     """A rulebook compiled for durable_rules: plain data, so it can be cached with the
     rulebook (`advisor.cache`) and loaded into the engine without compiling again."""
 
@@ -315,7 +315,7 @@ class Engine:
     rulebook fits in one.
     """
 
-    _names = itertools.count()
+    _names: ClassVar[itertools.count[int]] = itertools.count()  # ruleset names: process-wide
 
     def __init__(self, book: Rulebook, *, max_load: int | None = None) -> None:
         try:
@@ -562,7 +562,7 @@ class Engine:
 
 
 @dataclass(frozen=True)
-class _Action:
+class _Action(Rebuilt):
     """What to record when one compiled alternative matches."""
 
     rule: str
