@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
@@ -13,8 +14,8 @@ from advisor.assess import assess, default_rulebook
 from advisor.profile import Profile
 
 # Compiled rulebooks go to a cache of the test run's own (inherited by the CLI runs in
-# subprocesses), never to the user's ~/.cache.
-os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-test-cache-")
+# subprocesses), never to the user's ~/.cache, and removed when the run ends.
+_CACHE = os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "profiles"
@@ -46,3 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if interpreted:
         raise pytest.UsageError(f"expected the compiled build, but {', '.join(interpreted)} "
                                 "came from source")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
