@@ -63,6 +63,20 @@ def test_the_wheel_ships_every_rule_file_example_profile_and_schema(wheel: Path)
     assert not missing, f"left out of the wheel: {missing}"
 
 
+def test_the_wheel_is_compiled_exactly_when_it_should_be(wheel: Path) -> None:
+    """setup.py compiles facts, engine and assess into a wheel unless ADVISOR_COMPILE=0,
+    as this module's own build sets; the compiled test run brings the default build."""
+    extensions = sorted(n.split(".")[0] for n in zipfile.ZipFile(wheel).namelist()
+                        if n.endswith(".so"))
+    if os.environ.get("ADVISOR_EXPECT_COMPILED") == "1":
+        assert extensions == ["advisor/assess", "advisor/engine", "advisor/facts",
+                              "advisor__mypyc"]
+        assert "-cp3" in wheel.name  # tagged for this Python, not py3-none-any
+    else:
+        assert extensions == []
+        assert wheel.name.endswith("-py3-none-any.whl")
+
+
 def test_the_installed_wheel_assesses_from_anywhere_with_its_own_files(
         wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
