@@ -31,9 +31,10 @@ def _extensions() -> list[Any]:
         return []
     from mypyc.build import mypycify
 
-    # mypy reads no configuration here (the strict one lives in pyproject.toml and
-    # loads pydantic's plugin): third-party modules are read as untyped, which changes
-    # what compiled code checks at run time, never what it does.
+    # mypy reads no configuration here (the strict one, in pyproject.toml, loads
+    # pydantic's plugin, which the build does not install): third-party modules are
+    # read as untyped, so compiled code reaches them through Python's generic API, as
+    # interpreted code does.
     return mypycify(["--config-file=", "--ignore-missing-imports", *COMPILED],
                     opt_level="3", group_name="advisor")
 
