@@ -94,8 +94,17 @@ def run() -> None:
         started()
 
 
+def _version(ctx: click.Context, _: click.Parameter, wanted: bool) -> None:
+    if wanted and not ctx.resilient_parsing:
+        from advisor import __version__, build
+
+        click.echo(f"advisor, version {__version__} ({build()})")
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="advisor")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_version, help="Show the version, and whether it runs compiled.")
 def main() -> None:
     """Assess peer involvement on a CFO prison wing against the 2024 High Down study.
 

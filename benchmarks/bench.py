@@ -104,15 +104,10 @@ def _timed(fn: Any, runs: int) -> list[float]:
 
 
 def build() -> str:
-    """Which advisor this process runs: the compiled build or the interpreted source."""
-    import importlib
+    """Which advisor this process runs, and from where."""
+    import advisor
 
-    compiled = [name for name in ("facts", "engine", "assess") if str(
-        importlib.import_module(f"advisor.{name}").__file__).endswith(".so")]
-    where = Path(str(importlib.import_module("advisor").__file__)).parent
-    if compiled:
-        return f"compiled with mypyc ({', '.join(compiled)}), from {where}"
-    return f"interpreted, from {where}"
+    return f"{advisor.build()}, from {Path(str(advisor.__file__)).parent}"
 
 
 def warm_median() -> float:

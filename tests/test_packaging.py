@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from advisor import COMPILED, build
 from advisor.assess import assess, default_rulebook
 from advisor.profile import load_profile
 from advisor.render import to_json
@@ -69,8 +70,7 @@ def test_the_wheel_is_compiled_exactly_when_it_should_be(wheel: Path) -> None:
     extensions = sorted(n.split(".")[0] for n in zipfile.ZipFile(wheel).namelist()
                         if n.endswith(".so"))
     if os.environ.get("ADVISOR_EXPECT_COMPILED") == "1":
-        assert extensions == ["advisor/assess", "advisor/engine", "advisor/facts",
-                              "advisor__mypyc"]
+        assert extensions == [*(f"advisor/{name}" for name in COMPILED), "advisor__mypyc"]
         assert "-cp3" in wheel.name  # tagged for this Python, not py3-none-any
     else:
         assert extensions == []
@@ -102,3 +102,28 @@ def test_the_installed_wheel_assesses_from_anywhere_with_its_own_files(
     assert run.returncode == 0, run.stderr
     here = ROOT / "profiles" / "hmp-high-down-clu.yaml"
     assert run.stdout == to_json(assess(load_profile(here), default_rulebook()))
+
+
+def test_the_version_says_whether_this_advisor_runs_compiled() -> None:
+    from click.testing import CliRunner
+
+    from advisor import __version__
+    from advisor.cli import main
+
+    how = "compiled with mypyc" if os.environ.get("ADVISOR_EXPECT_COMPILED") == "1" \
+        else "interpreted"
+    result = CliRunner().invoke(main, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"advisor, version {__version__} ({how})\n")
+
+
+def test_a_mixed_install_is_named_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    from importlib.machinery import ModuleSpec
+
+    def find_spec(name: str) -> ModuleSpec:
+        origin = "engine.cpython-311-x86_64-linux-gnu.so" if name == "advisor.engine" \
+            else f"{name}.py"
+        return ModuleSpec(name, None, origin=origin)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    assert build() == "partly compiled (engine)"
