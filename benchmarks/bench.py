@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 from advisor.assess import assess  # noqa: E402
 from advisor.errors import RulebookError  # noqa: E402
 from advisor.profile import SCALES, Profile, load_profile  # noqa: E402
-from advisor.rulebook import load_rulebook  # noqa: E402
+from advisor.rulebook import Rulebook, load_rulebook  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -110,11 +110,17 @@ def build() -> str:
     return f"{advisor.build()}, from {Path(str(advisor.__file__)).parent}"
 
 
-def warm_median() -> float:
-    """The warm High Down assessment's median, in seconds (2,000 runs)."""
+def _high_down() -> tuple[Rulebook, Profile]:
+    """The rulebook and the High Down profile, assessed once (which builds the engine)."""
     book = load_rulebook()
     profile = load_profile(ROOT / "profiles" / "hmp-high-down-clu.yaml")
-    assess(profile, book)  # builds the engine once
+    assess(profile, book)
+    return book, profile
+
+
+def warm_median() -> float:
+    """The warm High Down assessment's median, in seconds (2,000 runs)."""
+    book, profile = _high_down()
     return statistics.median(_timed(lambda: assess(profile, book), 2000))
 
 
@@ -122,12 +128,11 @@ def bench_warm() -> None:
     import os
     import subprocess
 
+    import advisor
     from advisor.assess import collate
     from tests import oracle
 
-    book = load_rulebook()
-    profile = load_profile(ROOT / "profiles" / "hmp-high-down-clu.yaml")
-    assess(profile, book)  # builds the engine once
+    book, profile = _high_down()
     times = _timed(lambda: assess(profile, book), 2000)
     lean = _timed(lambda: assess(profile, book, explain=False), 2000)
     ref = _timed(lambda: collate(book, profile, oracle.run(book, profile)), 500)
@@ -136,7 +141,7 @@ def bench_warm() -> None:
           f"{times[int(len(times) * 0.95)] * 1000:.3f} ms over {len(times)} runs "
           "(target: median under 1 ms)")
     print(f"  without explanations: median {statistics.median(lean) * 1000:.3f} ms")
-    if build().startswith("compiled"):  # the same source, interpreted, for comparison
+    if advisor.build() != "interpreted":  # the same source, interpreted, for comparison
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONSAFEPATH": "1"}
         other = subprocess.run([sys.executable, __file__, "--warm-only"], env=env,
                                check=True, capture_output=True, text=True).stdout.split()
