@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -170,8 +171,15 @@ def test_upgrade_steps_run_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _spawn(*args: str) -> pexpect.spawn[str]:
+    # Ctrl-C as a terminal gives it, whatever this run inherited: a test run started in
+    # the background (`make test &`) has SIGINT ignored, and so would the interview.
     return pexpect.spawn(sys.executable, ["-m", "advisor", "interview", *args],
-                         encoding="utf-8", timeout=30, dimensions=(50, 220), cwd=str(ROOT))
+                         encoding="utf-8", timeout=30, dimensions=(50, 220), cwd=str(ROOT),
+                         preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _answer(child: pexpect.spawn[str], expect: str, answer: str) -> None:
