@@ -193,9 +193,8 @@ class _Plan(Rebuilt):
     # the start of its trace, made on first use and shared (traces are never changed)
     bases: dict[tuple[str, int, int | None, int | None], Trace] = field(
         default_factory=dict)
-    # flag name -> its trace item held, or found absent: made once, so an assessment's
-    # traces hold only long-lived keys (fewer new objects for the cycle collector to scan)
-    held: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    # flag name -> its trace item found absent: made once, so an assessment's traces hold
+    # only long-lived keys (fewer new objects for the cycle collector to scan)
     absent: dict[str, tuple[str, bool]] = field(default_factory=dict)
     # rule id -> per flag it emits: None for a role's flag (keyed by the role firing it),
     # else its key (flag, None), made once
@@ -247,7 +246,6 @@ def _make_plan(book: Rulebook) -> _Plan:
         missing=tuple((r.id, str(r.rule.then.missing)) for r in book.producing("missing")),
         supplies=tuple((r.id, str(r.rule.then.supplies))
                        for r in book.producing("supplies")),
-        held={name: (name, True) for name in book.emitters},
         absent={name: (name, False) for name in book.emitters},
         emits={r.id: tuple((name, None if name in book.role_flags else (name, None))
                            for name in r.emits) for r in book.rules},
@@ -410,20 +408,24 @@ class _Collator:
         return self._explained(t)
 
     def _explained(self, t: Trace) -> Json:
-        evidence, value, titles = self.profile.evidence, self.value, self.plan.titles
+        fact_record, titles = self._fact_record, self.plan.titles
         facts: list[Json] = []
         derived: list[Json] = []
         fired: list[Json] = []
         for item in t:
             if item.__class__ is str:
-                facts.append({"fact": item, "value": value[item],
-                              "evidence": evidence.get(item)})
+                facts.append(fact_record(item))
             elif len(item) == 2:
                 derived.append({"flag": item[0], "held": item[1]})
             else:
                 rid, title, sources = titles[item]
                 fired.append({"rule": rid, "title": title, "sources": [*sources]})
         return {"rules": fired, "derived": derived, "facts": facts}
+
+    def _fact_record(self, path: str) -> Json:
+        """A fact as explanations show it: path, value as shown, evidence note."""
+        return {"fact": path, "value": self.value[path],
+                "evidence": self.profile.evidence.get(path)}
 
     def sources(self, rule_id: str) -> list[str]:
         return list(self.plan.sources[rule_id])
@@ -495,14 +497,13 @@ class _Collator:
         for attr, label in (("current_rung", "current rung"), ("target_rung", "target rung")):
             _, rid = self.one_value(attr)
             out[label] = explained(trace_all(rid))
-        evidence, value = self.profile.evidence, self.value
+        fact_record = self._fact_record
         for rung in result["rungs"]:
             if rung["rung"] <= result["current_rung"]:
                 continue
             out[f"rung {rung['rung']}"] = {"why_not": [
                 {"requirement": u["requirement"], "kind": u["kind"],
-                 "facts": [{"fact": p, "value": value[p], "evidence": evidence.get(p)}
-                           for p in self._unmet_paths[u["requirement"]]]}
+                 "facts": [fact_record(p) for p in self._unmet_paths[u["requirement"]]]}
                 for u in rung["unmet"]]}
         for f in result["findings"]:
             out[f"finding {f['id']}"] = explained(trace_all(f["rule"]))
