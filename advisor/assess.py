@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from advisor.facts import Firing, Rebuilt
-from advisor.profile import FACT_PATHS, Profile, generic_path, load_profile, value_at
+from advisor.profile import (
+    FACT_PATHS,
+    UNKNOWN,
+    Profile,
+    Voices,
+    generic_path,
+    load_profile,
+    value_at,
+)
 from advisor.rulebook import (
     FUNCTIONS,
     KEPT_ROLES,
@@ -178,7 +186,8 @@ class _Plan(Rebuilt):
     rank: dict[str, int]  # rule id -> place by stratum, then rulebook order
     lights: tuple[tuple[tuple[str, str], ...], ...]  # per stage 1 to 6: (rule id, colour)
     requirements: tuple[tuple[_RequirementPlan, ...], ...]  # per rung, 1 to 5
-    findings: tuple[tuple[str, str, str, str], ...]  # (rule id, finding id, kind, text)
+    # (rule id, finding id, kind, text, shown beside the rung)
+    findings: tuple[tuple[str, str, str, str, bool], ...]
     absences: dict[str, tuple[_Absence, ...]]  # flag -> how it could have been emitted
     actions: tuple[tuple[str, _ActionPlan], ...]  # (rule id, its action), rulebook order
     sources: dict[str, tuple[str, ...]]  # rule id -> the report sections it rests on
@@ -235,7 +244,8 @@ def _make_plan(book: Rulebook) -> _Plan:
                            if _light(r).stage == stage) for stage in range(1, 7)),
         requirements=tuple(tuple(_RequirementPlan.of(r) for r in book.producing("requirement")
                                  if _requirement(r).rung == rung) for rung in range(1, 6)),
-        findings=tuple((r.id, f.id, f.kind, _text(f.text)) for r in book.producing("finding")
+        findings=tuple((r.id, f.id, f.kind, _text(f.text), f.beside_rung)
+                       for r in book.producing("finding")
                        if (f := r.rule.then.finding) is not None),
         absences=absences,
         actions=tuple((r.id, _ActionPlan.of(a)) for r, a in book.actions()),
@@ -313,7 +323,7 @@ class _Collator:
             if len(several) > 1:
                 several.sort(key=order)
         self.emitted_names = {k[0] for k in emitted_by}
-        self.roles, self.others = len(self.profile.roles), len(self.profile.other_roles)
+        self.roles, self.others = len(self.profile.role_list), len(self.profile.other_roles)
         self._unmet_paths: dict[str, list[str]] = {}  # requirement rule id -> its facts
         self._action_rules: dict[str, list[str]] = {}
 
@@ -423,9 +433,12 @@ class _Collator:
         return {"rules": fired, "derived": derived, "facts": facts}
 
     def _fact_record(self, path: str) -> Json:
-        """A fact as explanations show it: path, value as shown, evidence note."""
+        """A fact as explanations show it: path, value as shown, evidence note, and what
+        residents, holders and staff say of it."""
+        voices = self.profile.voices.get(path)
         return {"fact": path, "value": self.value[path],
-                "evidence": self.profile.evidence.get(path)}
+                "evidence": self.profile.evidence.get(path),
+                "voices": None if voices is None else _said(voices)}
 
     def sources(self, rule_id: str) -> list[str]:
         return list(self.plan.sources[rule_id])
@@ -454,11 +467,11 @@ class _Collator:
         return out
 
     def best_role(self) -> int | None:
-        if not self.profile.roles:
+        if not self.profile.role_list:
             return None
 
         # per role: highest rung reached, highest rung ready for, requirements met
-        best = [[0, 0, 0] for _ in self.profile.roles]
+        best = [[0, 0, 0] for _ in self.profile.role_list]
         ladder = self.plan.ladder
         for name, role in self.emitted_by:
             step = ladder.get(name)
@@ -515,10 +528,11 @@ class _Collator:
     def findings(self) -> list[Json]:
         found: dict[str, Json] = {}
         definite = self.definite
-        for rid, fid, kind, text in self.plan.findings:
+        for rid, fid, kind, text, beside_rung in self.plan.findings:
             if rid in definite and fid not in found:
                 found[fid] = {"id": fid, "kind": kind, "text": text, "rule": rid,
-                              "because": self.because_all(rid), "sources": self.sources(rid)}
+                              "because": self.because_all(rid), "sources": self.sources(rid),
+                              "beside_rung": beside_rung}
         return sorted(found.values(), key=lambda f: (_FINDING_ORDER[f["kind"]], f["id"]))
 
     def actions(self, target: int) -> list[Json]:
@@ -695,6 +709,11 @@ def _change_key(text: str) -> tuple[int, str]:
     return (_CHANGE_ORDER[text.split(maxsplit=1)[0]], text)
 
 
+def _said(voices: Voices) -> dict[str, str]:
+    """What people say of a fact, by who says it (residents, holders, staff)."""
+    return {who: said for who, said in voices.model_dump().items() if said is not None}
+
+
 def _norm(title: str) -> str:
     return title.split("(", maxsplit=1)[0].strip().lower()
 
@@ -720,17 +739,20 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
     gap = None
     if profile.aspiration_rung is not None:
         gap = any(rid in c.definite for rid, _ in c.plan.rungs["aspiration_gap"])
+    assessed = profile.assessed
     result: Json = {
         "output_version": OUTPUT_VERSION,
         "profile": {"prison": profile.site.prison, "wing": profile.wing.name,
                     "kind": profile.kind},
+        "assessed": None if assessed.on == assessed.by == UNKNOWN else
+        {"on": assessed.on, "by": assessed.by},
         "rulebook": {"version": book.version, "rules": len(book.rules)},
         "current_rung": current,
         "target_rung": target,
         "aspiration_rung": profile.aspiration_rung,
         "aspiration_gap": gap,
         "assessed_role": None if role is None else {"index": role,
-                                                    "title": profile.roles[role].title},
+                                                    "title": profile.role_list[role].title},
         "rungs": c.rungs(role),
         "stages": c.stages(),
         "findings": c.findings(),
@@ -738,6 +760,7 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
         "open_questions": c.open_questions(),
         "role_fit": c.role_fit(),
         "evidence": dict(sorted(profile.evidence.items())),
+        "voices": {path: _said(v) for path, v in sorted(profile.voices.items())},
     }
     if explain and reasons:
         result["explanations"] = c.explanations(result)

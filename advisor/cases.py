@@ -24,7 +24,7 @@ from advisor.rulebook import Rulebook
 from advisor.shipped import shipped
 
 PROFILES_DIR = shipped("profiles")
-MINIMAL: dict[str, Any] = {"profile_version": 1, "kind": "proposal",
+MINIMAL: dict[str, Any] = {"profile_version": 2, "kind": "proposal",
                            "site": {"prison": "HMP Example"}, "wing": {"name": "A wing"}}
 
 

@@ -126,7 +126,8 @@ def encode(profile: Profile, book: Rulebook) -> list[Fact]:
     plan = encode_plan(book)
     facts = [_fill({"kind": section}, plan[section], profile)
              for section in WING_SECTIONS if section in plan]
-    for owner, items in (("role", profile.roles), ("other_role", profile.other_roles)):
+    for owner, items in (("role", profile.role_list),
+                         ("other_role", profile.other_roles)):
         sections = sorted(s for s in plan if owner_of(s) == owner)
         for i, item in enumerate(items):
             facts.extend(_fill({"kind": section, "i": i}, plan[section], item)

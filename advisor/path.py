@@ -91,7 +91,7 @@ def find_path(book: Rulebook, profile: Profile, to_rung: int) -> PathResult:
     current = collate(book, profile, firings, explain=False)["current_rung"]
     if current >= to_rung:
         return PathResult(to_rung, current, True)
-    if not profile.roles:
+    if not profile.role_list:
         return PathResult(to_rung, current, False,
                           why_not="no peer involvement role is selected: choose one and "
                                   "add it to the profile's roles first (§2.3)")
@@ -99,11 +99,12 @@ def find_path(book: Rulebook, profile: Profile, to_rung: int) -> PathResult:
     evaluations = 0
     reasons = []
     fired = _fired_set(book, firings)
-    for role in range(len(profile.roles)):
+    for role in range(len(profile.role_list)):
         result = _path_for_role(book, profile, to_rung, role, current=current, fired=fired)
         evaluations += result.evaluations
         if not result.reachable:
-            reasons.append(f"roles[{role}] ({profile.roles[role].title}): {result.why_not}")
+            title = profile.role_list[role].title
+            reasons.append(f"roles[{role}] ({title}): {result.why_not}")
             continue
         if best is None or result.effort < best.effort:
             best = result

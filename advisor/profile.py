@@ -1,4 +1,5 @@
-"""Site profile, format v1 (`shared/domain/PROFILE.md`), as strict pydantic v2 models.
+"""Site profile, format v2 (`docs/profile.md`), as strict pydantic v2 models. Version 1
+files still load: `UPGRADES` brings them to version 2 in memory.
 
 Every fact accepts `unknown`, and a missing optional fact *is* `unknown`. Values are
 checked by small validators of our own rather than pydantic unions, so a tired user sees
@@ -11,6 +12,7 @@ the order the brief gives them; the rule compiler reads them from `SCALES`.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import operator
 import re
@@ -34,10 +36,18 @@ from advisor import yamlio
 from advisor.errors import ProfileError
 
 UNKNOWN = "unknown"
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 only adds optional facts (missing means unknown), so a v1 file's data is
+    already v2 data once its version says so (`upgrade_data` sets it)."""
+    return data
+
+
 # Upgrades from version N to N + 1, applied in turn to plain data before validation, so a
-# v1 file stays readable forever. None exists yet: v1 is the only format.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+# v1 file stays readable forever.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 # Ordered scales: the order is the scale (BRIEF §6). Compiled to ordinals for the engine.
 SCALES: dict[str, tuple[str, ...]] = {
@@ -47,6 +57,11 @@ SCALES: dict[str, tuple[str, ...]] = {
     "progression": ("none", "under-consideration", "defined"),
     "guest": ("none", "planned", "yes"),
     "function": ("no", "some", "yes"),
+    # App 1 rungs 3-4: holders take part in deciding who does what while staff arrange and
+    # deliver (occasionally); holders and staff plan each cycle as equal partners (regularly)
+    "decides": ("none", "occasionally", "regularly"),
+    # App 1 rung 5: holders bring residents' idea to staff and, backed by them, run it
+    "initiative": ("none", "proposed", "running"),
 }
 # Unordered choices.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -94,11 +109,13 @@ def _show(value: object) -> str:
 class ValueSpec:
     """What one fact accepts; the compiler and schema generator read these."""
 
-    kind: Literal["bool", "scale", "choice", "int", "list", "choices", "text"]
+    kind: Literal["bool", "scale", "choice", "int", "list", "choices", "text", "date"]
     values: tuple[str, ...] = ()
     scale: str | None = None
     low: int = 0
     high: int = 0
+    # a derived fact (no key of its own in a profile): the facts it is worked out from
+    derived_from: tuple[str, ...] = ()
 
 
 def _tri(v: Any) -> bool | str:
@@ -225,6 +242,12 @@ GuestLevel = Annotated[str, PlainValidator(_word(SCALES["guest"])), _scale_schem
 FunctionLevel = Annotated[str, PlainValidator(_word(SCALES["function"])),
                           _scale_schema("function"),
                           ValueSpec("scale", SCALES["function"], scale="function")]
+DecidesWithStaff = Annotated[str, PlainValidator(_word(SCALES["decides"])),
+                             _scale_schema("decides"),
+                             ValueSpec("scale", SCALES["decides"], scale="decides")]
+Initiative = Annotated[str, PlainValidator(_word(SCALES["initiative"])),
+                       _scale_schema("initiative"),
+                       ValueSpec("scale", SCALES["initiative"], scale="initiative")]
 Recruitment = Annotated[str, PlainValidator(_word(CHOICES["recruitment"])),
                         _choice_schema("recruitment"),
                         ValueSpec("choice", CHOICES["recruitment"])]
@@ -262,6 +285,38 @@ Holders = Annotated[int | Literal["unknown"], PlainValidator(_count(0, 1000)),
                     _count_schema(0, 1000), ValueSpec("int", low=0, high=1000)]
 
 
+def _date(extra: tuple[str, ...] = ()) -> Callable[[Any], str]:
+    words = (*extra, UNKNOWN)
+
+    def check(v: Any) -> str:
+        if isinstance(v, str) and v in words:
+            return v
+        if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            try:
+                datetime.date.fromisoformat(v)
+            except ValueError:
+                pass
+            else:
+                return v
+        also = "".join(f", {w}" for w in extra)
+        raise PydanticCustomError("date", "{got} is not a date written YYYY-MM-DD{also} or "
+                                  "unknown{hint}",
+                                  {"got": _show(v), "also": also,
+                                   "hint": did_you_mean(v, words) if extra else ""})
+
+    return check
+
+
+def _date_schema(extra: tuple[str, ...] = ()) -> WithJsonSchema:
+    return WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
+                                     {"enum": [*extra, UNKNOWN]}]})
+
+
+Day = Annotated[str, PlainValidator(_date()), _date_schema(), ValueSpec("date")]
+FundingEnd = Annotated[str, PlainValidator(_date(("ongoing",))), _date_schema(("ongoing",)),
+                       ValueSpec("date", ("ongoing",))]
+
+
 def ask(question: str, default: Any = UNKNOWN) -> Any:
     """A field's default (unknown) and the question it answers, with its report section."""
     return Field(default, description=question)
@@ -274,6 +329,11 @@ def ask(question: str, default: Any = UNKNOWN) -> Any:
 
 class _Facts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Assessed(_Facts):
+    on: Day = ask("On what date was this assessment made (YYYY-MM-DD)?")
+    by: Name | Literal["unknown"] = ask("Who made the assessment?")
 
 
 class Site(_Facts):
@@ -314,6 +374,10 @@ class Delivery(_Facts):
                            description="The community activities programme (§1.2.2)")
     resident_led_initiatives: TextList = ask("Which initiatives do residents run themselves "
                                              "on the wing? (§1.5.2, §2.1)")
+    funding_until: FundingEnd = ask("When does the wing's ringfenced funding end (a date, or "
+                                    "ongoing)? (§1.2.1)")
+    specialist_staff: Tri = ask("Does a dedicated team of specialist officers run the wing? "
+                                "(§1.2.1, §1.5.4)")
 
 
 class Functions(_Facts):
@@ -333,6 +397,8 @@ class Training(_Facts):
     qualification: Name | None = ask("Which qualification does it give? (§1.3.2)", None)
     matches_role: Tri = ask("Does the training prepare holders for what the wing wants them "
                             "to do? (§1.3.1, §1.3.2)")
+    independent: Tri = ask("Is the training delivered by an organisation outside the prison's "
+                           "education contract, such as a charity? (§1.5.5, §2.4.2)")
 
 
 class Engagement(_Facts):
@@ -361,15 +427,31 @@ class Role(_Facts):
     progression: Progression = ask("Is there a progression route for holders? (§1.3.3)")
     engagement: Engagement = Field(default_factory=Engagement,
                                    description="How holders take part (§1.4)")
-    feedback_role: FeedbackRole = ask("What do holders do with residents' views? (App 1)")
+    feedback_role: FeedbackRole = ask("What do holders do with residents' views: collect them, "
+                                      "analyse and present them to staff, or design how "
+                                      "they are gathered? (App 1)")
     visible_to_residents: Tri = ask("Do residents know who the holders are? (§1.4.3, "
                                     "§1.5.4)")
+    holders_clear_on_role: Tri = ask("Can holders themselves say what the role is for? "
+                                     "(§1.3.2, §1.4.3)")
+    decides_with_staff: DecidesWithStaff = ask(
+        "Do holders decide with staff who does what: occasionally, while staff still arrange "
+        "and deliver, or regularly, planning each cycle as equal partners? (App 1)")
+    initiative: Initiative = ask("Have holders brought residents' idea for a new peer-led "
+                                 "activity to staff: proposed, or running with staff "
+                                 "support? (App 1, §1.5.2)")
+    staff_back_role: Tri = ask("Do wing staff back the role's standing with residents? "
+                               "(§1.7.4)")
 
 
 class OtherRole(_Facts):
     title: Name = Field(description="What is the role called? (App 2)")
     paid: Tri = ask("Is the role paid? (App 2)")
-    engagement: EngagementLevel = ask("How involved is it with the CFO programme? (§1.5.2)")
+    engagement: EngagementLevel = ask("How involved is it in the wing's life and the CFO "
+                                      "programme? (§1.5.2)")
+    delivers_in_phases: EngagementLevel = ask("What part does it take in delivering the "
+                                              "phase 1 course or phase 2 activities? "
+                                              "(Fig 1.8 stage 3)")
     functions: Functions = Field(default_factory=Functions,
                                  description="What the role does, in App 2's four functions")
 
@@ -392,6 +474,8 @@ class Governance(_Facts):
                             "(Fig 1.8 stage 6)")
     senior_interest_in_user_voice: Tri = ask("Do senior leaders actively want resident "
                                              "voice? (§1.5.5)")
+    council_capacity: Tri = ask("Does the Prisoner Council have the capacity and wish to "
+                                "take part in developing peer roles? (§1.5.5)")
 
 
 class Pathway(_Facts):
@@ -425,15 +509,34 @@ def _aspiration(v: Any) -> int | str | None:
                               {"got": _show(v)})
 
 
+class Voices(_Facts):
+    """What people say about one fact, in their own words (shown beside the fact)."""
+
+    residents: Note | None = None
+    holders: Note | None = None
+    staff: Note | None = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> Voices:
+        if self.residents is None and self.holders is None and self.staff is None:
+            raise PydanticCustomError("voice_empty", "give what residents, holders or staff say",
+                                      {})
+        return self
+
+
 class Profile(_Facts):
-    profile_version: Literal[1] = Field(description="Format version of this file")
+    profile_version: Literal[2] = Field(description="Format version of this file")
     kind: ProfileKind = Field(description="Is this a self-audit, a proposal or a worked "
                                           "example?")
+    assessed: Assessed = Field(default_factory=Assessed,
+                               description="When, and by whom, the wing was assessed")
     site: Site
     wing: Wing
     delivery: Delivery = Field(default_factory=Delivery)
-    roles: list[Role] = Field(default_factory=list, max_length=MAX_ROLES,
-                              description="The peer involvement role(s) selected (§1.3)")
+    roles: Annotated[list[Role], Field(max_length=MAX_ROLES)] | Literal["unknown"] = Field(
+        default=UNKNOWN,
+        description="The peer involvement role(s) selected (§1.3): [] when none is, "
+                    "unknown when you do not know")
     other_roles: list[OtherRole] = Field(default_factory=list, max_length=MAX_OTHER_ROLES,
                                          description="Peer roles already on or around the "
                                                      "wing (App 2, §1.5.2)")
@@ -449,15 +552,46 @@ class Profile(_Facts):
     ] = None
     evidence: dict[str, Note] = Field(
         default_factory=dict, description="Where a fact comes from, keyed by fact path")
+    voices: dict[str, Voices] = Field(
+        default_factory=dict, description="What residents, holders and staff say about a "
+                                          "fact, keyed by fact path")
 
     @model_validator(mode="after")
     def _evidence_paths(self) -> Profile:
-        for key in self.evidence:
-            problem = fact_path_problem(key, self)
-            if problem:
-                raise PydanticCustomError("evidence", "{key}: {problem}",
-                                          {"key": repr(key), "problem": problem})
+        for section in ("evidence", "voices"):
+            for key in getattr(self, section):
+                problem = fact_path_problem(key, self)
+                if problem:
+                    raise PydanticCustomError(section, "{key}: {problem}",
+                                              {"key": repr(key), "problem": problem,
+                                               "section": section})
         return self
+
+    # -- derived facts: worked out from others, read by rules like any fact -------------
+
+    @property
+    def role_list(self) -> list[Role]:
+        """The selected roles ([] when none is selected or it is not known)."""
+        return [] if isinstance(self.roles, str) else self.roles
+
+    @property
+    def role_selected(self) -> bool | str:
+        """Whether a role is selected: unknown when `roles` is."""
+        return UNKNOWN if isinstance(self.roles, str) else bool(self.roles)
+
+    @property
+    def funding_covers_next_cycle(self) -> bool | str:
+        """Whether ringfenced funding lasts until the end of a programme cycle started on
+        the assessment date (phase 1 then phase 2): unknown when any of those is."""
+        until, start = self.delivery.funding_until, self.assessed.on
+        if until == "ongoing":
+            return True
+        weeks = (self.delivery.phase1.weeks, self.delivery.phase2.weeks)
+        if until == UNKNOWN or start == UNKNOWN or UNKNOWN in weeks:
+            return UNKNOWN
+        end = datetime.date.fromisoformat(start) + datetime.timedelta(
+            weeks=sum(w for w in weeks if isinstance(w, int)))
+        return datetime.date.fromisoformat(until) >= end
 
 
 # ---------------------------------------------------------------------------------------
@@ -479,7 +613,8 @@ def _leaf_specs(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, Valu
 
 def _catalogue() -> dict[str, ValueSpec]:
     out: dict[str, ValueSpec] = {}
-    sections: dict[str, type[BaseModel]] = {"site": Site, "wing": Wing, "delivery": Delivery,
+    sections: dict[str, type[BaseModel]] = {"assessed": Assessed, "site": Site, "wing": Wing,
+                                            "delivery": Delivery,
                                             "governance": Governance, "pathway": Pathway,
                                             "evaluation": Evaluation}
     for section, model in sections.items():
@@ -488,7 +623,24 @@ def _catalogue() -> dict[str, ValueSpec]:
         out.update(_leaf_specs(item, f"{section}[]."))
     out["aspiration_rung"] = ValueSpec("int", low=0, high=5)
     out["kind"] = ValueSpec("choice", CHOICES["kind"])
+    out.update(DERIVED)
     return out
+
+
+#: Facts worked out from others (properties of `Profile`), with the question each answers.
+DERIVED: dict[str, ValueSpec] = {
+    "role_selected": ValueSpec("bool", derived_from=("roles",)),
+    "funding_covers_next_cycle": ValueSpec(
+        "bool", derived_from=("delivery.funding_until", "assessed.on",
+                              "delivery.phase1.weeks", "delivery.phase2.weeks")),
+}
+DERIVED_QUESTIONS = {
+    "role_selected": "Has a peer involvement role been selected for the wing? (§1.3)",
+    "funding_covers_next_cycle": "Does the ringfenced funding last until the end of the next "
+                                 "programme cycle? (§1.2.1)",
+}
+#: Facts read at the top of a profile rather than in a section.
+META_FACTS = ("kind", "aspiration_rung", *DERIVED)
 
 
 #: Every fact path a rule may read, in the generic form (`roles[].x`), with its value spec.
@@ -512,7 +664,8 @@ def fact_path_problem(path: str, profile: Profile | None = None) -> str | None:
             index = path[len(section) + 1:close]
             if not index.isdigit():
                 return f"{section}[...] needs a role number, as in {section}[0]"
-            if profile is not None and int(index) >= len(getattr(profile, section)):
+            items = getattr(profile, "role_list" if section == "roles" else section, [])
+            if profile is not None and int(index) >= len(items):
                 return f"there is no {section}[{index}] in this profile"
     generic = generic_path(path)
     if generic in FACT_PATHS or _is_branch(generic):
@@ -580,7 +733,8 @@ def profile_from_document(doc: yamlio.Document) -> Profile:
         raise ProfileError(f"a profile is a mapping of fields, not {_show(data)}",
                            file=doc.source, line=doc.line_of(()))
     if "profile_version" not in data:
-        raise ProfileError("missing profile_version (add `profile_version: 1` at the top)",
+        raise ProfileError(f"missing profile_version (add `profile_version: {CURRENT_VERSION}` "
+                           "at the top)",
                            file=doc.source, line=1, field="profile_version")
     data = upgrade_data(data, doc)
     try:
@@ -611,8 +765,23 @@ def upgrade_data(data: dict[str, Any], doc: yamlio.Document) -> dict[str, Any]:
 
 def profile_errors(err: ValidationError, doc: yamlio.Document) -> list[ProfileError]:
     """Every validation error as a ProfileError, in file order."""
-    out = [_as_profile_error(e, doc) for e in err.errors()]
+    out = [_as_profile_error(e, doc) for e in _plain_errors(err)]
     return sorted(out, key=lambda e: (e.line or 0, e.field or ""))
+
+
+def _plain_errors(err: ValidationError) -> list[Any]:
+    """pydantic's errors without the union's branch names in their locations, and without
+    "is not 'unknown'" where the value was meant as a list (`roles`)."""
+    errors = []
+    for e in err.errors():
+        e = dict(e)
+        loc = tuple(e["loc"])
+        if loc[:1] == ("roles",) and len(loc) > 1 and isinstance(loc[1], str):
+            loc = loc[:1] + loc[2:]  # the branch of `list[Role] | 'unknown'` taken
+        e["loc"] = loc
+        errors.append(e)
+    listed = {e["loc"][:1] for e in errors if e["type"] != "literal_error"}
+    return [e for e in errors if not (e["type"] == "literal_error" and e["loc"] in listed)]
 
 
 def _first_error(err: ValidationError, doc: yamlio.Document) -> ProfileError:
@@ -635,16 +804,17 @@ def _as_profile_error(e: Any, doc: yamlio.Document) -> ProfileError:
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         msg = f"expected a mapping of fields, not {_show(e.get('input'))}"
     elif kind == "list_type":
-        msg = f"expected a list, not {_show(e.get('input'))}"
+        also = ", or unknown" if loc == ("roles",) else ""
+        msg = f"expected a list{also}, not {_show(e.get('input'))}"
     elif kind == "too_long":
         msg = f"has too many entries; at most {e['ctx'].get('max_length')} allowed"
     elif kind == "literal_error" and loc == ("profile_version",):
-        msg = "must be 1"
-    elif kind == "evidence":
+        msg = f"must be {CURRENT_VERSION}"
+    elif kind in ("evidence", "voices"):
         msg = e["msg"]
-        field = "evidence"
+        field = kind
         key = e["ctx"]["key"].strip("'\"")
-        line = doc.line_of(("evidence", key))
+        line = doc.line_of((kind, key))
     else:
         msg = e["msg"]
     return ProfileError(msg, file=doc.source, line=line, field=field)
@@ -652,17 +822,27 @@ def _as_profile_error(e: Any, doc: yamlio.Document) -> ProfileError:
 
 def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     model: Any = Profile
+    keyed = False  # the next part is a key of a mapping of models (`voices`)
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         info = model.model_fields.get(part)
         if info is None:
             return []
         ann = info.annotation
-        inner = getattr(ann, "__args__", None)
-        if inner and isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
-            ann = inner[0]
-        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+        keyed = getattr(ann, "__origin__", None) is dict
+        found = [a for a in _members(ann) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not found:
             return []
-        model = ann
+        model = found[0]
     return list(model.model_fields)
+
+
+def _members(ann: Any) -> list[Any]:
+    """The types an annotation is made of: itself, its union members and their arguments
+    (`list[Role] | Literal['unknown']` -> Role among them)."""
+    out = [ann]
+    for arg in getattr(ann, "__args__", ()):
+        out += _members(arg)
+    return out

@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor import yamlio
 from advisor.errors import RulebookError
-from advisor.profile import FACT_PATHS, SCALES, ValueSpec, did_you_mean
+from advisor.profile import FACT_PATHS, META_FACTS, SCALES, ValueSpec, did_you_mean
 from advisor.shipped import shipped
 
 DEFAULT_RULES_DIR = shipped("rules")
@@ -48,8 +48,10 @@ RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*([-.][A-Za-z0-9]+)*$")
 FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)*$")
 MAX_ALTERNATIVES = 16
 
-Owner = Literal["CFO staff team", "residents with holders", "Education/Library",
-                "Prisoner Council", "governor sponsor"]
+# Who acts (BRIEF §5): the people the study addresses. Holders own an action only when its
+# text is their own task; the Prisoner Council is a partner named in a text, never an owner.
+Owner = Literal["CFO staff team", "governor sponsor", "Education and Library",
+                "CFO commissioner", "holders"]
 Horizon = Literal["now", "next", "later"]
 FUNCTIONS = ("induction", "single_issue", "bridging", "civic_representation")
 
@@ -80,6 +82,7 @@ class Finding(_Strict):
     id: str
     kind: Literal["good_practice", "challenge", "lesson", "observation"]
     text: str = Field(min_length=3)
+    beside_rung: bool = False  # reports show it beside the rung (work the role did not do)
 
 
 class Action(_Strict):
@@ -386,7 +389,7 @@ def section_of(path: str) -> tuple[Section, str]:
     `delivery.phase1.weeks` -> (`delivery`, `phase1.weeks`); `role.recruitment` ->
     (`role`, `recruitment`); `role.engagement.phase1` -> (`role.engagement`, `phase1`).
     """
-    if path in ("kind", "aspiration_rung"):
+    if path in META_FACTS:
         return "meta", path
     head, _, rest = path.partition(".")
     first, _, remainder = rest.partition(".")
@@ -792,13 +795,13 @@ def _cross_check(book: Rulebook) -> None:
             for a in alt.atoms:
                 if isinstance(a, FlagAtom) and a.name.startswith(_REQ_PLACEHOLDER):
                     _, rung, kind = a.name.rsplit(".", 2)
-                    names = reqs.get((int(rung), kind), [])
-                    if not names:
-                        raise fail(r, f"requirements_met: no {kind} requirements for rung "
-                                      f"{rung}")
-                    atoms.extend(FlagAtom(n) for n in names)
+                    # a rung with no requirements of the kind asked holds vacuously
+                    atoms.extend(FlagAtom(n) for n in reqs.get((int(rung), kind), []))
                 else:
                     atoms.append(a)
+            if not atoms:
+                raise fail(r, "`when` asks for nothing once requirements_met is expanded "
+                              "(that rung has no requirements of that kind)")
             new_alts.append(Alternative(tuple(atoms)))
         r.alternatives = tuple(new_alts)
 

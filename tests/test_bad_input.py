@@ -45,8 +45,8 @@ CASES: dict[str, tuple[bytes | str, str]] = {
     "unknown key far from any": (_edit("  wing_forum: true ", "  zzz: true "),
                                  "unknown field 'zzz'; expected one of wing_forum"),
     "bad enum word": (
-        _edit("      phase1: none ", "      phase1: formall "),
-        f"bad.yaml:{_line('      phase1: none ')}: roles[0].engagement.phase1: 'formall' "
+        _edit("      phase2: none ", "      phase2: formall "),
+        f"bad.yaml:{_line('      phase2: none ')}: roles[0].engagement.phase2: 'formall' "
         "is not one of none, planned, "
         "informal, formal, unknown (did you mean 'formal'?)"),
     "yes for a boolean": (_edit("  governor_sponsor: true ", "  governor_sponsor: yes "),
@@ -68,9 +68,26 @@ CASES: dict[str, tuple[bytes | str, str]] = {
                                      "bad.yaml: is a binary file"),
     "non-UTF-8 bytes": (b"profile_version: 1\nkind: example\nsite: {prison: \"\xe9\"}\n",
                         "bad.yaml:3: is not UTF-8 text"),
-    "unsupported profile_version": (_edit("profile_version: 1", "profile_version: 2"),
-                                    f"bad.yaml:{_line('profile_version: 1')}: "
-                                    "profile_version: profile_version 2 is not supported"),
+    "unsupported profile_version": (_edit("profile_version: 2", "profile_version: 3"),
+                                    f"bad.yaml:{_line('profile_version: 2')}: "
+                                    "profile_version: profile_version 3 is not supported"),
+    "a date that is no date": (_edit("  on: unknown ", "  on: 2024-02-30 "),
+                               f"bad.yaml:{_line('  on: unknown ')}: assessed.on: "
+                               "'2024-02-30' is not a date written YYYY-MM-DD or unknown"),
+    "a funding end that is neither a date nor ongoing": (
+        _edit("  funding_until: unknown ", "  funding_until: next year "),
+        f"bad.yaml:{_line('  funding_until: unknown ')}: delivery.funding_until: 'next year' "
+        "is not a date written YYYY-MM-DD, ongoing or unknown"),
+    "roles as a word other than unknown": (
+        "profile_version: 2\nkind: proposal\nsite: {prison: X}\nwing: {name: Y}\n"
+        "roles: none\n", "bad.yaml:5: roles: expected a list, or unknown, not 'none'"),
+    "a voice with nobody speaking": (
+        _edit("    residents: most residents asked", "    resident: most residents asked"),
+        "voices.roles[0].visible_to_residents.resident: unknown field 'resident' "
+        "(did you mean 'residents'?)"),
+    "a voice about a fact that does not exist": (
+        _edit("  roles[0].holders_clear_on_role:", "  roles[0].holders_clear:"),
+        "voices: 'roles[0].holders_clear': not a fact path"),
     "missing profile_version": ("kind: example\n", "missing profile_version"),
     "missing required section": ("profile_version: 1\nkind: example\nsite: {prison: X}\n",
                                  "wing: is required but missing"),

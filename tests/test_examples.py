@@ -25,7 +25,7 @@ def test_every_example_says_what_it_teaches() -> None:
 
 
 def test_strong_wing_co_produces_and_is_held_below_peer_led() -> None:
-    r = result("strong-co-producing-wing.yaml")
+    r = result("peer-led-wing.yaml")
     # Formal parts in both phases, feedback designed by holders, co-produced recruitment,
     # forum access and oversight: every rung 1-4 requirement holds (App 1).
     assert r["current_rung"] == 4
