@@ -96,15 +96,15 @@ def run() -> None:
 
 def _version(ctx: click.Context, _: click.Parameter, wanted: bool) -> None:
     if wanted and not ctx.resilient_parsing:
-        from advisor import __version__, build
+        from advisor import __version__
 
-        click.echo(f"advisor, version {__version__} ({build()})")
+        click.echo(f"advisor, version {__version__}")
         ctx.exit()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
-              callback=_version, help="Show the version, and whether it runs compiled.")
+              callback=_version, help="Show the version and exit.")
 def main() -> None:
     """Assess peer involvement on a CFO prison wing against the 2024 High Down study.
 
@@ -205,7 +205,7 @@ def init(path: Path, kind: str, force: bool) -> None:
 @main.command()
 @reports_errors
 def schema() -> None:
-    """Print the profile's JSON Schema (also shipped as schema/profile-v1.schema.json).
+    """Print the profile's JSON Schema (also shipped as schema/profile-v2.schema.json).
 
     Example: advisor schema > profile.schema.json
     """
@@ -245,24 +245,23 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @reports_errors
 def upgrade(path: Path) -> None:
-    """Rewrite a profile in place to the current format version (atomically).
+    """Rewrite a profile in place in the current format version (atomically), keeping
+    every comment and the order of its keys.
 
     Example: advisor upgrade old-wing.yaml
     """
     from advisor import yamlio
-    from advisor.profile import CURRENT_VERSION, upgrade_data
+    from advisor.profile import CURRENT_VERSION, profile_from_document
+    from advisor.upgrade import upgrade_text
 
-    doc = yamlio.load(path, "profile")
-    if not isinstance(doc.data, dict):
-        raise InputError("a profile is a mapping of fields", file=str(path))
-    version = doc.data.get("profile_version")
-    upgraded = upgrade_data(dict(doc.data), doc)
+    text = yamlio.read_text(path, "profile")
+    doc = yamlio.parse(text, str(path))
+    profile_from_document(doc)  # refuses what is not a valid profile of a known version
+    version = doc.data["profile_version"]
     if version == CURRENT_VERSION:
         click.echo(f"{path}: already at profile_version {CURRENT_VERSION}; nothing to do")
         return
-    from advisor.interview import dump
-
-    write_atomic(path, dump(upgraded))
+    write_atomic(path, upgrade_text(text, version))
     click.echo(f"{path}: upgraded from profile_version {version} to {CURRENT_VERSION}")
 
 

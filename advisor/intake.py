@@ -18,27 +18,32 @@ from pydantic import BaseModel, ValidationError
 from advisor import yamlio
 from advisor.errors import AdvisorError, InputError
 from advisor.profile import (
+    CURRENT_VERSION,
     OtherRole,
     Profile,
     Role,
     profile_errors,
     profile_from_document,
+    supported_versions,
+    upgrade_data,
 )
 from advisor.shipped import shipped
 
-SCHEMA_ID = "profile-v1.schema.json"
+SCHEMA_ID = f"profile-v{CURRENT_VERSION}.schema.json"
 SCHEMA_PATH = shipped("schema") / SCHEMA_ID
 PLACEHOLDERS = {"site.prison": "Name of the prison", "wing.name": "Name of the wing",
                 "roles[].title": "Name of the role", "other_roles[].title": "Name of the role"}
 
 
 def profile_schema() -> dict[str, Any]:
-    """The JSON Schema of profile format v1, with each fact's question as description."""
+    """The JSON Schema of the current profile format, with each fact's question as its
+    description."""
     schema = Profile.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
-            "title": "Peer involvement advisor: site profile, format v1",
+            **schema,
+            "title": f"Peer involvement advisor: site profile, format v{CURRENT_VERSION}",
             "description": "Facts about one CFO wing. Every fact also accepts 'unknown'; a "
-                           "missing optional fact means unknown.", **schema}
+                           "missing optional fact means unknown."}
 
 
 def schema_text() -> str:
@@ -54,16 +59,17 @@ def template(kind: str, schema_ref: str | None = None) -> str:
     if schema_ref:
         lines.append(f"# yaml-language-server: $schema={schema_ref}")
     lines += [
-        "# A site profile for the peer involvement advisor (format v1).",
+        f"# A site profile for the peer involvement advisor (format v{CURRENT_VERSION}).",
         "# Replace `unknown` wherever you know the answer; leave it where you do not: the",
         "# advisor treats unknown facts as open questions, never as yes or no.",
         "# Check it with: advisor validate THIS_FILE",
-        "profile_version: 1",
+        f"profile_version: {CURRENT_VERSION}",
         f"kind: {kind}  # self-audit, proposal or example",
     ]
-    for name in ("site", "wing", "delivery"):
+    for name in ("assessed", "site", "wing", "delivery"):
         lines += _model_lines(name, _model_of(name), "", name)
-    lines.append("roles:  # the peer involvement role(s) selected (§1.3); [] if none yet")
+    lines.append("roles:  # the peer involvement role(s) selected (§1.3); [] if none yet, "
+                 "unknown if you do not know")
     lines += _model_lines(None, Role, "  ", "roles[]", first_prefix="- ")
     lines.append("other_roles: []  # peer roles already on or around the wing (App 2, §1.5.2)")
     lines.append("# other_roles:")
@@ -75,6 +81,8 @@ def template(kind: str, schema_ref: str | None = None) -> str:
                  "(App 1)")
     lines.append("evidence: {}  # where a fact comes from, keyed by fact path, e.g. "
                  "roles[0].engagement.phase1: ...")
+    lines.append("voices: {}  # what people say of a fact, keyed by fact path, e.g. "
+                 "roles[0].visible_to_residents: {residents: ..., holders: ..., staff: ...}")
     return "\n".join(lines) + "\n"
 
 
@@ -139,9 +147,9 @@ def validate_file(path: Path) -> list[AdvisorError]:
     try:
         profile_from_document(doc)
     except InputError as err:
-        if isinstance(data, dict) and data.get("profile_version") in (1,):
+        if isinstance(data, dict) and data.get("profile_version") in supported_versions():
             try:
-                Profile.model_validate(data)
+                Profile.model_validate(upgrade_data(dict(data), doc))
             except ValidationError as full:
                 return list(profile_errors(full, doc))
         return [err]

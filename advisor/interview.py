@@ -18,8 +18,10 @@ from typing import Any
 import yaml
 
 from advisor.profile import (
+    CURRENT_VERSION,
     FACT_PATHS,
     SCALES,
+    Assessed,
     Delivery,
     Engagement,
     Evaluation,
@@ -38,6 +40,7 @@ from advisor.rulebook import Rulebook
 
 Data = dict[str, Any]
 SKIP_ROLE_FIELDS = {"title"}  # asked separately when the role is chosen
+REQUIRED = {"site.prison", "wing.name"}  # every other question may be answered "unknown"
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def _questions_for(model: Any, generic_prefix: str, concrete_prefix: str,
         choices: tuple[str, ...] = ()
         if spec.kind == "scale" and spec.scale:
             choices = SCALES[spec.scale]
-        elif spec.kind in {"choice", "choices"}:
+        elif spec.kind in {"choice", "choices", "date"}:
             choices = spec.values
         out.append(Question(concrete, text, spec.kind, choices, section, relevant))
     return out
@@ -117,6 +120,7 @@ def questions(data: Data) -> list[Question]:
         Question("site.prison", "Which prison is this?", "text", (), "§1.1"),
         Question("wing.name", "What is the wing called?", "text", (), "§1.1"),
     ]
+    qs += _questions_for(Assessed, "assessed.", "assessed.")
     for section, model in (("site", Site), ("wing", Wing), ("delivery", Delivery)):
         qs += [q for q in _questions_for(model, f"{section}.", f"{section}.")
                if q.path not in ("site.prison", "wing.name")]
@@ -146,7 +150,7 @@ def questions(data: Data) -> list[Question]:
 
 def _with_relevance(q: Question) -> Question:
     council = {"governance.wing_on_council", "governance.council_link_via_role",
-               "governance.council_aware_of_role"}
+               "governance.council_aware_of_role", "governance.council_capacity"}
     if q.path in council:
         return Question(q.path, q.text, q.kind, q.choices, q.section, _council)
     if q.path == "governance.roles_in_wing_forum":
@@ -160,7 +164,10 @@ def why(q: Question, book: Rulebook) -> str:
     from advisor.rulebook import generic_of
 
     generic = generic_path(q.path)
-    readers = [r for r in book.rules if any(generic_of(p) == generic for p in r.reads())]
+    # a fact is read directly, or through a fact worked out from it (the funding's end)
+    through = {path for path, spec in FACT_PATHS.items() if generic in spec.derived_from}
+    readers = [r for r in book.rules
+               if any(generic_of(p) in (generic, *through) for p in r.reads())]
     decides = sorted({_decides(r) for r in readers})
     where = f"The study discusses this in {q.section}. " if q.section else ""
     if decides:
@@ -193,7 +200,7 @@ def parse_answer(q: Question, raw: str) -> Any:
     text = raw.strip()
     low = text.lower()
     if low in ("", "unknown", "u", "don't know", "dont know", "not sure"):
-        if q.kind in ("text",):
+        if q.kind == "text" and q.path in REQUIRED:
             raise BadAnswer("this one needs an answer")
         if q.kind == "int" and q.path == "aspiration_rung":
             return None
@@ -211,6 +218,17 @@ def parse_answer(q: Question, raw: str) -> Any:
         if len(match) == 1:
             return match[0]
         raise BadAnswer(f"answer one of: {', '.join(q.choices)}, unknown")
+    if q.kind == "date":
+        import datetime
+
+        if text in q.choices:
+            return text
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            also = "".join(f", {c}" for c in q.choices)
+            raise BadAnswer(f"answer with a date written YYYY-MM-DD{also}, or unknown") \
+                from None
     if q.kind == "choices":
         items = [t.strip() for t in text.split(",") if t.strip()]
         bad = [t for t in items if t not in q.choices]
@@ -243,20 +261,24 @@ def parse_answer(q: Question, raw: str) -> Any:
 def set_answer(data: Data, path: str, value: Any) -> None:
     from advisor.cases import set_path
 
-    if path in ("roles", "other_roles") and value == "unknown":
-        value = []  # a list of roles cannot be unknown; none is recorded yet
+    if path == "other_roles" and value == "unknown":
+        value = []  # a list of other roles cannot be unknown; none is recorded yet
+    # `roles: unknown` stays unknown: whether a role is selected is then an open question,
+    # not the answer "none"
     set_path(data, path, value)
 
 
 def prompt_for(q: Question) -> str:
     if q.kind == "bool":
         allowed = "yes / no / unknown"
-    elif q.choices and q.kind != "choices":
+    elif q.choices and q.kind not in ("choices", "date"):
         allowed = " / ".join((*q.choices, "unknown"))
     elif q.kind == "choices":
         allowed = "any of " + ", ".join(q.choices) + "; or unknown"
     elif q.kind == "int":
         allowed = "a number, or unknown"
+    elif q.kind == "date":
+        allowed = "a date YYYY-MM-DD" + "".join(f", {c}" for c in q.choices) + ", or unknown"
     elif q.kind == "list":
         allowed = "comma-separated, 'none', or unknown"
     else:
@@ -278,7 +300,7 @@ def dump(data: Data) -> str:
 
 
 def start(kind: str | None) -> Data:
-    data: Data = {"profile_version": 1}
+    data: Data = {"profile_version": CURRENT_VERSION}
     if kind:
         data["kind"] = kind
     return data

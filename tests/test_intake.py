@@ -39,8 +39,8 @@ def test_init_writes_a_commented_template_that_validates(tmp_path: Path) -> None
     assert profile.kind == "proposal"
     # every fact is in the template, unknown, with its question and section beside it
     for generic, spec in FACT_PATHS.items():
-        if spec.kind == "text" or generic in ("kind", "aspiration_rung"):
-            continue
+        if spec.kind == "text" or generic in ("kind", "aspiration_rung") or spec.derived_from:
+            continue  # derived facts are worked out from others: no key of their own
         leaf = generic.rsplit(".", 1)[-1]
         # other_roles is [] with a commented example entry
         assert any(line.strip().lstrip("#").strip().removeprefix("- ").startswith(
@@ -68,7 +68,7 @@ def test_shipped_schema_is_up_to_date() -> None:
     r = _invoke("schema")
     assert r.exit_code == 0
     assert r.stdout == schema_text() == SCHEMA_PATH.read_text(encoding="utf-8"), \
-        "regenerate with: advisor schema > schema/profile-v1.schema.json"
+        "regenerate with: advisor schema > schema/profile-v2.schema.json"
 
 
 def test_every_bundled_profile_validates_against_the_shipped_schema() -> None:
@@ -138,13 +138,49 @@ def test_upgrade_leaves_a_current_file_alone_and_refuses_unknown_versions(
     original = (PROFILES / "two-roles.yaml").read_text(encoding="utf-8")
     path.write_text(original, encoding="utf-8")
     r = _invoke("upgrade", str(path))
-    assert r.exit_code == 0 and "already at profile_version 1" in r.stdout
+    assert r.exit_code == 0 and "already at profile_version 2" in r.stdout
     assert path.read_text(encoding="utf-8") == original
-    path.write_text(original.replace("profile_version: 1", "profile_version: 7"),
+    path.write_text(original.replace("profile_version: 2", "profile_version: 7"),
                     encoding="utf-8")
     r = _invoke("upgrade", str(path))
     assert r.exit_code == 2
     assert "profile_version 7 is not supported" in r.stderr
+
+
+V1 = sorted((ROOT / "tests" / "v1").glob("*.yaml"))  # the bundled profiles as v1 wrote them
+
+
+@pytest.mark.parametrize("original", V1, ids=[p.stem for p in V1])
+def test_upgrade_rewrites_a_v1_file_keeping_every_comment_and_the_key_order(
+        original: Path, tmp_path: Path) -> None:
+    """v1 to v2 adds only optional facts, so the rewrite changes exactly the version and
+    the schema line: every other line, comments included, is as the author wrote it."""
+    path = tmp_path / original.name
+    text = original.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    in_memory = load_profile(path)  # a v1 file loads unchanged, upgraded in memory
+    r = _invoke("upgrade", str(path))
+    assert r.exit_code == 0, r.output
+    assert r.stdout == f"{path}: upgraded from profile_version 1 to 2\n"
+    upgraded = path.read_text(encoding="utf-8")
+    expected = text.replace("profile_version: 1\n", "profile_version: 2\n", 1) \
+        .replace("profile-v1.schema.json", "profile-v2.schema.json", 1)
+    assert upgraded == expected
+    assert load_profile(path) == in_memory
+    assert _invoke("assess", str(original), "-f", "json").stdout == \
+        _invoke("assess", str(path), "-f", "json").stdout
+
+
+def test_upgrade_refuses_an_invalid_v1_file_and_leaves_it_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "old.yaml"
+    text = (ROOT / "tests" / "v1" / "two-roles.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("supervision: community-meeting",
+                                 "supervision: weekly", 1), encoding="utf-8")
+    before = path.read_bytes()
+    r = _invoke("upgrade", str(path))
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "supervision: 'weekly' is not one of" in r.stderr
+    assert path.read_bytes() == before
 
 
 def test_upgrade_steps_run_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -208,6 +244,11 @@ def test_interview_survives_an_interrupt_and_resumes(tmp_path: Path) -> None:
     _answer(child, "self-audit of a running wing, or a proposal", "proposal")
     _answer(child, "Which prison is this", "HMP Example Marsh")
     _answer(child, "What is the wing called", "Harbour unit")
+    _answer(child, "On what date was this assessment made", "last week")
+    child.expect("answer with a date written YYYY-MM-DD, or unknown")
+    child.expect("> ")
+    child.sendline("2026-11-30")
+    _answer(child, "Who made the assessment", "")
     _answer(child, "Which categories is the prison", "C")
     child.expect("How many people does the prison hold")
     child.sendcontrol("c")  # half-way: the four answers so far must be on disk
@@ -217,6 +258,7 @@ def test_interview_survives_an_interrupt_and_resumes(tmp_path: Path) -> None:
     saved = yamlio.load(path).data
     assert saved["kind"] == "proposal" and saved["site"] == {"prison": "HMP Example Marsh",
                                                             "category": ["C"]}
+    assert saved["assessed"] == {"on": "2026-11-30", "by": "unknown"}
     assert load_profile(path).wing.name == "Harbour unit"  # valid at every step
 
     child = _spawn("-o", str(path), "--resume")
@@ -227,7 +269,7 @@ def test_interview_survives_an_interrupt_and_resumes(tmp_path: Path) -> None:
                            "How are holders supervised": "structured",
                            "Does the prison have a Prisoner Council": "yes",
                            "What is the role called": "x"})
-    assert "Ladder: current rung" in text  # it validated the file and assessed the wing
+    assert "Peer mentor: rung" in text  # it validated the file and assessed the wing
     profile = load_profile(path)
     assert profile.site.population == 900
     assert profile.roles[0].title == "Peer mentor"
@@ -251,6 +293,23 @@ def test_interview_skips_questions_made_irrelevant(tmp_path: Path) -> None:
     profile = load_profile(path)
     assert profile.roles == [] and profile.governance.prisoner_council is False
     assert profile.governance.wing_on_council == "unknown"
+
+
+def test_interview_records_an_unknown_role_as_unknown_not_as_none(tmp_path: Path) -> None:
+    """"I don't know" to whether a role is selected is an open question: the file says
+    `roles: unknown`, no role questions follow, and the plan does not tell the wing to
+    choose a role it may already have."""
+    path = tmp_path / "audit.yaml"
+    child = _spawn("-o", str(path), "--kind", "self-audit")
+    _answer(child, "Which prison is this", "HMP Example Ridge")
+    _answer(child, "What is the wing called", "Oak wing")
+    text = _finish(child, {"Has a peer involvement role been selected": "unknown"})
+    assert "How are holders supervised" not in text
+    assert yamlio.load(path).data["roles"] == "unknown"
+    result = json.loads(_invoke("assess", str(path), "-f", "json").stdout)
+    assert "LL2-select" not in {a["id"] for a in result["actions"]}
+    assert result["current_rung"] == 0 and result["assessed_role"] is None
+    assert "role_selected" in {q["fact"] for q in result["open_questions"]}
 
 
 def test_interview_edit_revisits_one_answer(tmp_path: Path) -> None:
