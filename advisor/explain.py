@@ -13,9 +13,9 @@ from typing import Any
 
 from advisor.facts import encode_value
 from advisor.profile import Profile, value_at
-from advisor.render import LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES
+from advisor.render import LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
 from advisor.rulebook import FlagAtom, Leaf, Rulebook, concrete, generic_of
-from advisor.ruletools import _holds, describe_condition, describe_output
+from advisor.ruletools import _holds, describe_condition, describe_output, describe_terms
 
 WIDTH = 88
 
@@ -31,7 +31,14 @@ def _facts(expl: dict[str, Any], indent: int = 6) -> list[str]:
     for f in expl["facts"]:
         note = f" (evidence: {f['evidence']})" if f.get("evidence") else ""
         out += _wrap(f"{f['fact']} = {f['value']}{note}", indent)
+        for said in words.voice_lines(f.get("voices")):
+            out += _wrap(said, indent + 4)
     return out
+
+
+def _terms(*names: str) -> list[str]:
+    """What the named words mean, one wrapped line each."""
+    return [line for name in names for line in _wrap(f"{name}: {words.TERMS[name]}", 6)]
 
 
 def narrate(r: dict[str, Any], profile: Profile) -> str:
@@ -39,15 +46,21 @@ def narrate(r: dict[str, Any], profile: Profile) -> str:
     p = r["profile"]
     ex = r["explanations"]
     out: list[str] = [f"How the advisor assessed {p['wing']}, {p['prison']} ({p['kind']}), "
-                      f"with rulebook {r['rulebook']['version']}", ""]
+                      f"with rulebook {r['rulebook']['version']}"]
+    assessed = words.assessed_line(r)
+    if assessed:
+        out.append(assessed)
     known, unknown = _count_facts(profile)
-    out.append("Step 1. The facts")
+    out += ["", "Step 1. The facts"]
     out += _wrap(f"The profile gives {known} facts and leaves {unknown} unknown. An unknown "
-                 "fact is never taken as evidence either way (BRIEF §6).")
-    if r["evidence"]:
-        out += _wrap("Evidence notes given with the profile:")
-        for path, note in r["evidence"].items():
-            out += _wrap(f"{path} = {_value(profile, path)}: {note}", 6)
+                 "fact is never taken as evidence either way.")
+    noted = words.noted_facts(r)
+    if noted:
+        out += _wrap("Evidence notes, and what people say, given with the profile:")
+        for path, note, said in noted:
+            out += _wrap(f"{path} = {_value(profile, path)}" + (f": {note}" if note else ""), 6)
+            for line in said:
+                out += _wrap(line, 10)
     out += ["", "Step 2. The six stages of social capital building (Fig 1.8)"]
     for s in r["stages"]:
         out += _wrap(f"Stage {s['stage']} ({SOURCE_NAMES[s['source']]}: "
@@ -55,9 +68,13 @@ def narrate(r: dict[str, Any], profile: Profile) -> str:
                      f"{s['rule']} [{', '.join(s['sources'])}], because:")
         out += _facts(ex[f"stage {s['stage']}"])
     out += ["", "Step 3. The ladder (App 1): which rungs hold"]
-    role = r["assessed_role"]
-    out += _wrap(f"Rungs are judged for each selected role; the wing's rung is its best "
-                 f"role's. Assessed role: {role['title'] if role else 'none selected'}.")
+    out += _wrap("Rungs are judged for each selected role, and the report follows the role "
+                 f"that reaches highest. {words.rung_line(r)}. {words.LADDER_NOTE}")
+    for f in words.beside_rung(r):
+        out += _wrap(f"{f['id']} ({f['kind'].replace('_', ' ')}): {f['text']} "
+                     f"[{', '.join(f['sources'])}]", 6)
+    out += _wrap("Each requirement is soft or structural:")
+    out += _terms("soft", "structural")
     for rung in r["rungs"]:
         if rung["met"]:
             out += _wrap(f"Rung {rung['rung']} ({rung['name']}): every requirement holds.")
@@ -68,15 +85,13 @@ def narrate(r: dict[str, Any], profile: Profile) -> str:
                          f"{'; '.join(u['because'])}", 6)
     out += _wrap(f"So the current rung is {r['current_rung']}: the highest rung that holds "
                  "together with every rung below it.")
-    out += ["", "Step 4. The target rung"]
-    out += _wrap(f"The target is rung {r['target_rung']}: the highest rung whose structural "
-                 "requirements hold now, and never below one above the current rung. "
-                 "It rests on:")
+    out += ["", "Step 4. The target rung, and the aspiration"]
+    out += _terms("target", "aspiration")
+    out += _wrap(f"The target is rung {r['target_rung']}. It rests on:")
     out += _facts(ex["target rung"])
-    if r["aspiration_rung"] is not None:
-        gap = ("above what the structure supports" if r["aspiration_gap"]
-               else "within reach")
-        out += _wrap(f"The profile aims for rung {r['aspiration_rung']}: {gap}.")
+    aspiration = words.aspiration_words(r)
+    out += _wrap(f"{aspiration[0].upper()}{aspiration[1:]}." if aspiration
+                 else "The profile gives no aspiration.")
     out += ["", "Step 5. The plan, in order (horizon, rung, stage, dependencies first)"]
     for n, a in enumerate(r["actions"], 1):
         out += _wrap(f"{n}. {a['id']} ({a['horizon']}, {a['owner']}): {a['text']}")
@@ -134,14 +149,14 @@ def rule_report(book: Rulebook, profile: Profile, rule_id: str) -> str:
     out = [f"{rule.id}: {rule.rule.title} [{', '.join(rule.rule.sources)}]"]
     out += _wrap("It " + ("fired." if fired else "did not fire."), 2)
     out += _wrap("It fires when " + (" OR ".join(f"({d})" for d in describe_condition(rule))))
-    out += _wrap("and then gives: " + "; ".join(describe_output(rule)))
-    roles = range(len(profile.roles)) if any("role" in a.owners()
+    out += _wrap("and then gives: " + "; ".join(describe_output(rule, terms=False)))
+    roles = range(len(profile.role_list)) if any("role" in a.owners()
                                              for a in rule.alternatives) else [None]
     for n, alt in enumerate(rule.alternatives, 1):
         out.append(f"  alternative {n}:")
         for role in roles:
             if role is not None:
-                out.append(f"    for roles[{role}] ({profile.roles[role].title}):")
+                out.append(f"    for roles[{role}] ({profile.role_list[role].title}):")
             for atom in alt.atoms:
                 out.append("      " + _tick(atom, profile, role))
     if fired:
@@ -159,6 +174,8 @@ def rule_report(book: Rulebook, profile: Profile, rule_id: str) -> str:
     for f in maybe:
         out += _wrap("It could fire if these unknown facts were known: "
                      + ", ".join(concrete(p, f.role, f.other_role) for p in f.missing), 2)
+    for line in describe_terms(rule):
+        out += _wrap(line[0].upper() + line[1:] + ".")
     return "\n".join(out) + "\n"
 
 

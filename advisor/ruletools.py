@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from advisor.profile import FACT_PATHS, SCALES
+from advisor.render.words import TERMS
 from advisor.rulebook import (
     Alternative,
     CompiledRule,
@@ -69,7 +70,21 @@ def _describe_alt(alt: Alternative, rule: CompiledRule) -> str:
     return " and ".join(parts) or "always"
 
 
-def describe_output(rule: CompiledRule) -> list[str]:
+def describe_terms(rule: CompiledRule) -> list[str]:
+    """What the words in the rule's output mean: soft and structural for a requirement,
+    and the target and the aspiration its rung counts toward."""
+    t = rule.rule.then
+    if t.requirement:
+        words = ["soft", "structural", "target", "aspiration"]
+    elif t.target_rung is not None or t.aspiration_gap:
+        words = ["target", "aspiration"]
+    else:
+        words = []
+    return [f"{word} means {TERMS[word]}" for word in words]
+
+
+def describe_output(rule: CompiledRule, *, terms: bool = True) -> list[str]:
+    """What the rule gives when it fires, in words; with `terms`, what its words mean."""
     t = rule.rule.then
     out = []
     if t.light:
@@ -97,7 +112,7 @@ def describe_output(rule: CompiledRule) -> list[str]:
     if t.aspiration_gap:
         out.append("aspiration gap")
     out += [f"derives {name}" for name in rule.emits]
-    return out
+    return out + describe_terms(rule) if terms else out
 
 
 # -- lint -----------------------------------------------------------------------------

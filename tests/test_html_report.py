@@ -27,6 +27,8 @@ def hostile_profile() -> Profile:
     data["wing"]["name"] = f"CLU {PAYLOAD}"
     data["roles"][0]["title"] = f"Ambassador {IMG_PAYLOAD}"
     data["evidence"]["governance.wing_on_council"] = f"note {PAYLOAD}"
+    data["voices"]["roles[0].visible_to_residents"]["residents"] = f"said {PAYLOAD}"
+    data["assessed"]["by"] = f"panel {IMG_PAYLOAD}"
     return Profile.model_validate(data)
 
 

@@ -49,9 +49,11 @@ def test_markup_in_profile_text_stays_text() -> None:
     data = high_down_data()
     data["wing"]["name"] = "A | B <b>bold</b> *star*"
     data["roles"][0]["title"] = "Rep | with pipe"
+    data["voices"]["roles[0].visible_to_residents"]["residents"] = "<b>loud</b> *star*"
+    data["assessed"]["by"] = "<b>panel</b> _team_"
     md = render(assess(Profile.model_validate(data)), "markdown")
     html = MarkdownIt("commonmark").enable("table").render(md)
-    assert "<b>bold</b>" not in html
-    assert "<em>" not in html.split("</h1>")[0]
+    assert "<b>bold</b>" not in html and "<b>loud</b>" not in html and "<b>panel" not in html
+    assert "<em>" not in html  # no *star* or _team_ read as emphasis, anywhere
     tables = _tables(md)
     assert all(len(row) == len(t[0]) for t in tables for row in t)

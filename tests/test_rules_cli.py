@@ -39,8 +39,7 @@ def test_list_filters_by_kind_and_section() -> None:
     code, out, _ = _invoke("rules", "list", "--source", "§2.4.2")
     ids = {line.split()[0] for line in out.splitlines()}
     # the three recommendations, and the role-fit rules that point at paid wing roles
-    assert ids == {"R2a", "R2b", "R2c", "FIT-supply-induction", "FIT-supply-bridging",
-                   "FIT-supply-civic"}
+    assert ids == {"R2a", "R2b", "R2c", "FIT-supply-bridging", "FIT-supply-civic"}
     code, out, _ = _invoke("rules", "list", "--source", "§2.4")
     assert {"R2a", "R3a", "R1d", "REQ-1-expectations"} <= {ln.split()[0] for ln in
                                                             out.splitlines()}
@@ -105,12 +104,12 @@ def test_lint_finds_an_unreachable_rung(tmp_path: Path) -> None:
 
 def test_lint_finds_a_dependency_in_a_later_horizon(tmp_path: Path) -> None:
     rules = _copy_rules(tmp_path)
-    _edit(rules / "observations.yaml", "        unlocks_rung: 4\n        stage: 3\n"
-          "        done_when: Published selection criteria",
-          "        horizon: now\n        stage: 3\n        done_when: Published selection "
-          "criteria")
+    # R2b (a route map) comes after R2a (the pathway); both are "next". Make R2b "now".
+    _edit(rules / "recommendations" / "continuum.yaml", "        horizon: next\n"
+          "        stage: 3\n        done_when: The map is on the wing",
+          "        horizon: now\n        stage: 3\n        done_when: The map is on the wing")
     problems = [p.message for p in lint(load_rulebook(rules)) if p.level == "error"]
-    assert any(m.startswith("action F16 depends on R1d, which falls in a later horizon")
+    assert any(m.startswith("action R2b depends on R2a, which falls in a later horizon")
                for m in problems), problems
 
 

@@ -27,7 +27,7 @@ STAGE_TITLES = {
     2: "reflect and solve problems in a trusted group",
     3: "contribute to core delivery",
     4: "represent residents in wing forums",
-    5: "represent the wing at the Prisoner Council",
+    5: "represent the wing in wider prison decision forums",
     6: "contribute lived experience to policy",
 }
 SOURCE_NAMES = {"micro": "A micro (bonding)", "meso": "B meso (bridging)",

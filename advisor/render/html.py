@@ -9,10 +9,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES
+from advisor.assess import RUNG_NAMES
+from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
 
-RUNG_NAMES = ["non-engagement", "information", "consultation", "participation",
-              "co-production", "peer-led"]
 HORIZON_TITLES = {"now": "Now: toward the target rung",
                   "next": "Next: the structure for the rung above",
                   "later": "Later: stages 5-6 and beyond"}
@@ -27,11 +26,14 @@ def _environment() -> Environment:
 
 def render_html(r: dict[str, Any], sections: tuple[str, ...],
                 audience: str | None) -> str:
-    evidence = r.get("evidence", {})
+    evidence, voices = r.get("evidence", {}), r.get("voices", {})
 
     def fact_note(because: str) -> str | None:
         note = evidence.get(because.split(" = ", 1)[0])
         return str(note) if note is not None else None
+
+    def fact_voices(because: str) -> list[str]:
+        return words.voice_lines(voices.get(because.split(" = ", 1)[0]))
 
     ladder = _ladder_geometry(r)
     by_source = [(src, [s for s in r["stages"] if s["source"] == src])
@@ -41,8 +43,9 @@ def render_html(r: dict[str, Any], sections: tuple[str, ...],
                 for h in ("now", "next", "later")]
     return _environment().get_template("report.html.j2").render(
         r=r, sections=sections, audience=audience, ladder=ladder, by_source=by_source,
-        horizons=horizons, fact_note=fact_note, LIGHT_SYMBOL=LIGHT_SYMBOL,
-        LIGHT_WORD=LIGHT_WORD, SOURCE_NAMES=SOURCE_NAMES, STAGE_TITLES=STAGE_TITLES)
+        horizons=horizons, fact_note=fact_note, fact_voices=fact_voices, words=words,
+        LIGHT_SYMBOL=LIGHT_SYMBOL, LIGHT_WORD=LIGHT_WORD, SOURCE_NAMES=SOURCE_NAMES,
+        STAGE_TITLES=STAGE_TITLES)
 
 
 def _ladder_geometry(r: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,8 +59,9 @@ def _ladder_geometry(r: dict[str, Any]) -> list[dict[str, Any]]:
         if rung == r["target_rung"]:
             marks.append("target")
         if rung == r.get("aspiration_rung"):
-            marks.append("aim")
+            marks.append("aspiration")
+        # rung 0 (non-engagement) is where a role starts, not something it reached
         rows.append({"rung": rung, "name": RUNG_NAMES[rung], "y": 10 + (5 - rung) * 34,
-                     "reached": rung <= r["current_rung"],
+                     "reached": 0 < rung <= r["current_rung"],
                      "met": met.get(rung, True), "marks": marks})
     return rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES
+from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
 
 
 def _cell(text: Any) -> str:
@@ -33,27 +33,32 @@ def render_markdown(r: dict[str, Any], sections: tuple[str, ...] | None = None) 
     out = [f"# Peer involvement assessment: {_esc(p['wing'])}, {_esc(p['prison'])}", ""]
     out.append(f"Profile kind: {p['kind']}. Rulebook {r['rulebook']['version']} "
                f"({r['rulebook']['rules']} rules).")
+    assessed = words.assessed_line(r)
+    if assessed:
+        out.append(f"{_esc(assessed)}.")
     for name in sections or SECTIONS[None]:
         out += ["", *_SECTIONS[name](r)]
-    if r.get("evidence"):
+    noted = words.noted_facts(r)
+    if noted:
         out += ["", "## Evidence", ""]
-        out += [f"- `{k}`: {_esc(v)}" for k, v in r["evidence"].items()]
+        for path, note, said in noted:
+            out.append(f"- `{path}`" + (f": {_esc(note)}" if note else ""))
+            out += _voices(said)
     out.append("")
     return "\n".join(out)
 
 
 def _ladder(r: dict[str, Any]) -> list[str]:
-    out = ["## Ladder (App 1)", ""]
-    role = r.get("assessed_role")
-    out.append(f"- Current rung: **{r['current_rung']}**")
+    out = ["## Ladder (App 1)", "",
+           f"**{_esc(words.rung_line(r))}**. {words.LADDER_NOTE}", ""]
+    out += [f"- {f['id']} ({f['kind'].replace('_', ' ')}): {_esc(f['text'])} "
+            f"({', '.join(f['sources'])})" for f in words.beside_rung(r)]
     out.append(f"- Target rung: **{r['target_rung']}**")
-    if r.get("aspiration_rung") is not None:
-        gap = " (above what the structure supports)" if r.get("aspiration_gap") else ""
-        out.append(f"- Aspiration: **{r['aspiration_rung']}**{gap}")
-    if role:
-        out.append(f"- Assessed role: {_esc(role['title'])} (roles[{role['index']}])")
-    else:
-        out.append("- Assessed role: none selected")
+    aspiration = words.aspiration_words(r)
+    if aspiration:
+        out.append(f"- {aspiration[0].upper()}{aspiration[1:]}")
+    out += ["", "What the words mean:", ""]
+    out += [f"- **{word}**: {meaning}" for word, meaning in words.TERMS.items()]
     out.append("")
     rows = []
     for rung in r["rungs"]:
@@ -125,8 +130,14 @@ def _reasoning(r: dict[str, Any]) -> list[str]:
             for f in ex["facts"]:
                 note = f" (evidence: {_esc(f['evidence'])})" if f["evidence"] else ""
                 out.append(f"- `{f['fact']}` = {_esc(f['value'])}{note}")
+                out += _voices(words.voice_lines(f.get("voices")))
         out.append("")
     return out
+
+
+def _voices(said: list[str]) -> list[str]:
+    """What people say of a fact, as a list nested under the fact's item."""
+    return [f"  - {_esc(line)}" for line in said]
 
 
 _SECTIONS = {"ladder": _ladder, "stages": _stages, "plan": _plan, "findings": _findings,

@@ -11,10 +11,11 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES
+from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
 
 COLOURS = {"green": "bold green", "orange": "bold dark_orange", "red": "bold red"}
 
@@ -30,6 +31,7 @@ def render_terminal(r: dict[str, Any], sections: tuple[str, ...] | None = None, 
     _header(console, r)
     for name in sections or SECTIONS[None]:
         _SECTIONS[name](console, r)
+    _evidence(console, r)
     text: str = console.export_text(styles=color)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
@@ -38,18 +40,20 @@ def _header(console: Console, r: dict[str, Any]) -> None:
     p = r["profile"]
     console.print(Text(f"{p['wing']}, {p['prison']}", style="bold"))
     console.print(f"{p['kind']} · rulebook {r['rulebook']['version']}", style="dim")
+    assessed = words.assessed_line(r)
+    if assessed:
+        console.print(assessed, style="dim")
     console.print()
-    line = Text("Ladder: current rung ")
-    line.append(str(r["current_rung"]), style="bold")
-    line.append(" · target rung ")
-    line.append(str(r["target_rung"]), style="bold")
-    if r.get("aspiration_rung") is not None:
-        line.append(f" · aspiration {r['aspiration_rung']}")
-        if r.get("aspiration_gap"):
-            line.append(" (above what the structure supports)", style="bold red")
+    line = Text(words.rung_line(r), style="bold")
+    line.append(f" · target rung {r['target_rung']}")
+    aspiration = words.aspiration_words(r)
+    if aspiration:
+        line.append(f" · {aspiration}", style="bold red" if r.get("aspiration_gap") else "")
     console.print(line)
-    role = r.get("assessed_role")
-    console.print(f"Assessed role: {role['title'] if role else 'none selected'}")
+    console.print(words.LADDER_NOTE)
+    for f in words.beside_rung(r):
+        console.print(Padding(f"{f['id']} ({f['kind'].replace('_', ' ')}): {f['text']} "
+                              f"[{', '.join(f['sources'])}]", (0, 0, 0, 2)))
     console.print()
 
 
@@ -71,6 +75,14 @@ def _ladder(console: Console, r: dict[str, Any]) -> None:
     console.print(ladder)
     if r["current_rung"] == 0:
         console.print("  0 non-engagement ◀ current")
+    console.print()
+    console.print(Text("What the words mean", style="bold"))
+    terms = Table.grid(padding=(0, 1))
+    terms.add_column(no_wrap=True)
+    terms.add_column()
+    for word, meaning in words.TERMS.items():
+        terms.add_row(f"{word}:", meaning)
+    console.print(Padding(terms, (0, 0, 0, 2)))
     console.print()
 
 
@@ -154,7 +166,23 @@ def _reasoning(console: Console, r: dict[str, Any]) -> None:
         for f in ex["facts"]:
             note = f"  ({f['evidence']})" if f["evidence"] else ""
             console.print(f"    {f['fact']} = {f['value']}{note}")
+            for said in words.voice_lines(f.get("voices")):
+                console.print(Padding(said, (0, 0, 0, 6)))
     console.print()
+
+
+def _evidence(console: Console, r: dict[str, Any]) -> None:
+    """Evidence notes, and what people say, beside the facts they are about."""
+    noted = words.noted_facts(r)
+    if not noted:
+        return
+    table = Table(title="Evidence", title_justify="left", header_style="bold", expand=True,
+                  box=box.SIMPLE_HEAD)
+    table.add_column("fact", ratio=2, overflow="fold")
+    table.add_column("evidence note, and what people say", ratio=3, overflow="fold")
+    for path, note, said in noted:
+        table.add_row(path, "\n".join([note, *said] if note else said))
+    console.print(table)
 
 
 _SECTIONS = {"ladder": _ladder, "stages": _stages, "plan": _plan, "findings": _findings,
