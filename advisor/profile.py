@@ -333,7 +333,7 @@ class _Facts(BaseModel):
 
 class Assessed(_Facts):
     on: Day = ask("On what date was this assessment made (YYYY-MM-DD)?")
-    by: Name | Literal["unknown"] = ask("Who made the assessment?")
+    by: Name = ask("Who made the assessment?")
 
 
 class Site(_Facts):
@@ -534,7 +534,7 @@ class Profile(_Facts):
     wing: Wing
     delivery: Delivery = Field(default_factory=Delivery)
     roles: Annotated[list[Role], Field(max_length=MAX_ROLES)] | Literal["unknown"] = Field(
-        default=UNKNOWN,
+        default="unknown",
         description="The peer involvement role(s) selected (§1.3): [] when none is, "
                     "unknown when you do not know")
     other_roles: list[OtherRole] = Field(default_factory=list, max_length=MAX_OTHER_ROLES,
@@ -587,7 +587,7 @@ class Profile(_Facts):
         if until == "ongoing":
             return True
         weeks = (self.delivery.phase1.weeks, self.delivery.phase2.weeks)
-        if until == UNKNOWN or start == UNKNOWN or UNKNOWN in weeks:
+        if UNKNOWN in (until, start, *weeks):
             return UNKNOWN
         end = datetime.date.fromisoformat(start) + datetime.timedelta(
             weeks=sum(w for w in weeks if isinstance(w, int)))
@@ -772,14 +772,12 @@ def profile_errors(err: ValidationError, doc: yamlio.Document) -> list[ProfileEr
 def _plain_errors(err: ValidationError) -> list[Any]:
     """pydantic's errors without the union's branch names in their locations, and without
     "is not 'unknown'" where the value was meant as a list (`roles`)."""
-    errors = []
-    for e in err.errors():
-        e = dict(e)
-        loc = tuple(e["loc"])
+    errors: list[dict[str, Any]] = []
+    for error in err.errors():
+        loc = tuple(error["loc"])
         if loc[:1] == ("roles",) and len(loc) > 1 and isinstance(loc[1], str):
             loc = loc[:1] + loc[2:]  # the branch of `list[Role] | 'unknown'` taken
-        e["loc"] = loc
-        errors.append(e)
+        errors.append({**error, "loc": loc})
     listed = {e["loc"][:1] for e in errors if e["type"] != "literal_error"}
     return [e for e in errors if not (e["type"] == "literal_error" and e["loc"] in listed)]
 

@@ -144,6 +144,7 @@ def _where(r: CompiledRule) -> str:
 
 def _unread_facts(book: Rulebook) -> list[Problem]:
     read = {generic_of(p) for p in book.read_paths()}
+    read.update(source for path in list(read) for source in FACT_PATHS[path].derived_from)
     return [Problem("warning", "profile", f"no rule reads the fact {path}")
             for path, spec in FACT_PATHS.items()
             if path not in read and spec.kind != "text"]

@@ -28,7 +28,7 @@ BROKEN = {
     "unknown fact path": (
         "stages.yaml", "{fact: delivery.phase1.reflective, is: true}",
         "{fact: delivery.phase1.reflectve, is: true}",
-        "stages.yaml:40: rule S2-green: when: unknown fact path 'delivery.phase1.reflectve' "
+        "stages.yaml:42: rule S2-green: when: unknown fact path 'delivery.phase1.reflectve' "
         "(did you mean 'delivery.phase1.reflective'?)"),
     "unknown operator": (
         "stages.yaml", "{fact: delivery.phase1.weeks, above: 0}",
@@ -40,12 +40,12 @@ BROKEN = {
         "rule REQ-1-daily: when: 'infrmal' is not on the engagement scale"),
     "duplicate id": (
         "stages.yaml", "  - id: S1-orange\n", "  - id: S1-green\n",
-        "stages.yaml:18: rule S1-green: duplicate rule id 'S1-green'"),
+        "stages.yaml:20: rule S1-green: duplicate rule id 'S1-green'"),
     "depends_on naming no action": (
         "ladder.yaml", "depends_on: [R1a]\n", "depends_on: [R1z]\n",
         "rule REQ-1-visible.unmet: depends_on names no action: 'R1z'"),
     "dependency cycle": (
-        "ladder.yaml", "        id: R1a\n", "        id: R1a\n        depends_on: [LL1]\n",
+        "ladder.yaml", "        depends_on: [LL2-select]\n", "        depends_on: [LL1-daily]\n",
         "depends_on forms a cycle: "),
     "unknown key in a rule": (
         "stages.yaml", "    kind: stage\n    title: Residents meet regularly",

@@ -45,9 +45,12 @@ def better(generic: str, value: Any) -> Any:
 
 def concrete_paths(data: dict[str, Any]) -> list[str]:
     out = []
-    for generic in FACT_PATHS:
+    for generic, spec in FACT_PATHS.items():
+        if spec.derived_from:
+            continue  # worked out from other facts: improved through them
         if generic.startswith("roles[]."):
-            out += [generic.replace("[]", f"[{i}]") for i in range(len(data["roles"]))]
+            roles = data["roles"] if isinstance(data["roles"], list) else []
+            out += [generic.replace("[]", f"[{i}]") for i in range(len(roles))]
         elif generic.startswith("other_roles[]."):
             out += [generic.replace("[]", f"[{i}]") for i in range(len(data["other_roles"]))]
         else:
