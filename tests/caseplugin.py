@@ -36,10 +36,8 @@ class CaseItem(pytest.Item):
 
 class CaseFile(pytest.File):
     def collect(self) -> Any:
-        # by name: the rulebook read may be a built package's copy of rules/ (see
-        # `make test-compiled`)
         for case in load_cases(default_rulebook()):
-            if case.file.name == self.path.name:
+            if case.file == self.path:
                 yield CaseItem.from_parent(self, name=case.name, case=case)
 
 

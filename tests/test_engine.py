@@ -300,9 +300,8 @@ def test_a_message_of_another_shape_is_still_read_in_full() -> None:
     assert set(engine.run(high_down)) == _fresh(high_down)
 
 
-# Run in a fresh interpreter: the engine module found but failing to load, as on 3.13.
-# (Within this process it is loaded already, and compiled code assumes an import that
-# once worked still does.)
+# Run in a fresh interpreter (within this process the engine is loaded already): the
+# engine module found but failing to load, as on 3.13.
 _UNLOADABLE = """
 import importlib.abc, importlib.machinery, runpy, sys
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from advisor import COMPILED, build
 from advisor.assess import assess, default_rulebook
 from advisor.profile import load_profile
 from advisor.render import to_json
@@ -35,24 +34,18 @@ def _tracked() -> list[str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project built as a wheel, from a copy (a build writes into its source tree).
-    Run on the compiled build (`make test-compiled`), the wheel that build came from;
-    otherwise one built here without compiling, which takes a few seconds, not twenty."""
-    made = os.environ.get("ADVISOR_WHEEL")
-    if made:
-        return Path(made)
+    """The project built as a wheel, from a copy (a build writes into its source tree)."""
     tmp = tmp_path_factory.mktemp("wheel")
     source = tmp / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "setup.py", "README.md"):
+    for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
     for name in ("advisor", *SHIPPED):
         shutil.copytree(ROOT / name, source / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+                        ignore=shutil.ignore_patterns("__pycache__"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
                             "--wheel-dir", str(tmp / "dist"), str(source)],
-                           check=False, capture_output=True, text=True,
-                           env={**os.environ, "ADVISOR_COMPILE": "0"})
+                           check=False, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     (found,) = (tmp / "dist").glob("advisor-*.whl")
     return found
@@ -64,17 +57,10 @@ def test_the_wheel_ships_every_rule_file_example_profile_and_schema(wheel: Path)
     assert not missing, f"left out of the wheel: {missing}"
 
 
-def test_the_wheel_is_compiled_exactly_when_it_should_be(wheel: Path) -> None:
-    """setup.py compiles facts, engine and assess into a wheel unless ADVISOR_COMPILE=0,
-    as this module's own build sets; the compiled test run brings the default build."""
-    extensions = sorted(n.split(".")[0] for n in zipfile.ZipFile(wheel).namelist()
-                        if n.endswith(".so"))
-    if os.environ.get("ADVISOR_EXPECT_COMPILED") == "1":
-        assert extensions == [*(f"advisor/{name}" for name in COMPILED), "advisor__mypyc"]
-        assert "-cp3" in wheel.name  # tagged for this Python, not py3-none-any
-    else:
-        assert extensions == []
-        assert wheel.name.endswith("-py3-none-any.whl")
+def test_the_wheel_is_pure_python(wheel: Path) -> None:
+    assert wheel.name.endswith("-py3-none-any.whl")  # not tagged for one Python
+    names = zipfile.ZipFile(wheel).namelist()
+    assert not [n for n in names if n.endswith((".so", ".pyd", ".c"))]
 
 
 def test_the_installed_wheel_assesses_from_anywhere_with_its_own_files(
@@ -104,26 +90,11 @@ def test_the_installed_wheel_assesses_from_anywhere_with_its_own_files(
     assert run.stdout == to_json(assess(load_profile(here), default_rulebook()))
 
 
-def test_the_version_says_whether_this_advisor_runs_compiled() -> None:
+def test_the_version_is_the_packages() -> None:
     from click.testing import CliRunner
 
     from advisor import __version__
     from advisor.cli import main
 
-    how = "compiled with mypyc" if os.environ.get("ADVISOR_EXPECT_COMPILED") == "1" \
-        else "interpreted"
     result = CliRunner().invoke(main, ["--version"])
-    assert (result.exit_code, result.output) == (0, f"advisor, version {__version__} ({how})\n")
-
-
-def test_a_mixed_install_is_named_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-    from importlib.machinery import ModuleSpec
-
-    def find_spec(name: str) -> ModuleSpec:
-        origin = "engine.cpython-311-x86_64-linux-gnu.so" if name == "advisor.engine" \
-            else f"{name}.py"
-        return ModuleSpec(name, None, origin=origin)
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
-    assert build() == "partly compiled (engine)"
+    assert (result.exit_code, result.output) == (0, f"advisor, version {__version__}\n")
