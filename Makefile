@@ -5,19 +5,33 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test lint bench clean snapshots browser
 
-$(BIN)/python:
+# durable-rules 2.0.28 (sources only) calls PyEval_CallObject, which CPython 3.13 removed:
+# this define maps it to the call that replaced it. Before 3.13 Python's own header defines
+# it again, which costs a compiler warning and nothing else.
+DURABLE_CPPFLAGS := -DPyEval_CallObject(c,a)=PyObject_CallObject(c,a)
+PIP := CPPFLAGS='$(DURABLE_CPPFLAGS) $(CPPFLAGS)' $(BIN)/python -m pip
+
+# A .venv belongs to the Python that made it: the stamp names that Python's version, so
+# `make PYTHON=...` with another one makes the .venv afresh.
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null)
+MADE := $(VENV)/.python-$(PYTHON_VERSION)
+
+$(MADE):
+	@test -n "$(PYTHON_VERSION)" || { echo "'$(PYTHON)' does not run: give make PYTHON=python3.11 (or later)" >&2; exit 1; }
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
 
 # Byte-compiled as pip would install it (an editable install otherwise recompiles every
 # module on every run where PYTHONDONTWRITEBYTECODE is set).
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml $(MADE)
+	$(PIP) install --quiet -e .
 	$(BIN)/python -m compileall -q advisor
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml $(MADE)
+	$(PIP) install --quiet -e '.[dev]'
 	$(BIN)/python -m compileall -q advisor
 	touch $@ $(VENV)/.installed
 
@@ -49,6 +63,6 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv .venv-* build .pytest_cache .mypy_cache .ruff_cache .hypothesis
 snapshots: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.snapshots

@@ -301,6 +301,22 @@ def compile_plan(book: Rulebook, limit: int) -> EnginePlan:
     return EnginePlan(parts, actions, emits, heaviest)
 
 
+# durable-rules 2.0.28, its last release, calls PyEval_CallObject, which CPython 3.13
+# removed: built without this define there, it builds but does not load.
+DURABLE_CPPFLAGS = "-DPyEval_CallObject(c,a)=PyObject_CallObject(c,a)"
+
+
+def _cannot_load(err: ImportError) -> str:
+    """One line: the engine failed to load, and, if it was built without the define,
+    how to rebuild it."""
+    line = (f"the rules engine, durable-rules, does not load on Python "
+            f"{sys.version_info.major}.{sys.version_info.minor} ({err})")
+    if "PyEval_CallObject" not in str(err):
+        return line
+    return (f"{line}; rebuild it with CPPFLAGS='{DURABLE_CPPFLAGS}' pip install "
+            "--force-reinstall --no-cache-dir --no-deps durable-rules==2.0.28")
+
+
 class Engine:
     """A compiled rulebook loaded into durable_rules, assessing one profile at a time.
 
@@ -320,11 +336,8 @@ class Engine:
     def __init__(self, book: Rulebook, *, max_load: int | None = None) -> None:
         try:
             import durable_rules_engine
-        except ImportError as err:  # on CPython 3.13: a C function it calls was removed
-            raise AdvisorError(
-                f"the rules engine, durable-rules, does not load on Python "
-                f"{sys.version_info.major}.{sys.version_info.minor} ({err}); advisor runs "
-                "on Python 3.11 and 3.12") from err
+        except ImportError as err:
+            raise AdvisorError(_cannot_load(err)) from err
 
         self._dre = durable_rules_engine
         self.book = book
