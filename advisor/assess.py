@@ -1,8 +1,8 @@
-"""From what fired to the assessment object of OUTPUT.md v1.
+"""From what fired to the assessment object (JSON output version 1).
 
 No rule logic lives here: the engine decides which rules fire. This module collates the
 firings into lights, rungs, findings, actions and open questions, attaches the facts
-behind each (`because`), and orders the plan by the documented key (BRIEF §5):
+behind each (`because`), and orders the plan by the documented key:
 
     horizon, lowest rung unlocked, lowest stage, id; dependencies first.
 
@@ -729,7 +729,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
             explain: bool = True, reasons: bool = True) -> Json:
-    """Build the OUTPUT.md v1 object from one assessment's firings, with `explanations`
+    """Build the assessment object from one assessment's firings, with `explanations`
     unless `explain` is false. `reasons=False` also leaves every `because` list empty
     (and gives no explanations): for summaries that count conclusions, never show why."""
     c = _Collator(book, profile, firings, reasons=reasons)
@@ -775,7 +775,7 @@ def explain_rules(book: Rulebook, profile: Profile, firings: list[Firing],
 
 def assess(profile: Profile, book: Rulebook | None = None, *, explain: bool = True,
            reasons: bool = True) -> Json:
-    """Assess one profile with the engine and return the OUTPUT.md v1 object (see
+    """Assess one profile with the engine and return the assessment object (see
     `collate` for `explain` and `reasons`)."""
     from advisor.engine import engine_for
 

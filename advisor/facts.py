@@ -3,7 +3,7 @@
 Engine-neutral: the durable adapter asserts these facts, and a reference evaluator in the
 tests can read the same ones. Only paths some rule reads are encoded, so free text never
 reaches the engine. `unknown` facts are left out: a missing field satisfies no engine
-comparison, negations included, which is exactly BRIEF §6's "unknown is never evidence".
+comparison, negations included, which is exactly "unknown is never evidence".
 """
 
 from __future__ import annotations

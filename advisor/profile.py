@@ -7,7 +7,7 @@ one clear sentence ("'formall' is not one of ... (did you mean 'formal'?)") inst
 one error per union member.
 
 The ordered scales (none < planned < informal < formal, ...) are declared here once, in
-the order the brief gives them; the rule compiler reads them from `SCALES`.
+the order of the ladder; the rule compiler reads them from `SCALES`.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 # v1 file stays readable forever.
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
-# Ordered scales: the order is the scale (BRIEF §6). Compiled to ordinals for the engine.
+# Ordered scales: the order is the scale. Compiled to ordinals for the engine.
 SCALES: dict[str, tuple[str, ...]] = {
     "engagement": ("none", "planned", "informal", "formal"),
     "feedback_role": ("none", "collects", "analyses", "designs"),

@@ -48,7 +48,7 @@ RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*([-.][A-Za-z0-9]+)*$")
 FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)*$")
 MAX_ALTERNATIVES = 16
 
-# Who acts (BRIEF §5): the people the study addresses. Holders own an action only when its
+# Who acts: the people the study addresses. Holders own an action only when its
 # text is their own task; the Prisoner Council is a partner named in a text, never an owner.
 Owner = Literal["CFO staff team", "governor sponsor", "Education and Library",
                 "CFO commissioner", "holders"]
@@ -97,7 +97,7 @@ class Action(_Strict):
 
 
 def horizon_at(action: Action, target: int) -> str:
-    """The horizon an action falls in for a given target rung (BRIEF §5): an explicit
+    """The horizon an action falls in for a given target rung: an explicit
     horizon, else `now` up to the target rung, `next` for the rung above, `later` after."""
     if action.horizon is not None:
         return action.horizon
