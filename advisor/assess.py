@@ -6,8 +6,8 @@ behind each (`because`), and orders the plan by the documented key:
 
     horizon, lowest rung unlocked, lowest stage, id; dependencies first.
 
-A dependency is promoted to the earliest horizon of the actions that need it, so "first
-things first" never contradicts the horizon grouping.
+A dependency is promoted to the earliest horizon, and the lowest rung and stage, of the
+actions that need it, so "first things first" never contradicts the grouping.
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ class _Plan(Rebuilt):
     consumers: dict[str, tuple[tuple[str, tuple[tuple[str, bool], ...]], ...]] = field(
         default_factory=dict)
     per_role: frozenset[str] = frozenset()  # ids of the rules about one role
-    # flag -> (0, n) for `rung.n`, (1, n) for `ready.n`, (2, 1) for a requirement `req.*`
+    # flag -> (0, n) for `rung.n`, (1, n) for `target.n`
     ladder: dict[str, tuple[int, int]] = field(default_factory=dict)
     # current_rung, target_rung, aspiration_gap -> (rule id, value) of the rules giving it
     rungs: dict[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
@@ -270,7 +270,7 @@ def _make_plan(book: Rulebook) -> _Plan:
                    for name, uses in book.consumers.items()},
         per_role=frozenset(r.id for r in book.rules if r.scope == "role"),
         ladder={name: _ladder_step(name) for name in book.emitters
-                if name.startswith(("rung.", "ready.", "req."))},
+                if name.startswith(("rung.", "target."))},
         rungs={attr: tuple((r.id, getattr(r.rule.then, attr)) for r in book.producing(attr))
                for attr in ("current_rung", "target_rung", "aspiration_gap")})
 
@@ -280,8 +280,9 @@ class _Collator:
     times per assessment."""
 
     __slots__ = ("_absent_memo", "_action_rules", "_all_memo", "_change_memo", "_trace_memo",
-                 "_unmet_paths", "book", "definite", "emitted_by", "emitted_names", "fact",
-                 "firings", "others", "plan", "profile", "reasons", "roles", "rules", "value")
+                 "_unmet_paths", "book", "definite", "emitted_by", "emitted_names", "everyone",
+                 "fact", "firings", "others", "plan", "profile", "reasons", "roles", "rules",
+                 "value")
 
     def __init__(self, book: Rulebook, profile: Profile, firings: list[Firing], *,
                  reasons: bool = True) -> None:
@@ -322,6 +323,7 @@ class _Collator:
         for several in definite.values():
             if len(several) > 1:
                 several.sort(key=order)
+        self.everyone = definite
         self.emitted_names = {k[0] for k in emitted_by}
         self.roles, self.others = len(self.profile.role_list), len(self.profile.other_roles)
         self._unmet_paths: dict[str, list[str]] = {}  # requirement rule id -> its facts
@@ -467,22 +469,34 @@ class _Collator:
         return out
 
     def best_role(self) -> int | None:
+        """The role the rungs are reported for: the highest rung reached, then the highest
+        target, then the first listed."""
         if not self.profile.role_list:
             return None
 
-        # per role: highest rung reached, highest rung ready for, requirements met
-        best = [[0, 0, 0] for _ in self.profile.role_list]
+        # per role: highest rung reached, its target
+        best = [[0, 0] for _ in self.profile.role_list]
         ladder = self.plan.ladder
         for name, role in self.emitted_by:
             step = ladder.get(name)
             if step is None or role is None or role >= len(best):
                 continue
             slot, n = step
-            if slot == 2:
-                best[role][2] += 1
-            elif n > best[role][slot]:
-                best[role][slot] = n
-        return min(range(len(best)), key=lambda i: (-best[i][0], -best[i][1], -best[i][2], i))
+            best[role][slot] = max(best[role][slot], n)
+        return min(range(len(best)), key=lambda i: (-best[i][0], -best[i][1], i))
+
+    def focus(self, role: int | None) -> None:
+        """Report what rules about one role concluded for the assessed role only (its
+        target, role fit, aspiration gap); what they concluded for other roles stays
+        in `everyone`, for the open questions."""
+        if role is None:
+            return
+        per_role = self.plan.per_role
+        self.definite = {}
+        for rid, firings in self.everyone.items():
+            mine = [f for f in firings if f.role == role] if rid in per_role else firings
+            if mine:
+                self.definite[rid] = mine
 
     def rungs(self, role: int | None) -> list[Json]:
         out = []
@@ -566,8 +580,18 @@ class _Collator:
                         horizon[d] = horizon[aid]
                         changed = True
 
-        keys = {aid: (horizon[aid], a.rung_key, a.stage_key, aid)
-                for aid, (_, a, _) in chosen.items()}
+        # a prerequisite unlocks what its dependants unlock: it takes their lowest rung
+        # and stage, so it comes just before them rather than wherever its own would put it
+        unlocks = {aid: (a.rung_key, a.stage_key) for aid, (_, a, _) in chosen.items()}
+        changed = True
+        while changed:
+            changed = False
+            for aid, ds in deps.items():
+                for d in ds:
+                    if unlocks[d] > unlocks[aid]:
+                        unlocks[d] = unlocks[aid]
+                        changed = True
+        keys = {aid: (horizon[aid], *unlocks[aid], aid) for aid in chosen}
         out = []
         for aid in _topological(list(chosen), deps, keys.__getitem__):
             rid, a, because = chosen[aid]
@@ -580,7 +604,7 @@ class _Collator:
 
     def open_questions(self) -> list[Json]:
         questions: dict[str, set[str]] = {}
-        definite, per_role = self.definite, self.plan.per_role
+        definite, per_role = self.everyone, self.plan.per_role
         for f in self.firings:
             if not f.maybe or not f.missing:
                 continue
@@ -636,9 +660,12 @@ class _Collator:
                                                       "on_wing": title in on_wing})
                 entry["supplies"].append(fn)
         for title, fns in on_wing.items():
+            if not fns & lack:
+                continue  # it supplies what another role lacks, not the assessed one
             entry = candidates.setdefault(title, {"title": title, "supplies": [],
                                                   "on_wing": True})
-            entry["supplies"] = [fn for fn in FUNCTIONS if fn in set(entry["supplies"]) | fns]
+            entry["supplies"] = [fn for fn in FUNCTIONS
+                                 if fn in set(entry["supplies"]) | (fns & lack)]
         listed = sorted(candidates.values(), key=lambda c: (not c["on_wing"], c["title"]))
         return {"needed": needed, "missing": missing, "candidates": listed}
 
@@ -666,8 +693,6 @@ def _outputs_of(rule: CompiledRule) -> frozenset[str]:
 def _ladder_step(flag: str) -> tuple[int, int]:
     """How a ladder flag counts when choosing the role to assess (see `best_role`)."""
     kind, _, rest = flag.partition(".")
-    if kind == "req":
-        return (2, 1)
     return (0 if kind == "rung" else 1, int(rest.split(".")[0]))
 
 
@@ -733,9 +758,10 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
     unless `explain` is false. `reasons=False` also leaves every `because` list empty
     (and gives no explanations): for summaries that count conclusions, never show why."""
     c = _Collator(book, profile, firings, reasons=reasons)
+    role = c.best_role()
+    c.focus(role)
     current, _ = c.one_value("current_rung")
     target, _ = c.one_value("target_rung")
-    role = c.best_role()
     gap = None
     if profile.aspiration_rung is not None:
         gap = any(rid in c.definite for rid, _ in c.plan.rungs["aspiration_gap"])

@@ -602,8 +602,8 @@ def _emits(rule: Rule) -> tuple[str, ...]:
         out.append(f"req.{rule.id}")
     if t.current_rung is not None:
         out.append(f"current.{t.current_rung}")
-    if t.target_rung is not None:
-        out.append(f"target.{t.target_rung}")
+    if t.target_rung is not None and rule.per == "role":
+        out.append(f"target.{t.target_rung}")  # a role's target, read by rules on that role
     if t.need:
         out.append(f"need.{t.need}")
     if t.missing:

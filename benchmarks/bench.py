@@ -58,10 +58,12 @@ def random_profile(rng: random.Random) -> Profile:
             "supervision": scale("supervision"), "progression": scale("progression"),
             "engagement": {k: scale("engagement") for k in ("phase1", "phase2", "day_to_day")},
             "feedback_role": scale("feedback_role"), "visible_to_residents": rng.choice(tri),
+            "decides_with_staff": scale("decides"), "initiative": scale("initiative"),
+            "staff_back_role": rng.choice(tri),
         }
 
     data = {
-        "profile_version": 1, "kind": "self-audit",
+        "profile_version": 2, "kind": "self-audit",
         "site": {"prison": "HMP Bench"}, "wing": {"name": "B wing"},
         "delivery": {k: rng.choice(tri) for k in ("partnership", "ringfenced_funding",
                                                   "staff_buy_out", "governor_sponsor",
@@ -72,6 +74,7 @@ def random_profile(rng: random.Random) -> Profile:
         "roles": [role(i) for i in range(rng.randint(0, 3))],
         "other_roles": [{"title": "Lifer Rep", "paid": rng.choice(tri),
                          "engagement": scale("engagement"),
+                         "delivers_in_phases": scale("engagement"),
                          "functions": {"bridging": scale("function"),
                                        "civic_representation": scale("function")}}
                         for _ in range(rng.randint(0, 2))],

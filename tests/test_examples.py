@@ -58,7 +58,7 @@ def test_thin_proposal_turns_unknowns_into_risks() -> None:
     assert r["aspiration_rung"] == 4 and r["aspiration_gap"] is True
     assert any(f["id"] == "ASPIRATION" for f in r["findings"])
     facts = {q["fact"] for q in r["open_questions"]}
-    assert {"governance.wing_forum", "delivery.ringfenced_funding",
+    assert {"governance.wing_forum", "delivery.staff_buy_out",
             "roles[0].expectations_communicated", "roles[0].decides_with_staff"} <= facts
     ids = {a["id"] for a in r["actions"]}
     assert "GP1-add" in ids  # no lived experience input

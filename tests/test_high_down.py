@@ -113,7 +113,9 @@ def test_actions_not_called_for_are_absent(result: dict[str, Any]) -> None:
 def test_plan_order_is_defensible(result: dict[str, Any]) -> None:
     actions = result["actions"]
     ids = [a["id"] for a in actions]
-    assert ids[0] == "R1a"  # agreeing and telling residents what holders do comes first
+    # before investing in the role: whom it should serve (§1.5.3), then whether it is the
+    # right role (§1.3.1, §2.2), then agreeing and telling residents what holders do
+    assert ids[:3] == ["F153", "LL2-reselect", "R1a"]
     horizons = [a["horizon"] for a in actions]
     assert horizons == sorted(horizons, key=["now", "next", "later"].index)
     for n, a in enumerate(actions):
@@ -144,7 +146,7 @@ def test_every_action_says_who_when_why(result: dict[str, Any]) -> None:
     owner = {a["id"]: a["owner"] for a in result["actions"]}
     assert owner["F154"] == "CFO commissioner"  # the baseline is the evaluation's (§1.5.4)
     assert owner["R3a"] == owner["R3c"] == "CFO staff team"  # the Council is a partner
-    assert owner["R3b"] == "Education and Library"
+    assert owner["R3b"] == "CFO staff team"  # §2.4.3 addresses the initiative
     assert owner["R1b"] == "governor sponsor"
     r1a = next(a for a in result["actions"] if a["id"] == "R1a")
     assert r1a["because"] == ["roles[0].expectations_communicated = false"]
@@ -164,7 +166,6 @@ def test_findings_good_practice_and_challenges(result: dict[str, Any]) -> None:
                      "F133": "observation",  # no progression seen (§1.3.3)
                      "F14": "observation",   # holders absent from the phases (§1.4)
                      "F155": "observation",  # an accredited pathway exists (§1.5.5)
-                     "F155-council": "observation",  # the Council's limited capacity
                      "FN11": "observation"}  # the council has not heard of the role
     ch1 = next(f for f in result["findings"] if f["id"] == "CH1")
     assert ch1["because"] == ["roles[0].training.matches_role = false"]
@@ -174,11 +175,13 @@ def test_open_questions_are_what_the_study_leaves_unknown(result: dict[str, Any]
     questions = {q["fact"]: q["could_change"] for q in result["open_questions"]}
     # App 2 marks every Ambassador function unknown; bridging decides a rung 3 requirement
     # and role fit, civic representation a rung 5 one, as does whether staff back the role
-    # (§1.7.4). The funding's end is not dated (§1.2.1). Induction and single issue, and
-    # the other roles' unknowns, change nothing here.
+    # (§1.7.4). The funding's end is not dated (§1.2.1), and §1.5.5 leaves the Council's
+    # capacity to help develop peer roles open. Induction and single issue, and the other
+    # roles' unknowns, change nothing here.
     assert set(questions) == {"roles[0].functions.bridging",
                               "roles[0].functions.civic_representation",
-                              "roles[0].staff_back_role", "funding_covers_next_cycle"}
+                              "roles[0].staff_back_role", "funding_covers_next_cycle",
+                              "governance.council_capacity"}
     assert questions["roles[0].functions.bridging"] == [
         "rung 3", "action LL2-bridging", "action LL2-reselect", "role fit"]
     assert questions["funding_covers_next_cycle"] == ["action GP2-funding-end"]

@@ -79,7 +79,7 @@ def test_the_installed_wheel_assesses_from_anywhere_with_its_own_files(
     data = (site / "advisor" / "_data").resolve()
     assert Path(where[0]).resolve().is_relative_to(site.resolve())
     assert [Path(w) for w in where[1:4]] == [data / "rules", data / "profiles",
-                                              data / "schema" / "profile-v1.schema.json"]
+                                              data / "schema" / "profile-v2.schema.json"]
 
     profile = data / "profiles" / "hmp-high-down-clu.yaml"
     run = subprocess.run([sys.executable, "-m", "advisor", "assess", str(profile),

@@ -45,7 +45,8 @@ BROKEN = {
         "ladder.yaml", "depends_on: [R1a]\n", "depends_on: [R1z]\n",
         "rule REQ-1-visible.unmet: depends_on names no action: 'R1z'"),
     "dependency cycle": (
-        "ladder.yaml", "        depends_on: [LL2-select]\n", "        depends_on: [LL1-daily]\n",
+        "ladder.yaml", "        depends_on: [LL2-select, LL2-reselect]\n",
+        "        depends_on: [LL1-daily]\n",
         "depends_on forms a cycle: "),
     "unknown key in a rule": (
         "stages.yaml", "    kind: stage\n    title: Residents meet regularly",
