@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor import yamlio
 from advisor.errors import RulebookError
-from advisor.profile import Profile, profile_from_document
+from advisor.profile import Profile, did_you_mean, profile_errors, profile_from_document
 from advisor.rulebook import Rulebook
 from advisor.shipped import shipped
 
@@ -53,13 +53,24 @@ class Case:
     base: str
     file: Path
     line: int
+    # the line of each rule id the case names (its first mention), for FILE:LINE reports
+    rule_lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return self.spec.name
 
     def profile(self) -> Profile:
-        return Profile.model_validate(self.data())
+        """The case's profile; a `set` that makes no valid profile is the case file's
+        error (exit 2), naming the case."""
+        data = self.data()
+        try:
+            return Profile.model_validate(data)
+        except ValidationError as err:
+            first = profile_errors(err, yamlio.Document(data, str(self.file)))[0]
+            raise RulebookError(f"case '{self.name}' makes an invalid profile: "
+                                f"{first.field + ': ' if first.field else ''}{first.message}",
+                                file=str(self.file), line=self.line) from None
 
     def data(self) -> dict[str, Any]:
         base = self.spec.base or self.base
@@ -70,8 +81,22 @@ class Case:
             profile_from_document(doc)  # a broken base profile is reported as such
             data = doc.data
         for path, value in self.spec.set.items():
-            set_path(data, path, value)
+            try:
+                set_path(data, path, value)
+            except (KeyError, IndexError, TypeError, ValueError):
+                raise RulebookError(f"case '{self.name}' sets {path}, which its base "
+                                    f"profile {base} has no place for",
+                                    file=str(self.file), line=self.line) from None
         return data
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One expectation of a case that does not hold: the rule it concerns (None for a
+    rung) and what went wrong."""
+
+    rule: str | None
+    message: str
 
 
 @dataclass
@@ -80,7 +105,12 @@ class CaseResult:
     fired: set[str]
     current_rung: int
     target_rung: int
-    problems: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        """The failures as the short diagnosis a pytest item shows."""
+        return [f.message for f in self.failures]
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
@@ -111,7 +141,12 @@ def load_cases(book: Rulebook) -> list[Case]:
             raise RulebookError(e["msg"], file=str(path), line=doc.line_of(tuple(e["loc"])),
                                 field=yamlio.dotted(tuple(e["loc"]))) from None
         for i, case in enumerate(spec.cases):
-            out.append(Case(case, spec.base, path, doc.line_of(("cases", i)) or 1))
+            line = doc.line_of(("cases", i)) or 1
+            lines: dict[str, int] = {}
+            for key in ("fires", "does_not_fire"):
+                for j, rule in enumerate(getattr(case, key)):
+                    lines.setdefault(rule, doc.line_of(("cases", i, key, j)) or line)
+            out.append(Case(case, spec.base, path, line, lines))
     return out
 
 
@@ -125,17 +160,22 @@ def run_case(case: Case, book: Rulebook) -> CaseResult:
     result = collate(book, profile, firings)
     fired = {f.rule for f in firings if not f.maybe}
     out = CaseResult(case, fired, result["current_rung"], result["target_rung"])
-    known = {r.id for r in book.rules}
+    known = [r.id for r in book.rules]
     spec = case.spec
-    out.problems += [f"no such rule {r}" for r in [*spec.fires, *spec.does_not_fire]
-                     if r not in known]
-    out.problems += [f"expected {r} to fire; it did not" for r in spec.fires
-                     if r in known and r not in fired]
-    out.problems += [f"expected {r} not to fire; it did" for r in spec.does_not_fire
-                     if r in fired]
+    fail = out.failures.append
+    for r in dict.fromkeys([*spec.fires, *spec.does_not_fire]):
+        if r not in book.rule_index():
+            fail(Failure(r, f"no such rule {r}{did_you_mean(r, known)}"))
+    for r in spec.fires:
+        if r in book.rule_index() and r not in fired:
+            fail(Failure(r, f"expected {r} to fire; it did not"))
+    for r in spec.does_not_fire:
+        if r in fired:
+            fail(Failure(r, f"expected {r} not to fire; it did"))
     if spec.current_rung is not None and spec.current_rung != out.current_rung:
-        out.problems.append(f"expected current rung {spec.current_rung}; got "
-                            f"{out.current_rung}")
+        fail(Failure(None, f"expected current rung {spec.current_rung}; got "
+                           f"{out.current_rung}"))
     if spec.target_rung is not None and spec.target_rung != out.target_rung:
-        out.problems.append(f"expected target rung {spec.target_rung}; got {out.target_rung}")
+        fail(Failure(None, f"expected target rung {spec.target_rung}; got "
+                           f"{out.target_rung}"))
     return out

@@ -521,7 +521,8 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
 @_rules_option
 @reports_errors
 def rules_lint(rules_dir: Path | None) -> None:
-    """Check the rulebook: dead rules, unreachable rungs, unread facts, action order.
+    """Check the rulebook: dead rules, unreachable rungs, unread facts, action order, and
+    the rule cases (as `advisor rules test`).
 
     Exits 1 when there are errors (warnings alone exit 0), 2 when a file fails to load.
 
@@ -537,6 +538,39 @@ def rules_lint(rules_dir: Path | None) -> None:
     click.echo(f"{errors} errors, {warnings} warnings")
     if errors:
         sys.exit(1)
+
+
+@rules.command("test")
+@click.argument("rules_path", metavar="[RULES_DIR]", required=False,
+                type=click.Path(path_type=Path, file_okay=False))
+@_rules_option
+@reports_errors
+def rules_test(rules_path: Path | None, rules_dir: Path | None) -> None:
+    """Run the rule cases (RULES_DIR/cases/*.yaml; default: the bundled rules/).
+
+    Reports, as FILE:LINE: rule ID: message on stderr, every case whose expectations fail,
+    every rule without a case where it fires and one where it does not, and every case
+    naming a rule that does not exist. Exits 0 when all hold, 1 when any fails, 2 when a
+    file is invalid.
+
+    Example: advisor rules test my-rules/
+    """
+    from advisor.cases import load_cases
+    from advisor.ruletools import case_problems
+
+    if rules_path is not None and rules_dir is not None and rules_path != rules_dir:
+        raise InputError("give the rules folder once, as RULES_DIR or --rules")
+    book = _book(rules_path or rules_dir)
+    problems = case_problems(book)
+    for p in problems:
+        click.echo(f"{p.where}: {p.message}", err=True)
+    count = len(load_cases(book))
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} "
+                   f"in the cases of {len(book.rules)} rules", err=True)
+        sys.exit(1)
+    click.echo(f"{count} cases hold; every one of {len(book.rules)} rules has a case where "
+               "it fires and one where it does not")
 
 
 @rules.command("coverage")

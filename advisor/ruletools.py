@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from advisor.cases import Case, load_cases, run_case
 from advisor.profile import FACT_PATHS, SCALES
 from advisor.render.words import TERMS
 from advisor.rulebook import (
@@ -128,18 +129,64 @@ class Problem:
         return f"{self.where}: {self.level}: {self.message}"
 
 
-def lint(book: Rulebook) -> list[Problem]:
-    """Static checks beyond what loading refuses (loading errors are errors too)."""
+def lint(book: Rulebook, *, cases: bool = True) -> list[Problem]:
+    """Static checks beyond what loading refuses (loading errors are errors too), and,
+    with `cases`, the rule cases (`case_problems`)."""
     problems: list[Problem] = []
     problems += _unread_facts(book)
     problems += _dead_rules(book)
     problems += _unreachable_rungs(book)
     problems += _actions(book)
+    if cases:
+        problems += case_problems(book)
     return problems
 
 
+def shown(file: str | Path) -> str:
+    """A file as a report names it: relative to the working folder when inside it."""
+    path = Path(file)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _where(r: CompiledRule) -> str:
-    return f"{Path(r.file).name}:{r.line}: rule {r.id}"
+    return f"{shown(r.file)}:{r.line}: rule {r.id}"
+
+
+# -- the rule cases -------------------------------------------------------------------
+
+
+def case_problems(book: Rulebook) -> list[Problem]:
+    """Every rule case run against the rulebook: each expectation that fails (at the
+    case's line, naming the case), a case naming no rule (with did-you-mean), and a rule
+    without a case where it fires or one where it does not (at the rule's line)."""
+    cases = load_cases(book)
+    out: list[Problem] = []
+    for case in cases:
+        for failure in run_case(case, book).failures:
+            line = case.rule_lines.get(failure.rule or "", case.line)
+            where = f"{shown(case.file)}:{line}"
+            if failure.rule is not None:
+                where += f": rule {failure.rule}"
+            out.append(Problem("error", where, f"case '{case.name}': {failure.message}"))
+    return out + uncovered_rules(book, cases)
+
+
+def uncovered_rules(book: Rulebook, cases: Iterable[Case]) -> list[Problem]:
+    """Rules lacking a case where they fire, or one where they do not."""
+    named = list(cases)
+    fires = {r for c in named for r in c.spec.fires}
+    quiet = {r for c in named for r in c.spec.does_not_fire}
+    out = []
+    for r in book.rules:
+        lacking = [what for what, have in (("fires", fires), ("does not fire", quiet))
+                   if r.id not in have]
+        if lacking:
+            out.append(Problem("error", _where(r), "no case where it "
+                                                   + " and none where it ".join(lacking)))
+    return out
 
 
 def _unread_facts(book: Rulebook) -> list[Problem]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from advisor.assess import default_rulebook
@@ -88,7 +89,9 @@ def test_lint_finds_a_rule_that_can_never_fire(tmp_path: Path) -> None:
                in p for p in problems), problems
     code, out, _ = _invoke("rules", "lint", "--rules", str(rules))
     assert code == 1
-    assert "1 errors" in out
+    # the dead rule, and the case that expects it to fire (and S6-orange not to)
+    assert "3 errors" in out
+    assert "rule S6-green: error: case 'A council seat held through the role" in out
 
 
 def test_lint_finds_an_unreachable_rung(tmp_path: Path) -> None:
@@ -133,3 +136,79 @@ def test_coverage_fails_when_an_item_has_no_rule(tmp_path: Path) -> None:
     code, out, _ = _invoke("rules", "coverage", "--rules", str(rules))
     assert code == 1
     assert "MISSING X99" in out
+
+
+# -- rules test: the cases, for rule authors who write no Python ------------------------
+
+
+def _line_of(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+def test_rules_test_passes_on_the_bundled_rulebook() -> None:
+    code, out, err = _invoke("rules", "test")
+    assert (code, err) == (0, "")
+    assert "cases hold; every one of" in out
+
+
+def test_rules_test_reports_each_problem_at_its_file_and_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = _copy_rules(tmp_path)
+    cases = rules / "cases" / "stages.yaml"
+    # a typo in a rule id; an expectation that fails; the only case where S6-green fires
+    # no longer says so
+    _edit(cases, "fires: [S1-green, S2-green, S3-orange,", "fires: [S1-green, S2-green, "
+          "S3-orang,")
+    _edit(cases, "    fires: [S1-orange, S2-orange]", "    fires: [S1-orange, S2-green]")
+    _edit(cases, "    fires: [S5-green, S6-green]", "    fires: [S5-green]")
+    monkeypatch.chdir(tmp_path)  # FILE is shown relative to the working folder
+    code, out, err = _invoke("rules", "test", "rules")
+    assert code == 1 and out == ""
+    typo = _line_of(cases, "S3-orang,")
+    wrong = _line_of(cases, "fires: [S1-orange, S2-green]")
+    rule = _line_of(rules / "stages.yaml", "- id: S6-green")
+    assert err.splitlines() == [
+        f"rules/cases/stages.yaml:{typo}: rule S3-orang: case 'High Down as the report "
+        "found it is green at stages 1 and 2 and orange from 3 to 6': no such rule "
+        "S3-orang (did you mean 'S3-orange'?)",
+        f"rules/cases/stages.yaml:{wrong}: rule S2-green: case 'A course with no phase 2 "
+        "activities and no reflective work is orange at stages 1 and 2': expected "
+        "S2-green to fire; it did not",
+        f"rules/stages.yaml:{rule}: rule S6-green: no case where it fires",
+        f"3 problems in the cases of {len(default_rulebook().rules)} rules"]
+    # lint includes the same checks, as errors
+    code, out, _ = _invoke("rules", "lint", "--rules", "rules")
+    assert code == 1
+    assert f"rules/stages.yaml:{rule}: rule S6-green: error: no case where it fires" in out
+    assert "3 errors" in out
+
+
+def test_rules_test_names_a_rule_with_no_case_either_way(tmp_path: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    for case_file in (rules / "cases").glob("*.yaml"):
+        text = case_file.read_text(encoding="utf-8")
+        case_file.write_text(text.replace("S6-green, ", "").replace(", S6-green", ""),
+                             encoding="utf-8")
+    code, _, err = _invoke("rules", "test", str(rules))
+    assert code == 1
+    assert "rule S6-green: no case where it fires and none where it does not fire\n" in err
+
+
+def test_rules_test_refuses_an_invalid_case_file(tmp_path: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    cases = rules / "cases" / "stages.yaml"
+    _edit(cases, "      governance.policy_input: true\n",
+          "      governance.policy_input: true\n      roles[0].paid: maybe\n")
+    code, out, err = _invoke("rules", "test", str(rules))
+    assert code == 2 and out == ""
+    line = _line_of(cases, "- name: A council seat held through the role")
+    assert err.startswith(f"advisor: {cases}:{line}: case 'A council seat")
+    assert "makes an invalid profile: roles[0].paid: 'maybe' is not true, false or " \
+           "unknown" in err
+    _edit(cases, "roles[0].paid: maybe", "roles[3].paid: true")
+    code, _, err = _invoke("rules", "test", str(rules))
+    assert code == 2 and "sets roles[3].paid, which its base profile" in err
+    _edit(cases, "fires: [S5-green, S6-green]", "fires: S5-green")
+    code, _, err = _invoke("rules", "test", str(rules))
+    assert code == 2 and f"{cases}:" in err
