@@ -21,6 +21,7 @@ from typing import Any
 from advisor.facts import Firing, Rebuilt
 from advisor.profile import (
     FACT_PATHS,
+    QUESTIONS,
     UNKNOWN,
     Profile,
     Voices,
@@ -223,6 +224,8 @@ class _Plan(Rebuilt):
     ladder: dict[str, tuple[int, int]] = field(default_factory=dict)
     # current_rung, target_rung, aspiration_gap -> (rule id, value) of the rules giving it
     rungs: dict[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
+    # (rule id, level, reason) of the rules giving a proposal's verdict a reason
+    verdicts: tuple[tuple[str, str, str], ...] = ()
 
 
 def _plan(book: Rulebook) -> _Plan:
@@ -272,7 +275,9 @@ def _make_plan(book: Rulebook) -> _Plan:
         ladder={name: _ladder_step(name) for name in book.emitters
                 if name.startswith(("rung.", "target."))},
         rungs={attr: tuple((r.id, getattr(r.rule.then, attr)) for r in book.producing(attr))
-               for attr in ("current_rung", "target_rung", "aspiration_gap")})
+               for attr in ("current_rung", "target_rung", "aspiration_gap")},
+        verdicts=tuple((r.id, v.level, _text(v.reason)) for r in book.producing("verdict")
+                       if (v := r.rule.then.verdict) is not None))
 
 
 class _Collator:
@@ -602,7 +607,10 @@ class _Collator:
                         "sources": self.sources(rid)})
         return out
 
-    def open_questions(self) -> list[Json]:
+    def open_questions(self, target: int) -> list[Json]:
+        """Every unknown fact whose answer could change something, as the interview asks
+        it, most telling first: a rung up to the target (or the current or target rung),
+        then a light or the verdict, then the rest; `rank` 1 is the first."""
         questions: dict[str, set[str]] = {}
         definite, per_role = self.everyone, self.plan.per_role
         for f in self.firings:
@@ -613,15 +621,53 @@ class _Collator:
                     g.role == f.role for g in firings)):
                 continue  # it holds anyway (for this role, when it is about one)
             changes = self._could_change(f.rule)
+            if self.profile.kind != "proposal":
+                changes = changes - {"verdict"}  # only a proposal has a verdict
             if not changes:
                 continue
             for path in f.missing:
                 questions.setdefault(concrete(path, f.role, f.other_role), set()).update(changes)
-        def key(path: str) -> tuple[int, str]:
-            return (_FACT_ORDER.get(generic_path(path), len(_FACT_ORDER)), path)
+        def key(path: str) -> tuple[int, int, int, str]:
+            rungs = [int(c.split()[1]) for c in questions[path] if c.startswith("rung ")]
+            return (_weight(questions[path], target), min(rungs, default=6),
+                    _FACT_ORDER.get(generic_path(path), len(_FACT_ORDER)), path)
 
-        return [{"fact": p, "could_change": sorted(questions[p], key=_change_key)}
-                for p in sorted(questions, key=key)]
+        return [{"fact": p, "question": QUESTIONS[generic_path(p)], "rank": n,
+                 "could_change": sorted(questions[p], key=_change_key)}
+                for n, p in enumerate(sorted(questions, key=key), start=1)]
+
+    def headline(self, result: Json) -> Json:
+        """What a reader takes in first: for a proposal, its readiness verdict with the
+        reasons the rules gave (and the open questions that could change it); for every
+        profile, the role's rung, its target, the lights counted, the first three actions
+        and the three open questions that matter most."""
+        lights = dict.fromkeys(("green", "orange", "red"), 0)
+        for stage in result["stages"]:
+            lights[stage["light"]] += 1
+        role = result["assessed_role"]
+        current, target = result["current_rung"], result["target_rung"]
+        who = f"{role['title']}: rung" if role else "No role selected or known: rung"
+        summary = [f"{who} {current} of 5 ({RUNG_NAMES[current]}); target rung {target}.",
+                   f"Stage lights: {lights['green']} green, {lights['orange']} orange, "
+                   f"{lights['red']} red."]
+        verdict: str | None = None
+        reasons: list[str] = []
+        if self.profile.kind == "proposal":
+            fired = [(level, reason) for rid, level, reason in self.plan.verdicts
+                     if rid in self.definite]
+            reasons = _unique(r for level, r in fired if level == "not-ready")
+            if reasons:
+                verdict = "not-ready"
+            else:
+                reasons = _unique(r for level, r in fired if level == "conditions")
+                telling = [q for q in result["open_questions"]
+                           if _weight(set(q["could_change"]), target) < 2]
+                if telling:
+                    reasons.append(_open_reason(telling))
+                verdict = "ready-with-conditions" if reasons else "ready"
+        return {"verdict": verdict, "reasons": reasons or summary, "summary": summary,
+                "lights": lights, "top_actions": [a["id"] for a in result["actions"][:3]],
+                "top_questions": [q["fact"] for q in result["open_questions"][:3]]}
 
     def _could_change(self, rule_id: str) -> set[str]:
         """What a different answer could change: the rule's own output, and the outputs of
@@ -683,6 +729,8 @@ def _outputs_of(rule: CompiledRule) -> frozenset[str]:
         out.add(f"finding {t.finding.id}")
     if t.need or t.missing or t.supplies:
         out.add("role fit")
+    if t.verdict is not None:
+        out.add("verdict")
     if t.current_rung is not None:
         out.add("current rung")
     if t.target_rung is not None:
@@ -727,7 +775,7 @@ def _topological(ids: list[str], deps: dict[str, list[str]], key: Any) -> list[s
 
 _FACT_ORDER = {path: n for n, path in enumerate(FACT_PATHS)}  # the catalogue's order
 _CHANGE_ORDER = {word: n for n, word in enumerate(
-    ("stage", "current", "target", "rung", "action", "finding", "role"))}
+    ("stage", "current", "target", "rung", "verdict", "action", "finding", "role"))}
 
 
 def _change_key(text: str) -> tuple[int, str]:
@@ -737,6 +785,29 @@ def _change_key(text: str) -> tuple[int, str]:
 def _said(voices: Voices) -> dict[str, str]:
     """What people say of a fact, by who says it (residents, holders, staff)."""
     return {who: said for who, said in voices.model_dump().items() if said is not None}
+
+
+def _weight(changes: set[str], target: int) -> int:
+    """How much an answer could change: 0 a rung up to the target (or the current or
+    target rung), 1 a light or the verdict, 2 a rung beyond the target, 3 an action, 4
+    anything else (findings, role fit)."""
+    if {"current rung", "target rung"} & changes or any(
+            c.startswith("rung ") and int(c.split()[1]) <= target for c in changes):
+        return 0
+    if "verdict" in changes or any(c.startswith("stage ") for c in changes):
+        return 1
+    if any(c.startswith("rung ") for c in changes):
+        return 2
+    return 3 if any(c.startswith("action ") for c in changes) else 4
+
+
+def _open_reason(questions: list[Json]) -> str:
+    """The open questions that could change a light, a rung or the verdict, in a line."""
+    first = questions[0]["question"].rsplit(" (", 1)[0]
+    many = f"{len(questions)} unanswered questions" if len(questions) > 1 else \
+        "An unanswered question"
+    return (f"{many} could change a light, a rung up to the target or this verdict; the "
+            f"first: {first}")
 
 
 def _norm(title: str) -> str:
@@ -773,6 +844,7 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
         "assessed": None if assessed.on == assessed.by == UNKNOWN else
         {"on": assessed.on, "by": assessed.by},
         "rulebook": {"version": book.version, "rules": len(book.rules)},
+        "headline": None,  # filled in below, from the rest: first in the object
         "current_rung": current,
         "target_rung": target,
         "aspiration_rung": profile.aspiration_rung,
@@ -783,11 +855,12 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
         "stages": c.stages(),
         "findings": c.findings(),
         "actions": c.actions(target),
-        "open_questions": c.open_questions(),
+        "open_questions": c.open_questions(target),
         "role_fit": c.role_fit(),
         "evidence": dict(sorted(profile.evidence.items())),
         "voices": {path: _said(v) for path, v in sorted(profile.voices.items())},
     }
+    result["headline"] = c.headline(result)
     if explain and reasons:
         result["explanations"] = c.explanations(result)
     return result

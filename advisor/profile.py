@@ -647,6 +647,30 @@ META_FACTS = ("kind", "aspiration_rung", *DERIVED)
 FACT_PATHS: dict[str, ValueSpec] = _catalogue()
 
 
+def _asked(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, str]]:
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            yield from _asked(ann, f"{prefix}{name}.")
+        elif info.description:
+            yield f"{prefix}{name}", info.description
+
+
+#: The plain question each fact answers, as the interview asks it, with the study section
+#: it comes from (`How are holders supervised? (§1.3, §2.4.1)`), by generic path.
+QUESTIONS: dict[str, str] = {
+    **{path: q for section, model in (("assessed", Assessed), ("site", Site), ("wing", Wing),
+                                      ("delivery", Delivery), ("governance", Governance),
+                                      ("pathway", Pathway), ("evaluation", Evaluation))
+       for path, q in _asked(model, f"{section}.")},
+    **{path: q for section, model in (("roles[]", Role), ("other_roles[]", OtherRole))
+       for path, q in _asked(model, f"{section}.")},
+    "aspiration_rung": "Which rung of the ladder does the team or proposal aim for? (App 1)",
+    "kind": "Is this a self-audit, a proposal or a worked example?",
+    **DERIVED_QUESTIONS,
+}
+
+
 def generic_path(path: str) -> str:
     """`roles[3].engagement.phase1` -> `roles[].engagement.phase1`."""
     for section in LIST_SECTIONS:

@@ -129,6 +129,13 @@ def leaf_holds(op: str, operand: Any, value: Any) -> bool:
     raise ValueError(f"unknown operator {op!r}")
 
 
+class Verdict(_Strict):
+    """A reason a proposal is not ready, or is ready only with conditions (the headline)."""
+
+    level: Literal["not-ready", "conditions"]
+    reason: str = Field(min_length=3)
+
+
 class Then(_Strict):
     light: Light | None = None
     requirement: Requirement | None = None
@@ -143,6 +150,7 @@ class Then(_Strict):
     supplies: Literal["induction", "single_issue", "bridging",
                       "civic_representation"] | None = None
     aspiration_gap: bool | None = None
+    verdict: Verdict | None = None
 
 
 class Unmet(_Strict):
@@ -151,7 +159,7 @@ class Unmet(_Strict):
 
 class Rule(_Strict):
     id: str
-    kind: Literal["stage", "requirement", "ladder", "finding", "action", "fit"]
+    kind: Literal["stage", "requirement", "ladder", "finding", "action", "fit", "headline"]
     title: str = Field(min_length=3)
     sources: list[str] = Field(min_length=1)
     per: Literal["role"] | None = None
