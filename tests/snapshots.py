@@ -4,8 +4,16 @@ The test `tests/test_snapshots.py` fails whenever a bundled profile's result dif
 its snapshot. To accept a change, bump `rules/index.yaml`'s version as the policy says,
 add a `## VERSION` entry to `rules/CHANGELOG.md`, and run this. It refuses:
 - to record new results under a version that already has recorded results;
-- a bump smaller than the change (a light, a rung or an action moved needs a major bump);
+- a bump smaller than the change: a light, a rung or an action moved needs a major bump;
+  a rule or a case added or removed needs at least a minor one (the README's "Rulebook
+  versions"; patch is for wording only);
 - a version without a changelog entry.
+
+`tests/snapshots/versions.json` maps each recorded version to the digest of its results.
+The newest entry also lists the rule ids and case names it was recorded with
+(`{"digest": ..., "rules": [...], "cases": [...]}`), which the next bump is judged
+against; an entry written before these were kept is the digest alone, and then only the
+number of rules (in the stored results) can be compared.
 """
 
 from __future__ import annotations
@@ -54,11 +62,53 @@ def semantics(result_json: str) -> dict[str, Any]:
             "target": r["target_rung"], "actions": sorted(a["id"] for a in r["actions"])}
 
 
-def recorded() -> dict[str, str]:
+def current_contents() -> dict[str, list[str]]:
+    """The bundled rulebook's rule ids and case names, sorted."""
+    from advisor.assess import default_rulebook
+    from advisor.cases import load_cases
+
+    book = default_rulebook()
+    return {"rules": sorted(r.id for r in book.rules),
+            "cases": sorted(c.name for c in load_cases(book))}
+
+
+def _entries() -> dict[str, Any]:
     if not VERSIONS.exists():
         return {}
-    data: dict[str, str] = json.loads(VERSIONS.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(VERSIONS.read_text(encoding="utf-8"))
     return data
+
+
+def recorded() -> dict[str, str]:
+    """Version -> the digest of the results recorded for it."""
+    return {v: e if isinstance(e, str) else e["digest"] for v, e in _entries().items()}
+
+
+def recorded_contents(version: str) -> dict[str, list[str]] | None:
+    """The rule ids and case names recorded with `version`, if they were kept."""
+    entry = _entries().get(version)
+    if not isinstance(entry, dict):
+        return None
+    return {"rules": entry["rules"], "cases": entry["cases"]}
+
+
+def added_or_removed(before: dict[str, list[str]] | None, now: dict[str, list[str]],
+                     stored: dict[str, str]) -> list[str]:
+    """The rules and cases added or removed since `before`, in words. Without a record
+    (an entry from before they were kept), the stored results' rule count stands in."""
+    if before is None:
+        counts = {json.loads(text).get("rulebook", {}).get("rules") for text in
+                  stored.values()}
+        counts.discard(None)
+        if len(counts) == 1 and (old := counts.pop()) != len(now["rules"]):
+            return [f"the number of rules went from {old} to {len(now['rules'])}"]
+        return []
+    out = []
+    for kind, singular in (("rules", "rule"), ("cases", "case")):
+        old, new = set(before[kind]), set(now[kind])
+        out += [f"added {singular} {x!r}" for x in sorted(new - old)]
+        out += [f"removed {singular} {x!r}" for x in sorted(old - new)]
+    return out
 
 
 def stored_results() -> dict[str, str]:
@@ -75,20 +125,34 @@ def _parse(version: str) -> tuple[int, int, int]:
     return major, minor, patch
 
 
+def _listed(changes: list[str]) -> str:
+    return "; ".join(changes[:5]) + (f" and {len(changes) - 5} more" if len(changes) > 5
+                                     else "")
+
+
 def main() -> int:
     from advisor.assess import default_rulebook
 
     version = default_rulebook().version
     new = current_results()
     old = stored_results()
+    contents = current_contents()
     versions = recorded()
-    if old == new and versions.get(version) == digest(new):
-        print(f"snapshots are up to date for rulebook {version}")
-        return 0
-    if version in versions and versions[version] != digest(new):
-        print(f"refused: results for rulebook {version} are already recorded and these "
-              "differ. Bump the version in rules/index.yaml first.", file=sys.stderr)
-        return 1
+    if version in versions:
+        if versions[version] != digest(new):
+            print(f"refused: results for rulebook {version} are already recorded and these "
+                  "differ. Bump the version in rules/index.yaml first.", file=sys.stderr)
+            return 1
+        kept = recorded_contents(version)
+        changed = added_or_removed(kept, contents, old) if kept is not None else []
+        if changed:
+            print(f"refused: rulebook {version} was recorded with other rules or cases "
+                  f"({_listed(changed)}). Bump the version in rules/index.yaml first (a "
+                  "minor bump at least).", file=sys.stderr)
+            return 1
+        if old == new:
+            print(f"snapshots are up to date for rulebook {version}")
+            return 0
     if not has_changelog_entry(version):
         print(f"refused: rules/CHANGELOG.md has no '## {version}' entry", file=sys.stderr)
         return 1
@@ -100,6 +164,12 @@ def main() -> int:
             print(f"refused: lights, rungs or actions moved for {', '.join(moved)}; that "
                   f"needs a major version above {previous}", file=sys.stderr)
             return 1
+        changed = added_or_removed(recorded_contents(previous), contents, old)
+        if changed and _parse(version)[:2] <= _parse(previous)[:2]:
+            print(f"refused: {_listed(changed)} since {previous}; a new or removed rule or "
+                  f"case needs at least a minor version above {previous} (a patch is for "
+                  "wording only)", file=sys.stderr)
+            return 1
         if _parse(version) <= _parse(previous):
             print(f"refused: version {version} is not above {previous}", file=sys.stderr)
             return 1
@@ -108,8 +178,9 @@ def main() -> int:
             p.unlink()
     for name, text in new.items():
         (SNAPSHOTS / name.replace(".yaml", ".json")).write_text(text, encoding="utf-8")
-    versions[version] = digest(new)
-    VERSIONS.write_text(json.dumps(versions, indent=2, sort_keys=True) + "\n",
+    entries: dict[str, Any] = dict(versions)  # older entries keep their digest alone
+    entries[version] = {"digest": digest(new), **contents}
+    VERSIONS.write_text(json.dumps(entries, indent=2, sort_keys=True) + "\n",
                         encoding="utf-8")
     print(f"recorded {len(new)} snapshots for rulebook {version}")
     return 0
