@@ -2,8 +2,9 @@
 compile the same rule files every time.
 
 What is cached: the `Rulebook` object with its engine plan (`engine.compiled`), pickled.
-It is keyed by a SHA-256 over every YAML file under the rulebook directory (names and
-bytes), the advisor modules that define what a compiled rulebook is, and the Python and
+It is keyed by a SHA-256 over every file under the rulebook directory and every module
+of the advisor package, each found by walking (names and bytes, so no list of modules is
+kept by hand and code moved between modules is a new key too), and the Python and
 pydantic versions; any change to any of them is a new key. It is only ever written
 after a rulebook loaded and compiled without error, atomically (temporary file, then
 rename), and only read from the user's own cache directory:
@@ -27,9 +28,6 @@ from pathlib import Path
 from advisor.rulebook import DEFAULT_RULES_DIR, Rulebook, load_rulebook
 
 _PACKAGE = Path(__file__).resolve().parent
-# The modules whose classes a pickled rulebook is made of, or whose code compiles it.
-_CODE = ("rulebook.py", "engine.py", "facts.py", "profile.py", "yamlio.py", "assess.py",
-         "cache.py")
 
 
 def cache_dir() -> Path | None:
@@ -41,18 +39,31 @@ def cache_dir() -> Path | None:
     return Path(base) / "advisor"
 
 
-def fingerprint(directory: Path) -> str:
-    """A key that changes whenever anything a compiled rulebook depends on changes."""
+def fingerprint(directory: Path, package: Path = _PACKAGE) -> str:
+    """A key that changes whenever anything a compiled rulebook depends on changes: the
+    files under `directory` and the Python modules of `package` (the advisor's own)."""
     import pydantic
 
     digest = hashlib.sha256()
     digest.update(f"{sys.version}|{pydantic.VERSION}|{directory}".encode())
-    for name in _CODE:
-        digest.update(name.encode() + b"\0" + (_PACKAGE / name).read_bytes())
-    for path in sorted(directory.rglob("*.yaml")):
-        digest.update(str(path.relative_to(directory)).encode() + b"\0")
-        digest.update(path.read_bytes())
+    for root, suffix in ((package, ".py"), (directory, "")):
+        digest.update(b"\1")
+        for name in _files(root, suffix):
+            digest.update(name.encode() + b"\0")
+            digest.update(hashlib.sha256((root / name).read_bytes()).digest())
     return digest.hexdigest()
+
+
+def _files(root: Path, suffix: str) -> list[str]:
+    """The files under `root` whose names end in `suffix`, as sorted relative paths,
+    leaving out hidden ones (an editor's swap file) and byte code."""
+    out = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+        rel = os.path.relpath(folder, root)
+        out += [name if rel == "." else f"{rel}/{name}" for name in names
+                if name.endswith(suffix) and not name.startswith(".")]
+    return sorted(out)
 
 
 def load_compiled(directory: Path | None = None) -> Rulebook:

@@ -116,3 +116,31 @@ def test_a_rulebook_that_cannot_be_stored_still_assesses(
     monkeypatch.setattr(pickle, "dump", refuse)
     assert '"current_rung": 0' in _report(rules)
     assert not list(where.glob("*rulebook-*"))  # no half-written file left behind
+
+
+def test_the_key_covers_every_module_of_the_package_found_by_walking(
+        rules: Path, tmp_path: Path) -> None:
+    """No list of modules is kept by hand: code moved into a new module (here, one in a
+    sub-package) is a new key, so a stale rulebook is never served."""
+    package = tmp_path / "advisor"
+    shutil.copytree(Path(cache.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.fingerprint(rules, package)
+    assert cache.fingerprint(rules, package) == before  # the same files, the same key
+    (package / "render" / "moved.py").write_text("X = 1\n", encoding="utf-8")
+    after = cache.fingerprint(rules, package)
+    assert after != before
+    (package / "render" / "moved.py").write_text("X = 2\n", encoding="utf-8")
+    edited = cache.fingerprint(rules, package)
+    assert edited not in (before, after)
+    (package / "render" / "__pycache__").mkdir()  # byte code is not source
+    (package / "render" / "__pycache__" / "moved.cpython.pyc").write_bytes(b"\0")
+    (package / ".notes.py").write_text("", encoding="utf-8")  # nor is a hidden file
+    assert cache.fingerprint(rules, package) == edited
+
+
+def test_the_key_covers_every_file_under_the_rules_folder(rules: Path) -> None:
+    before = cache.fingerprint(rules)
+    (rules / "recommendations" / "new-topic.yml").write_text("rules: []\n",
+                                                             encoding="utf-8")
+    assert cache.fingerprint(rules) != before
