@@ -84,6 +84,25 @@ def _rules_option(func: F) -> F:
         default=None, help="Rulebook folder (default: the bundled rules/).")(func)
 
 
+def _example_option(func: F) -> F:
+    return click.option(
+        "--example", "-e", "example", metavar="NAME",
+        help="A bundled example profile instead of PROFILE, by name or a part of it "
+             "(see 'advisor examples').")(func)
+
+
+def _profile_path(profile: Path | None, example: str | None) -> Path:
+    """The profile file to read: PROFILE, or the bundled example named by --example."""
+    if (profile is None) == (example is None):
+        raise InputError("give a PROFILE file or --example NAME (one of them)")
+    if example is not None:
+        from advisor.examples import find_example
+
+        return find_example(example)
+    assert profile is not None
+    return profile
+
+
 def run() -> None:
     """The `advisor` console script: the command group in a process of its own, with
     the cycle collector paused until start-up is over (see `advisor.startup`)."""
@@ -113,7 +132,9 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("profile", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@click.argument("profile", required=False,
+                type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@_example_option
 @click.option("--format", "-f", "fmt",
               type=click.Choice(["terminal", "json", "markdown", "html"]),
               default="terminal", show_default=True, help="How to show the assessment.")
@@ -127,17 +148,19 @@ def main() -> None:
               help="Colour in terminal output (default: when stdout is a terminal).")
 @_rules_option
 @reports_errors
-def assess(profile: Path, fmt: str, audience: str | None, output: Path | None,
-           color: bool | None, rules_dir: Path | None) -> None:
+def assess(profile: Path | None, example: str | None, fmt: str, audience: str | None,
+           output: Path | None, color: bool | None, rules_dir: Path | None) -> None:
     """Assess one site profile: stage lights, rungs, action plan, open questions.
 
     Example: advisor assess profiles/hmp-high-down-clu.yaml --format json -o out.json
+
+    Example: advisor assess --example high-down
     """
     from advisor.assess import assess as run_assessment
     from advisor.profile import load_profile
     from advisor.render import render
 
-    result = run_assessment(load_profile(profile), _book(rules_dir))
+    result = run_assessment(load_profile(_profile_path(profile, example)), _book(rules_dir))
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None
@@ -149,13 +172,14 @@ def assess(profile: Path, fmt: str, audience: str | None, output: Path | None,
 
 
 @main.command()
-@click.argument("profile", type=click.Path(path_type=Path))
+@click.argument("profile", required=False, type=click.Path(path_type=Path))
+@_example_option
 @click.option("--rule", "rule_id", help="Follow one rule back to its facts.")
 @click.option("--action", "action_id", help="Follow one action back to its facts.")
 @_rules_option
 @reports_errors
-def explain(profile: Path, rule_id: str | None, action_id: str | None,
-            rules_dir: Path | None) -> None:
+def explain(profile: Path | None, example: str | None, rule_id: str | None,
+            action_id: str | None, rules_dir: Path | None) -> None:
     """Walk through the reasoning step by step: facts, stages, rungs, target, plan.
 
     Example: advisor explain profiles/hmp-high-down-clu.yaml --action R1c
@@ -165,7 +189,7 @@ def explain(profile: Path, rule_id: str | None, action_id: str | None,
     from advisor.profile import did_you_mean, load_profile
 
     book = _book(rules_dir)
-    prof = load_profile(profile)
+    prof = load_profile(_profile_path(profile, example))
     result = run_assessment(prof, book)
     if rule_id is not None:
         ids = [r.id for r in book.rules]
@@ -184,6 +208,24 @@ def explain(profile: Path, rule_id: str | None, action_id: str | None,
 
 
 @main.command()
+@reports_errors
+def examples() -> None:
+    """List the bundled example profiles and what each teaches; assess one by name with
+    --example (assess, explain, whatif and path take it).
+
+    Example: advisor examples
+    """
+    from advisor.examples import examples as bundled
+
+    found = bundled()
+    width = max((len(e.name) for e in found), default=0)
+    for e in found:
+        click.echo(f"{e.name.ljust(width)}  {e.teaches}")
+    click.echo(f"\nAssess one with: advisor assess --example NAME (e.g. --example "
+               f"{found[0].name.removesuffix('.yaml') if found else 'high-down'})")
+
+
+@main.command()
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--kind", type=click.Choice(["proposal", "self-audit"]), default="self-audit",
               show_default=True, help="What the profile describes.")
@@ -192,14 +234,23 @@ def explain(profile: Path, rule_id: str | None, action_id: str | None,
 def init(path: Path, kind: str, force: bool) -> None:
     """Write a commented template profile: every fact unknown, its question beside it.
 
+    Its `$schema` line, for editors, points at profile-v2.schema.json beside it, which is
+    written there too unless a file of that name is there already.
+
     Example: advisor init my-wing.yaml --kind proposal
     """
-    from advisor.intake import schema_ref_for, template
+    from advisor.intake import SCHEMA_ID, schema_beside, template
 
     if path.exists() and not force:
         raise InputError("already exists; choose another name or add --force", file=str(path))
-    write_atomic(path, template(kind, schema_ref_for(path)))
-    click.echo(f"wrote {path}: fill it in, then run 'advisor validate {path}'", err=True)
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write: folder {path.parent} does not exist", file=str(path))
+    had_schema = (path.parent / SCHEMA_ID).exists()
+    schema = schema_beside(path)
+    write_atomic(path, template(kind, schema))
+    beside = f" (and {schema} beside it, for editors)" if schema and not had_schema else ""
+    click.echo(f"wrote {path}{beside}: fill it in, then run 'advisor validate {path}'",
+               err=True)
 
 
 @main.command()
@@ -292,14 +343,15 @@ def interview(path: Path, resume: bool, edit_field: str | None, kind: str | None
 
 
 @main.command()
-@click.argument("profile", type=click.Path(path_type=Path))
+@click.argument("profile", required=False, type=click.Path(path_type=Path))
+@_example_option
 @click.option("--set", "settings", multiple=True, required=True, metavar="PATH=VALUE",
               help="A fact to change, e.g. roles[0].supervision=structured (repeatable).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["terminal", "json"]),
               default="terminal", show_default=True)
 @_rules_option
 @reports_errors
-def whatif(profile: Path, settings: tuple[str, ...], fmt: str,
+def whatif(profile: Path | None, example: str | None, settings: tuple[str, ...], fmt: str,
            rules_dir: Path | None) -> None:
     """Re-assess with some facts changed and show what moves.
 
@@ -313,10 +365,11 @@ def whatif(profile: Path, settings: tuple[str, ...], fmt: str,
     from advisor.whatif import apply_changes, diff, parse_setting, render_diff
 
     book = _book(rules_dir)
-    doc = yamlio.load(profile, "profile")
+    file = _profile_path(profile, example)
+    doc = yamlio.load(file, "profile")
     before = run_assessment(profile_from_document(doc), book)
     changes = [parse_setting(x) for x in settings]
-    after = run_assessment(apply_changes(doc.data, changes, str(profile)), book)
+    after = run_assessment(apply_changes(doc.data, changes, str(file)), book)
     d = diff(before, after)
     if fmt == "json":
         click.echo(json.dumps({"changes": [{"fact": p, "value": v} for p, v in changes],
@@ -357,14 +410,16 @@ def compare(profiles: tuple[Path, ...], fmt: str, output: Path | None,
 
 
 @main.command()
-@click.argument("profile", type=click.Path(path_type=Path))
+@click.argument("profile", required=False, type=click.Path(path_type=Path))
+@_example_option
 @click.option("--to-rung", "to_rung", type=click.IntRange(1, 5), required=True,
               help="The rung to reach, 1 to 5.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["terminal", "json"]),
               default="terminal", show_default=True)
 @_rules_option
 @reports_errors
-def path(profile: Path, to_rung: int, fmt: str, rules_dir: Path | None) -> None:
+def path(profile: Path | None, example: str | None, to_rung: int, fmt: str,
+         rules_dir: Path | None) -> None:
     """The least a wing must change to reach a rung, with the actions behind each change.
 
     Searches the changes rules/actionable.yaml allows, weighted by effort; every
@@ -379,7 +434,7 @@ def path(profile: Path, to_rung: int, fmt: str, rules_dir: Path | None) -> None:
     from advisor.profile import load_profile
 
     book = _book(rules_dir)
-    r = find_path(book, load_profile(profile), to_rung)
+    r = find_path(book, load_profile(_profile_path(profile, example)), to_rung)
     sets = [[{"fact": c.path, "to": c.value, "effort": c.effort, "type": c.type,
               "actions": [{"id": a, "sources": s} for a, s in actions_for(book, c, r.unmet)]}
              for c in changes] for changes in r.solutions]

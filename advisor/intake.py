@@ -125,9 +125,30 @@ def _placeholder(path: str, default: Any) -> str:
     return "unknown"
 
 
-def schema_ref_for(target: Path) -> str:
-    """The shipped schema's path as seen from the folder of `target`."""
-    return os.path.relpath(SCHEMA_PATH, target.resolve().parent)
+def schema_beside(target: Path) -> str | None:
+    """The `$schema` reference for a new profile at `target`: the schema file beside it
+    (written there, whole or not at all, if absent), so the line never points into an
+    installation (a virtual environment or site-packages) that may move or vanish. None
+    when it cannot be written: the line is then left out."""
+    import tempfile
+
+    schema = target.parent / SCHEMA_ID
+    if schema.exists():
+        return SCHEMA_ID if schema.is_file() else None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{SCHEMA_ID}.", suffix=".tmp",
+                                   dir=target.parent)
+    except OSError:  # no such folder, or not ours to write in
+        return None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(schema_text())
+        Path(tmp).replace(schema)
+    except OSError:
+        return None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return SCHEMA_ID
 
 
 # -- validation of many files ---------------------------------------------------------

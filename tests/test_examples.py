@@ -116,3 +116,68 @@ def test_markdown_and_terminal_show_the_same_plan(name: str) -> None:
     for a in r["actions"]:
         assert f"| {a['id']} |" in md
         assert a["id"] in term
+
+
+# -- by name, from anywhere: `advisor examples` and `--example` --------------------------
+
+
+def _cli(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from advisor.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def test_examples_lists_every_bundled_profile_with_what_it_teaches() -> None:
+    r = _cli("examples")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    for path in sorted(PROFILES.glob("*.yaml")):
+        assert any(line.startswith(path.name + " ") for line in lines), path.name
+    high_down = next(line for line in lines if line.startswith("hmp-high-down-clu.yaml"))
+    assert high_down.split(None, 1)[1] == \
+        "a well-resourced wing whose chosen peer role barely operates."
+    assert "advisor assess --example" in r.stdout
+
+
+def test_teaches_is_the_first_sentence_of_the_header_paragraph() -> None:
+    from advisor.examples import teaches
+
+    text = ("# yaml-language-server: $schema=x.json\n# A wing.\n# What it teaches: one "
+            "thing, over\n# two lines (§1.2). Then more.\nkind: example\n# What it "
+            "teaches: not in the header\n")
+    assert teaches(text) == "one thing, over two lines (§1.2)."
+    assert teaches("kind: example\n") == ""
+
+
+@pytest.mark.parametrize("name", ["high-down", "hmp-high-down-clu", "hmp-high-down-clu.yaml",
+                                  "hmp"])
+def test_assess_takes_a_bundled_example_by_name(name: str) -> None:
+    r = _cli("assess", "--example", name, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    from advisor.render import to_json
+
+    assert r.stdout == to_json(result("hmp-high-down-clu.yaml"))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--example", "thin-proposl"], "no bundled example 'thin-proposl' (did you mean "
+                                    "'thin-proposal'?); the examples are hmp-high-down-clu"),
+    (["--example", "role"], "example 'role' could be any of no-role-yet, two-roles"),
+    ([], "give a PROFILE file or --example NAME"),
+    (["x.yaml", "--example", "two-roles"], "give a PROFILE file or --example NAME"),
+])
+def test_a_wrong_example_name_is_a_clear_error(args: list[str], message: str) -> None:
+    r = _cli("assess", *args)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert message in r.stderr
+
+
+def test_explain_whatif_and_path_take_an_example_too() -> None:
+    r = _cli("explain", "--example", "no-role", "--action", "LL2-select")
+    assert r.exit_code == 0 and r.stdout.startswith("LL2-select")
+    r = _cli("whatif", "-e", "peer-led", "--set", "roles[0].supervision=none")
+    assert r.exit_code == 0 and "current rung: 5 -> 0" in r.stdout
+    r = _cli("path", "-e", "two-roles", "--to-rung", "4", "--format", "json")
+    assert r.exit_code == 0 and '"current_rung": 3' in r.stdout

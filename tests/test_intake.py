@@ -32,9 +32,11 @@ def test_init_writes_a_commented_template_that_validates(tmp_path: Path) -> None
     r = _invoke("init", str(path), "--kind", "proposal")
     assert r.exit_code == 0
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=")
-    schema_ref = text.splitlines()[0].split("=", 1)[1]
-    assert (path.parent / schema_ref).resolve() == SCHEMA_PATH
+    # the schema is written beside it, and the line points there, never into the
+    # installation (a virtual environment or site-packages)
+    assert text.startswith("# yaml-language-server: $schema=profile-v2.schema.json\n")
+    assert (tmp_path / "profile-v2.schema.json").read_text(encoding="utf-8") == schema_text()
+    assert "profile-v2.schema.json beside it" in r.stderr
     profile = load_profile(path)
     assert profile.kind == "proposal"
     # every fact is in the template, unknown, with its question and section beside it
@@ -47,6 +49,29 @@ def test_init_writes_a_commented_template_that_validates(tmp_path: Path) -> None
             f"{leaf}: unknown  # ") for line in text.splitlines()), generic
     assert "supervision: unknown  # How are holders supervised? (§1.3, §2.4.1)" in text
     assert profile.governance.wing_forum == "unknown"
+
+
+def test_init_keeps_a_schema_file_already_there_and_never_points_elsewhere(
+        tmp_path: Path) -> None:
+    mine = tmp_path / "profile-v2.schema.json"
+    mine.write_text("{}\n", encoding="utf-8")  # the user's own: not overwritten
+    r = _invoke("init", str(tmp_path / "a.yaml"))
+    assert r.exit_code == 0 and "beside it" not in r.stderr
+    assert mine.read_text(encoding="utf-8") == "{}\n"
+    assert (tmp_path / "a.yaml").read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=profile-v2.schema.json\n")
+    # where no schema file can be put beside it (a folder has the name), no line at all
+    other = tmp_path / "other"
+    (other / "profile-v2.schema.json").mkdir(parents=True)
+    r = _invoke("init", str(other / "b.yaml"))
+    assert r.exit_code == 0
+    text = (other / "b.yaml").read_text(encoding="utf-8")
+    assert "$schema" not in text and "site-packages" not in text
+    assert load_profile(other / "b.yaml").kind == "self-audit"
+    # a missing folder is refused before anything is written
+    r = _invoke("init", str(tmp_path / "nowhere" / "c.yaml"))
+    assert r.exit_code == 2 and "folder" in r.stderr
+    assert not (tmp_path / "nowhere").exists()
 
 
 def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:

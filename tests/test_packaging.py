@@ -87,7 +87,27 @@ def test_the_installed_wheel_assesses_from_anywhere_with_its_own_files(
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     here = ROOT / "profiles" / "hmp-high-down-clu.yaml"
-    assert run.stdout == to_json(assess(load_profile(here), default_rulebook()))
+    expected = to_json(assess(load_profile(here), default_rulebook()))
+    assert run.stdout == expected
+
+    # the bundled examples by name, with no path into the installation
+    def advisor(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([sys.executable, "-m", "advisor", *args], check=False,
+                              cwd=elsewhere, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    listed = advisor("examples").stdout
+    assert [line.split()[0] for line in listed.splitlines()[:5]] == sorted(
+        p.name for p in (ROOT / "profiles").glob("*.yaml"))
+    assert "hmp-high-down-clu.yaml  a well-resourced wing" in listed
+    assert advisor("assess", "--example", "high-down", "--format", "json").stdout == expected
+    # a new profile's $schema line points beside it, not into the installation
+    advisor("init", "wing.yaml")
+    first = (elsewhere / "wing.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=profile-v2.schema.json"
+    assert (elsewhere / "profile-v2.schema.json").read_bytes() == \
+        (data / "schema" / "profile-v2.schema.json").read_bytes()
 
 
 def test_the_version_is_the_packages() -> None:
