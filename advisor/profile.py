@@ -12,6 +12,7 @@ the order of the ladder; the rule compiler reads them from `SCALES`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import operator
@@ -116,6 +117,17 @@ class ValueSpec:
     high: int = 0
     # a derived fact (no key of its own in a profile): the facts it is worked out from
     derived_from: tuple[str, ...] = ()
+    # why the fact describes the wing for a reader and no rule need read it (a field's
+    # `Descriptive` mark); `advisor rules lint` warns of any other fact no rule reads
+    descriptive: str = ""
+
+
+@dataclass(frozen=True)
+class Descriptive:
+    """Marks a field as descriptive (`Annotated[Tri, Descriptive("why")]`): context for
+    a reader, from which the study draws no light, rung or action."""
+
+    reason: str
 
 
 def _tri(v: Any) -> bool | str:
@@ -317,6 +329,13 @@ FundingEnd = Annotated[str, PlainValidator(_date(("ongoing",))), _date_schema(("
                        ValueSpec("date", ("ongoing",))]
 
 
+# Facts that set the scene for a reader of the report; the study draws nothing from them.
+_CONTEXT = Descriptive("it sets the scene for a reader; the study draws no light, rung or "
+                       "action from it")
+_NO_RUNG_FUNCTION = Descriptive("an App 2 function that no stage or rung asks of a role "
+                                "(bridging and civic representation are the ones that count)")
+
+
 def ask(question: str, default: Any = UNKNOWN) -> Any:
     """A field's default (unknown) and the question it answers, with its report section."""
     return Field(default, description=question)
@@ -338,19 +357,22 @@ class Assessed(_Facts):
 
 class Site(_Facts):
     prison: Name = Field(description="Which prison is this? (§1.1)")
-    category: Categories = ask("Which categories is the prison? (§1.1)")
-    population: Population = ask("How many people does the prison hold? (§1.1)")
+    category: Annotated[Categories, _CONTEXT] = ask("Which categories is the prison? (§1.1)")
+    population: Annotated[Population, _CONTEXT] = ask("How many people does the prison hold? "
+                                                      "(§1.1)")
 
 
 class Wing(_Facts):
     name: Name = Field(description="Which wing is this? (§1.1)")
-    beds: Beds = ask("How many beds does the wing have? (§1.1)")
-    residents: ResidentGroups = ask("Which sentence groups live on the wing? (§1.1)")
+    beds: Annotated[Beds, _CONTEXT] = ask("How many beds does the wing have? (§1.1)")
+    residents: Annotated[ResidentGroups, _CONTEXT] = ask("Which sentence groups live on the "
+                                                         "wing? (§1.1)")
 
 
 class Phase1(_Facts):
     weeks: Weeks = ask("How many weeks does the phase 1 course run? (§1.2.2)")
-    group_size: GroupSize = ask("How many residents take each phase 1 course? (§1.2.2)")
+    group_size: Annotated[GroupSize, _CONTEXT] = ask("How many residents take each phase 1 "
+                                                     "course? (§1.2.2)")
     reflective: Tri = ask("Does the course include reflective, problem-solving group work? "
                           "(§1.2.2, Fig 1.8 stage 2)")
 
@@ -381,10 +403,10 @@ class Delivery(_Facts):
 
 
 class Functions(_Facts):
-    induction: FunctionLevel = ask("Does the role do induction, orientation or signposting? "
-                                   "(App 2)")
-    single_issue: FunctionLevel = ask("Does the role focus on one condition, skill or task? "
-                                      "(App 2)")
+    induction: Annotated[FunctionLevel, _NO_RUNG_FUNCTION] = ask(
+        "Does the role do induction, orientation or signposting? (App 2)")
+    single_issue: Annotated[FunctionLevel, _NO_RUNG_FUNCTION] = ask(
+        "Does the role focus on one condition, skill or task? (App 2)")
     bridging: FunctionLevel = ask("Does the role recruit, sustain and motivate others' "
                                   "participation? (App 2)")
     civic_representation: FunctionLevel = ask("Does the role have a formal place in a wing "
@@ -410,8 +432,10 @@ class Engagement(_Facts):
 
 class Role(_Facts):
     title: Name = Field(description="What is the role called? (§1.3)")
-    paid: Tri = ask("Is the role paid? (App 2)")
-    holders: Holders = ask("How many residents hold the role now?")
+    paid: Annotated[Tri, Descriptive("App 2 records whether a role is paid; the study ties "
+                                     "no light or rung to pay")] = ask("Is the role paid? "
+                                                                       "(App 2)")
+    holders: Annotated[Holders, _CONTEXT] = ask("How many residents hold the role now?")
     functions: Functions = Field(default_factory=Functions,
                                  description="What the role does, in App 2's four functions")
     recruitment: Recruitment = ask("How are holders recruited? (§1.3.1, §2.4.1)")
@@ -604,9 +628,10 @@ LIST_SECTIONS: dict[str, type[BaseModel]] = {"roles": Role, "other_roles": Other
 def _leaf_specs(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, ValueSpec]]:
     for name, info in model.model_fields.items():
         spec = next((m for m in info.metadata if isinstance(m, ValueSpec)), None)
+        why = next((m.reason for m in info.metadata if isinstance(m, Descriptive)), "")
         ann = info.annotation
         if spec is not None:
-            yield f"{prefix}{name}", spec
+            yield f"{prefix}{name}", dataclasses.replace(spec, descriptive=why) if why else spec
         elif isinstance(ann, type) and issubclass(ann, BaseModel):
             yield from _leaf_specs(ann, f"{prefix}{name}.")
 

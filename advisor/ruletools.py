@@ -190,11 +190,13 @@ def uncovered_rules(book: Rulebook, cases: Iterable[Case]) -> list[Problem]:
 
 
 def _unread_facts(book: Rulebook) -> list[Problem]:
+    """Facts no rule reads, leaving out text and the facts the model marks descriptive
+    (context for a reader: `advisor.profile.Descriptive`)."""
     read = {generic_of(p) for p in book.read_paths()}
     read.update(source for path in list(read) for source in FACT_PATHS[path].derived_from)
     return [Problem("warning", "profile", f"no rule reads the fact {path}")
             for path, spec in FACT_PATHS.items()
-            if path not in read and spec.kind != "text"]
+            if path not in read and spec.kind != "text" and not spec.descriptive]
 
 
 def _domain(leaf: Leaf) -> set[Any] | None:

@@ -71,12 +71,31 @@ def test_show_unknown_rule_suggests_a_near_miss() -> None:
     assert "no rule 'S3-ornge' (did you mean 'S3-orange'?)" in err
 
 
-def test_bundled_rulebook_lints_without_errors() -> None:
+def test_bundled_rulebook_lints_without_errors_or_warnings() -> None:
     problems = lint(default_rulebook())
-    assert [p.line() for p in problems if p.level == "error"] == []
+    assert [p.line() for p in problems] == []
     code, out, _ = _invoke("rules", "lint")
     assert code == 0
-    assert out.strip().splitlines()[-1].startswith("0 errors")
+    assert out == "0 errors, 0 warnings\n"
+
+
+def test_a_fact_no_rule_reads_warns_unless_the_model_marks_it_descriptive(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from advisor import ruletools
+    from advisor.profile import FACT_PATHS
+
+    # the wing's beds are context for a reader: marked descriptive in the model, with why
+    assert "sets the scene" in FACT_PATHS["wing.beds"].descriptive
+    assert "no rule reads the fact wing.beds" not in [p.message for p in
+                                                      lint(default_rulebook(), cases=False)]
+    # the same fact, not marked, and no rule reading it: a warning
+    unmarked = {**FACT_PATHS, "wing.beds": dataclasses.replace(FACT_PATHS["wing.beds"],
+                                                               descriptive="")}
+    monkeypatch.setattr(ruletools, "FACT_PATHS", unmarked)
+    warnings = [p.line() for p in lint(default_rulebook(), cases=False)]
+    assert warnings == ["profile: warning: no rule reads the fact wing.beds"]
 
 
 def test_lint_finds_a_rule_that_can_never_fire(tmp_path: Path) -> None:
