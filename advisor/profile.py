@@ -171,8 +171,22 @@ def _count(low: int, high: int) -> Callable[[Any], int | str]:
     return check
 
 
+# Characters text may not hold: control characters but tab and newline (an escape sequence
+# could clear a terminal, retitle it or write to its clipboard), and the bidirectional
+# overrides and isolates that make text read otherwise than it is stored.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing: a name made only of these looks empty.
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff\u180e\u00ad]*")
+
+
 def _text(max_len: int) -> Callable[[Any], str]:
     def check(v: Any) -> str:
+        if isinstance(v, str) and (bad := _FORBIDDEN.search(v)):
+            raise PydanticCustomError(
+                "text", "holds the control character U+{code}, which text may not hold",
+                {"code": f"{ord(bad.group()):04X}"})
+        if isinstance(v, str) and _INVISIBLE.fullmatch(v) and v:
+            raise PydanticCustomError("text", "is only invisible characters", {})
         if isinstance(v, str) and v.strip() and len(v) <= max_len:
             return v
         if isinstance(v, str) and len(v) > max_len:
@@ -832,17 +846,21 @@ def _plain_errors(err: ValidationError) -> list[Any]:
 
 
 def _first_error(err: ValidationError, doc: yamlio.Document) -> ProfileError:
-    return profile_errors(err, doc)[0]
+    """The error nearest the top of the file, worked out into words alone (a file of
+    thousands of unknown keys must not cost a "did you mean" search for each)."""
+    errors = _plain_errors(err)
+    first = min(errors, key=lambda e: (doc.line_of(e["loc"]) or 0, yamlio.dotted(e["loc"])))
+    return _as_profile_error(first, doc)
 
 
 def _as_profile_error(e: Any, doc: yamlio.Document) -> ProfileError:
     loc: tuple[str | int, ...] = tuple(e["loc"])
-    field = yamlio.dotted(loc) or None
+    field = yamlio.short(yamlio.dotted(loc)) or None
     line = doc.line_of(loc)
     kind = e["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
-        msg = f"unknown field {loc[-1]!r}{did_you_mean(loc[-1], allowed)}"
+        msg = f"unknown field {_show(loc[-1])}{did_you_mean(loc[-1], allowed)}"
         if allowed and not did_you_mean(loc[-1], allowed):
             msg += f"; expected one of {', '.join(allowed)}"
     elif kind == "missing":

@@ -63,7 +63,7 @@ CASES: dict[str, tuple[bytes | str, str]] = {
         "profile_version: 1\nkind: !!python/object/apply:os.system ['touch PWNED']\n",
         "bad.yaml:2: kind: the YAML tag"),
     "alias bomb": ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
-                   "bad.yaml:1: YAML anchors and aliases"),
+                   "bad.yaml:1: a: YAML anchors and aliases"),
     "binary (a Word file renamed)": (b"PK\x03\x04\x14\x00\x06\x00word/document.xml",
                                      "bad.yaml: is a binary file"),
     "non-UTF-8 bytes": (b"profile_version: 1\nkind: example\nsite: {prison: \"\xe9\"}\n",
@@ -101,7 +101,36 @@ CASES: dict[str, tuple[bytes | str, str]] = {
         "profile_version: 1\nkind: proposal\nsite: {prison: X}\nwing: {name: Y}\nroles:\n"
         + "".join(f"  - {{title: R{i}}}\n" for i in range(300)),
         "roles: has too many entries; at most 20 allowed"),
-    "very long text": ("profile_version: 1\nkind: proposal\nsite: {prison: "
+    "a tag that changes nothing": (_edit("kind: example", "kind: !!str example"),
+                                   f"bad.yaml:{_line('kind: example')}: kind: the YAML tag"),
+    "a tag with a value it cannot take": (_edit("  beds: 98 ", "  beds: !!int lots "),
+                                          "wing.beds: the YAML tag"),
+    "a yes made a boolean by a tag": (_edit("  governor_sponsor: true ",
+                                            "  governor_sponsor: !!bool yes "),
+                                      "delivery.governor_sponsor: the YAML tag"),
+    "an anchor no alias uses": (_edit("  beds: 98 ", "  beds: &b 98 "),
+                                "wing.beds: YAML anchors and aliases"),
+    "a number past Python's digit limit": (_edit("  beds: 98 ", "  beds: " + "9" * 5000 + " "),
+                                           "wing.beds: '99999"),
+    "nesting far deeper than a profile": ("profile_version: 2\nkind: " + "[" * 600
+                                          + "]" * 600 + "\n", "is nested more than 32"),
+    "a leading zero is decimal, not octal": (_edit("  beds: 98 ", "  beds: 0200000 "),
+                                             "wing.beds: 200000 is out of range"),
+    "a clock time is text, not base 60": (_edit("  beds: 98 ", "  beds: 20:00 "),
+                                          "wing.beds: '20:00' is not a whole number"),
+    "a terminal escape in text": (_edit("  name: Community Living Unit (CLU)",
+                                        '  name: "CLU\\x1b]52;c;cHduZWQ=\\x07"'),
+                                  "wing.name: holds the control character U+001B"),
+    "a bidirectional override in text": (_edit("  name: Community Living Unit (CLU)",
+                                               '  name: "CLU \\u202egnp.exe"'),
+                                         "wing.name: holds the control character U+202E"),
+    "a name of invisible characters only": (_edit("  name: Community Living Unit (CLU)",
+                                                  '  name: "\\u200b\\u200b"'),
+                                            "wing.name: is only invisible characters"),
+    "a huge unknown key is named, not echoed": (
+        _edit("  wing_forum: true ", "  " + "k" * 1000 + ": true\n  wing_forum: true "),
+        "governance.kkkkkkkk"),
+    "very long text": ("profile_version: 2\nkind: proposal\nsite: {prison: "
                        + "x" * 10_000 + "}\nwing: {name: Y}\n",
                        "site.prison: is 10000 characters long"),
 }
@@ -129,6 +158,7 @@ def test_bad_profile_exits_2_with_one_clear_line(name: str, runner: CliRunner,
     assert result.stdout == ""
     assert expected in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1
+    assert len(result.stderr) < len(str(bad)) + 500  # values are cut, never echoed whole
     assert "Traceback" not in result.stderr
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [bad]  # nothing written, nothing run, no temp file
@@ -179,3 +209,21 @@ def test_unexpected_failure_exits_1_without_traceback(runner: CliRunner,
     assert result.stdout == ""
     assert "internal error: RuntimeError: simulated fault" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/null", "fifo"])
+def test_what_is_not_a_regular_file_is_refused_at_once(special: str, runner: CliRunner,
+                                                        tmp_path: Path) -> None:
+    """A device is never read without end, and a pipe with no writer never waited on."""
+    import os
+
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "profile.yaml"
+        os.mkfifo(path)
+    for command in (["assess", str(path)], ["validate", str(path)],
+                    ["whatif", str(path), "--set", "kind=proposal"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 2, (command, result.output)
+        assert result.stdout == ""
+        assert "is not a regular file" in result.stderr
