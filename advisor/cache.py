@@ -14,13 +14,22 @@ rename), and only read from the user's own cache directory:
 `ADVISOR_CACHE_DIR=` (empty) turns the cache off. Any problem reading or writing it
 (missing, unreadable, corrupt, read-only disk) falls back to loading the rule files, so
 the cache can make a run faster but never change or break one.
+
+Unpickling runs code, so the cache never unpickles bytes another user could have
+written: the folder must be the user's own and writable by no one else (it is made
+0700), and every file carries an HMAC-SHA256 of its bytes under a key of 32 random bytes
+kept in the folder (0600, the user's own). A file that fails any of these is not read: a
+planted pickle is never loaded, and the run goes on uncached.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -77,14 +86,52 @@ def load_compiled(directory: Path | None = None) -> Rulebook:
         file = where / f"rulebook-{fingerprint(directory)}.pickle"
     except OSError:  # a rule file vanished or is unreadable: let the loader say so
         file = None
-    if file is not None:
-        cached = _read(file)
+    key = _key(where) if file is not None else None
+    if file is not None and key is not None:
+        cached = _read(file, key)
         if cached is not None:
             return cached
     book = _compile(directory)
-    if file is not None:
-        _write(file, book)
+    if file is not None and key is not None:
+        _write(file, book, key)
     return book
+
+
+def _own(info: os.stat_result, private: bool) -> bool:
+    """Owned by this user, and writable (readable too, when `private`) by no one else."""
+    others = 0o077 if private else 0o022
+    return info.st_uid == os.getuid() and not info.st_mode & others
+
+
+def _key(where: Path) -> bytes | None:
+    """The user's key for this cache folder, made on first use; None when the folder or
+    the key is not safely the user's own (then nothing is read from it or written)."""
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder = where.lstat()
+        if not (stat.S_ISDIR(folder.st_mode) and _own(folder, private=False)):
+            return None
+        path = where / "key"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(secrets.token_bytes(32))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            key = f.read(33)
+        if not (stat.S_ISREG(info.st_mode) and _own(info, private=True)) or len(key) != 32:
+            return None
+        return key
+    except OSError:
+        return None
+
+
+def _sign(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()
 
 
 def _compile(directory: Path) -> Rulebook:
@@ -99,23 +146,33 @@ def _compile(directory: Path) -> Rulebook:
     return book
 
 
-def _read(file: Path) -> Rulebook | None:
+def _read(file: Path, key: bytes) -> Rulebook | None:
+    """The cached rulebook, only if the file is the user's own and its bytes carry the
+    user's signature: nothing anyone else wrote is ever unpickled."""
     try:
-        with file.open("rb") as f:
-            book = pickle.load(f)
+        fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not (stat.S_ISREG(info.st_mode) and _own(info, private=False)):
+                return None
+            data = f.read()
+        tag, payload = data[:32], data[32:]
+        if not hmac.compare_digest(tag, _sign(key, payload)):
+            return None
+        book = pickle.loads(payload)
     except Exception:  # absent, unreadable, truncated, from other code: load afresh
         return None
     return book if isinstance(book, Rulebook) else None
 
 
-def _write(file: Path, book: Rulebook) -> None:
+def _write(file: Path, book: Rulebook, key: bytes) -> None:
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".rulebook-", dir=file.parent)
+        payload = pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL)
+        fd, name = tempfile.mkstemp(prefix=".rulebook-", dir=file.parent)  # 0600
         tmp = Path(name)
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump(book, f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(_sign(key, payload) + payload)
             tmp.replace(file)
         finally:
             tmp.unlink(missing_ok=True)

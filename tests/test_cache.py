@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -12,7 +16,7 @@ from advisor.assess import assess
 from advisor.errors import AdvisorError
 from advisor.profile import load_profile
 from advisor.render import to_json
-from advisor.rulebook import DEFAULT_RULES_DIR
+from advisor.rulebook import DEFAULT_RULES_DIR, load_rulebook
 from tests.conftest import HIGH_DOWN
 
 
@@ -113,7 +117,7 @@ def test_a_rulebook_that_cannot_be_stored_still_assesses(
     def refuse(*_: object, **__: object) -> None:
         raise pickle.PicklingError("cannot store this")
 
-    monkeypatch.setattr(pickle, "dump", refuse)
+    monkeypatch.setattr(pickle, "dumps", refuse)
     assert '"current_rung": 0' in _report(rules)
     assert not list(where.glob("*rulebook-*"))  # no half-written file left behind
 
@@ -144,3 +148,60 @@ def test_the_key_covers_every_file_under_the_rules_folder(rules: Path) -> None:
     (rules / "recommendations" / "new-topic.yml").write_text("rules: []\n",
                                                              encoding="utf-8")
     assert cache.fingerprint(rules) != before
+
+
+class _Planted:
+    """A pickle that, loaded, would leave a file behind: what an attacker plants."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _plant(file: Path, marker: Path, signed_with: bytes | None = None) -> None:
+    payload = pickle.dumps(_Planted(marker))
+    tag = hmac.new(signed_with, payload, hashlib.sha256).digest() if signed_with else \
+        b"\0" * 32
+    file.write_bytes(tag + payload)
+
+
+def test_a_planted_pickle_is_never_loaded(rules: Path, where: Path, tmp_path: Path) -> None:
+    """A pickle at the key's path, written by someone without the user's key, never runs:
+    its signature does not verify, and the rule files are read instead."""
+    expected = _report(rules)
+    (file,) = where.glob("rulebook-*.pickle")
+    marker = tmp_path / "PWNED"
+    _plant(file, marker, signed_with=b"x" * 32)
+    assert _report(rules) == expected
+    assert not marker.exists()
+
+
+def test_a_cache_folder_others_can_write_is_not_used(rules: Path, where: Path,
+                                                     tmp_path: Path) -> None:
+    where.mkdir()
+    where.chmod(0o777)
+    expected = to_json(assess(load_profile(HIGH_DOWN), load_rulebook(rules)))
+    key = os.urandom(32)
+    (where / "key").write_bytes(key)
+    marker = tmp_path / "PWNED"
+    _plant(where / f"rulebook-{cache.fingerprint(rules.resolve())}.pickle", marker,
+           signed_with=key)  # even correctly signed: the folder is not the user's alone
+    assert _report(rules) == expected
+    assert not marker.exists()
+    assert not list(where.glob("rulebook-*.pickle"))[1:]  # nothing more written there
+
+
+def test_a_key_others_can_read_is_not_trusted(rules: Path, where: Path) -> None:
+    _report(rules)
+    (where / "key").chmod(0o644)
+    assert cache._key(where) is None
+
+
+def test_the_cache_folder_and_its_key_are_private(rules: Path, where: Path) -> None:
+    _report(rules)
+    assert where.stat().st_mode & 0o777 == 0o700
+    assert (where / "key").stat().st_mode & 0o777 == 0o600
+    (file,) = where.glob("rulebook-*.pickle")
+    assert file.stat().st_mode & 0o077 == 0
