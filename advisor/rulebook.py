@@ -47,6 +47,8 @@ CITATION = re.compile(r"^(§\d+(\.\d+)*|Fig \d+\.\d+|App [12]|fn \d+)$")
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*([-.][A-Za-z0-9]+)*$")
 FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)*$")
 MAX_ALTERNATIVES = 16
+MAX_NESTING = 12  # `all` / `any` inside one another: the bundled rulebook uses 4
+MAX_STRATA = 64  # rules deriving flags from flags, in a chain: the bundled rulebook uses 13
 
 # Who acts: the people the study addresses. Holders own an action only when its
 # text is their own task; the Prisoner Council is a partner named in a text, never an owner.
@@ -662,7 +664,9 @@ class _Ctx:
 _REQ_PLACEHOLDER = "__requirements__"
 
 
-def _dnf(cond: Any, ctx: _Ctx) -> list[list[Atom]]:
+def _dnf(cond: Any, ctx: _Ctx, depth: int = 0) -> list[list[Atom]]:
+    if depth > MAX_NESTING:
+        raise ctx.fail(f"conditions nested more than {MAX_NESTING} deep")
     if not isinstance(cond, dict) or not cond:
         raise ctx.fail("a condition is a mapping such as {fact: PATH, is: VALUE}, "
                        "{all: [...]}, {any: [...]}, {flag: NAME} or {not_flag: NAME}")
@@ -674,7 +678,7 @@ def _dnf(cond: Any, ctx: _Ctx) -> list[list[Atom]]:
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise ctx.fail(f"`{key}` takes a non-empty list of conditions")
-        parts = [_dnf(c, ctx.at(key, i)) for i, c in enumerate(value)]
+        parts = [_dnf(c, ctx.at(key, i), depth + 1) for i, c in enumerate(value)]
         if key == "any":
             return [alt for p in parts for alt in p]
         out: list[list[Atom]] = [[]]
@@ -837,6 +841,7 @@ def _cross_check(book: Rulebook) -> None:
                           "role flags")
 
     _stratify(book, fail)
+    _check_outputs(book)
 
     actions: dict[str, CompiledRule] = {}
     for r, action in book.actions():
@@ -856,6 +861,21 @@ def _cross_check(book: Rulebook) -> None:
             raise fail(r, "an action rule needs `then: {action: ...}`")
 
 
+def _check_outputs(book: Rulebook) -> None:
+    """Every assessment needs a light for each stage and a current and a target rung: a
+    rulebook that cannot give them is refused when it loads, not on every profile."""
+    lights = {r.rule.then.light.stage for r in book.rules if r.rule.then.light is not None}
+    lacking = [f"a light for stage {n}" for n in range(1, 7) if n not in lights]
+    for attr, words in (("current_rung", "a current rung"), ("target_rung", "a target rung")):
+        if not any(getattr(r.rule.then, attr) is not None for r in book.rules):
+            lacking.append(words)
+    if lacking:
+        first = book.rules[0] if book.rules else None
+        raise RulebookError("the rulebook gives no rule for " + ", ".join(lacking),
+                            file=first.file if first else str(book.directory),
+                            line=None, field="rulebook")
+
+
 def _binds_role(alt: Alternative, role_flags: set[str]) -> bool:
     return "role" in alt.owners() or any(
         isinstance(a, FlagAtom) and not a.negated and a.name in role_flags for a in alt.atoms)
@@ -871,12 +891,16 @@ def _stratify(book: Rulebook, fail: Any) -> None:
             return strata[r.id]
         if state.get(r.id) == 0:
             raise fail(r, "flags depend on each other in a cycle: " + " -> ".join(chain))
+
         state[r.id] = 0
         level = 0
         for alt in r.alternatives:
             for a in alt.flags:
                 for e in book.emitters[a.name]:
                     level = max(level, visit(e, [*chain, e.id]) + 1)
+        if level > MAX_STRATA:
+            raise fail(r, f"flags are derived from flags more than {MAX_STRATA} rules deep; "
+                          "the engine cannot run so long a chain")
         state[r.id] = 1
         strata[r.id] = level
         r.stratum = level
@@ -889,18 +913,25 @@ def _stratify(book: Rulebook, fail: Any) -> None:
 def _check_cycles(book: Rulebook, actions: dict[str, CompiledRule], fail: Any) -> None:
     graph = {aid: r.rule.then.action.depends_on for aid, r in actions.items()
              if r.rule.then.action is not None}
-    colour: dict[str, int] = {}
-
-    def walk(node: str, path: list[str]) -> None:
-        if colour.get(node) == 2:
-            return
-        if colour.get(node) == 1:
-            raise fail(actions[node], "depends_on forms a cycle: " + " -> ".join(
-                [*path[path.index(node):], node]))
-        colour[node] = 1
-        for dep in graph.get(node, ()):
-            walk(dep, [*path, node])
-        colour[node] = 2
-
-    for node in sorted(graph):
-        walk(node, [])
+    colour: dict[str, int] = {}  # 1 on the path being walked, 2 done
+    for start in sorted(graph):
+        if colour.get(start):
+            continue
+        # depth first without recursion: a chain of any length is walked
+        path: list[str] = [start]
+        todo: list[list[str]] = [list(graph.get(start, ()))]
+        colour[start] = 1
+        while todo:
+            if not todo[-1]:
+                colour[path.pop()] = 2
+                todo.pop()
+                continue
+            dep = todo[-1].pop(0)
+            if colour.get(dep) == 1:
+                raise fail(actions[dep], "depends_on forms a cycle: " + " -> ".join(
+                    [*path[path.index(dep):], dep]))
+            if colour.get(dep) == 2:
+                continue
+            colour[dep] = 1
+            path.append(dep)
+            todo.append(list(graph.get(dep, ())))

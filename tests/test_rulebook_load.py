@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from advisor.cli import main
-from advisor.errors import RulebookError
+from advisor.errors import InputError, RulebookError
 from advisor.rulebook import DEFAULT_RULES_DIR, load_rulebook
 from tests.conftest import HIGH_DOWN
 
@@ -94,3 +94,74 @@ def test_bundled_rulebook_loads_and_is_stratified() -> None:
     assert by_id["S3-orange"].stratum > by_id["S3-green"].stratum
     assert by_id["S3-red"].stratum > by_id["S3-orange"].stratum
     assert by_id["TARGET-1"].stratum > by_id["TARGET-2"].stratum
+
+
+# -- hostile rule folders: refused when they load, or they work ------------------------
+
+
+def _with_extra(tmp_path: Path, rules_text: str) -> Path:
+    """The bundled rulebook plus one more file of rules."""
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    (rules / "extra.yaml").write_text("description: extra rules\nrules:\n" + rules_text,
+                                      encoding="utf-8")
+    index = rules / "index.yaml"
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        "  - headline.yaml\n", "  - headline.yaml\n  - extra.yaml\n"), encoding="utf-8")
+    return rules
+
+
+def _flag_rule(n: int, when: str) -> str:
+    return (f"  - id: CHAIN-{n}\n    kind: ladder\n    title: Link {n} of a chain\n"
+            f"    sources: [App 1]\n    when: {when}\n    then: {{flag: chain.f{n}}}\n")
+
+
+def test_a_chain_of_flags_too_long_for_the_engine_is_refused(tmp_path: Path) -> None:
+    text = _flag_rule(0, "{fact: delivery.partnership, is: true}") + "".join(
+        _flag_rule(n, f"{{flag: chain.f{n - 1}}}") for n in range(1, 432))
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(_with_extra(tmp_path, text))
+    assert "flags are derived from flags more than 64 rules deep" in err.value.one_line()
+
+
+@pytest.mark.parametrize("depth, refusal", [
+    (14, "rule CHAIN-0: when: conditions nested more than 12 deep"),
+    (300, "rules[0].when...: is nested more than 32 levels deep"),  # the loader's own limit
+])
+def test_a_condition_nested_too_deep_is_refused(depth: int, refusal: str,
+                                                tmp_path: Path) -> None:
+    cond = "{fact: delivery.partnership, is: true}"
+    for _ in range(depth):
+        cond = f"{{all: [{cond}]}}"
+    with pytest.raises(InputError) as err:
+        load_rulebook(_with_extra(tmp_path, _flag_rule(0, cond)))
+    assert "extra.yaml:" in err.value.one_line() and refusal in err.value.one_line()
+
+
+def test_a_long_chain_of_dependencies_loads(tmp_path: Path) -> None:
+    def action(n: int) -> str:
+        deps = f"\n        depends_on: [CHAIN-A{n - 1}]" if n else ""
+        return (f"  - id: CHAIN-A{n}\n    kind: action\n    title: Step {n} of a plan\n"
+                f"    sources: [§2.3]\n    when: {{fact: delivery.partnership, is: true}}\n"
+                f"    then:\n      action:\n        id: CHAIN-A{n}\n        text: Step {n}\n"
+                f"        owner: CFO staff team\n        horizon: now\n"
+                f"        done_when: Step {n} is done{deps}\n")
+    book = load_rulebook(_with_extra(tmp_path, "".join(action(n) for n in range(2000))))
+    assert book.by_id("CHAIN-A1999").rule.then.action is not None
+
+
+def test_a_rulebook_that_cannot_give_a_rung_is_refused_when_it_loads(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    index = rules / "index.yaml"
+    index.write_text(index.read_text(encoding="utf-8").replace("  - ladder.yaml\n", "")
+                     .replace("  - role-fit.yaml\n", "").replace("  - headline.yaml\n", ""),
+                     encoding="utf-8")
+    for name in ("findings.yaml", "observations.yaml"):
+        (rules / name).write_text("description: none\nrules: []\n", encoding="utf-8")
+    for name in ("role-profile.yaml", "continuum.yaml", "pathways.yaml"):
+        (rules / "recommendations" / name).write_text("description: none\nrules: []\n",
+                                                      encoding="utf-8")
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(rules)
+    assert "no rule for a current rung, a target rung" in err.value.one_line()
