@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.facts import Firing, Rebuilt
+from advisor.facts import Firing
 from advisor.profile import (
     FACT_PATHS,
     QUESTIONS,
@@ -99,7 +99,7 @@ class _Statements(dict[str, str]):
 
 
 @dataclass(frozen=True)
-class _Absence(Rebuilt):
+class _Absence:
     """One alternative of a rule emitting a flag, as `_why_absent` walks it."""
 
     alt: Alternative
@@ -133,7 +133,7 @@ class _Absence(Rebuilt):
 
 
 @dataclass(frozen=True)
-class _ActionPlan(Rebuilt):
+class _ActionPlan:
     """An action as the plan shows it, with what ordering it needs."""
 
     id: str
@@ -156,7 +156,7 @@ class _ActionPlan(Rebuilt):
 
 
 @dataclass(frozen=True)
-class _RequirementPlan(Rebuilt):
+class _RequirementPlan:
     """A requirement of a rung, and the facts its rule reads per role assessed."""
 
     id: str  # of the rule
@@ -181,7 +181,7 @@ class _RequirementPlan(Rebuilt):
 
 
 @dataclass(frozen=True)
-class _Plan(Rebuilt):
+class _Plan:
     """What collation looks up on every assessment, worked out once per rulebook."""
 
     rank: dict[str, int]  # rule id -> place by stratum, then rulebook order

@@ -38,7 +38,7 @@ from typing import Any, ClassVar
 import orjson
 
 from advisor.errors import AdvisorError, AssessmentError, RulebookError
-from advisor.facts import Fact, Firing, Rebuilt, encode, engine_field
+from advisor.facts import Fact, Firing, encode, engine_field
 from advisor.profile import Profile
 from advisor.rulebook import Alternative, CompiledRule, Leaf, Rulebook, owner_of
 
@@ -243,7 +243,7 @@ def _conditions(leaf: Leaf) -> list[tuple[str, str, str]]:
 
 
 @dataclass(frozen=True)
-class _PartSpec(Rebuilt):
+class _PartSpec:
     definition: str  # the durable ruleset, as JSON
     kinds: frozenset[str]
     flags: frozenset[str]
@@ -251,7 +251,7 @@ class _PartSpec(Rebuilt):
 
 
 @dataclass(frozen=True)
-class EnginePlan(Rebuilt):
+class EnginePlan:
     """A rulebook compiled for durable_rules: plain data, so it can be cached with the
     rulebook (`advisor.cache`) and loaded into the engine without compiling again."""
 
@@ -575,7 +575,7 @@ class Engine:
 
 
 @dataclass(frozen=True)
-class _Action(Rebuilt):
+class _Action:
     """What to record when one compiled alternative matches."""
 
     rule: str

@@ -8,11 +8,10 @@ comparison, negations included, which is exactly "unknown is never evidence".
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import operator
 from collections.abc import Callable
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, NamedTuple
 
 from advisor.profile import FACT_PATHS, SCALES, UNKNOWN, Profile
 from advisor.rulebook import Rulebook, generic_of, owner_of, section_of
@@ -37,18 +36,6 @@ class Firing(NamedTuple):
     other_role: int | None
     flag_roles: tuple[tuple[str, int | None], ...]
     missing: tuple[str, ...] = ()  # concrete paths left unknown (maybe firings only)
-
-
-class Rebuilt:
-    """A base for frozen dataclasses kept with a cached rulebook: pickle rebuilds them by
-    calling the class with their fields. (Compiled by mypyc, a frozen dataclass cannot be
-    unpickled the usual way, attribute by attribute.)"""
-
-    __slots__ = ()
-    __dataclass_fields__: ClassVar[dict[str, Any]]  # set by @dataclass on each subclass
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), tuple([getattr(self, f.name) for f in dataclasses.fields(self)]))
 
 
 def encode_value(generic: str, value: Any) -> Any:
