@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -65,8 +66,9 @@ def run_batch(folder: Path, fmt: str, jobs: int, rules_dir: Path | None,
     rows: list[dict[str, Any]] = []
     failures: list[str] = []
     results = _results(files, jobs, rules_dir)
-    with click.progressbar(results, length=len(files), label="assessing", file=None
-                           if progress else io.StringIO()) as bar:
+    # on stderr, never stdout: the summary may be going there (`-o -`)
+    with click.progressbar(results, length=len(files), label="assessing",
+                           file=sys.stderr if progress else io.StringIO()) as bar:
         for _path, row, error in bar:
             if row is not None:
                 rows.append(row)

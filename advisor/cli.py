@@ -466,7 +466,7 @@ def path(profile: Path | None, example: str | None, to_rung: int, fmt: str,
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              required=True, help="The summary file to write (atomically).")
+              required=True, help="The summary file to write (atomically), or - for stdout.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -476,9 +476,12 @@ def path(profile: Path | None, example: str | None, to_rung: int, fmt: str,
 def batch(folder: Path, output: Path, fmt: str, jobs: int, rules_dir: Path | None) -> None:
     """Assess every profile under a folder into one summary; carry on past bad files.
 
-    Exits 2 if any file failed, after listing every failure.
+    Exits 2 if any file failed, after listing every failure (on stderr, as is the
+    progress bar, so `-o -` gives stdout the summary alone).
 
     Example: advisor batch audits/ -o summary.csv --jobs 2
+
+    Example: advisor batch audits/ -o - --format json
     """
     from advisor.batch import run_batch
 
@@ -486,8 +489,12 @@ def batch(folder: Path, output: Path, fmt: str, jobs: int, rules_dir: Path | Non
         raise InputError("is not a folder", file=str(folder))
     text, failures, count = run_batch(folder, fmt, jobs, rules_dir,
                                       progress=sys.stderr.isatty())
-    write_atomic(output, text)
-    click.echo(f"assessed {count - len(failures)} of {count} profiles into {output}", err=True)
+    if str(output) == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+    into = "stdout" if str(output) == "-" else output
+    click.echo(f"assessed {count - len(failures)} of {count} profiles into {into}", err=True)
     for f in failures:
         click.echo(f"failed: {f}", err=True)
     if failures:

@@ -227,3 +227,23 @@ def test_batch_summarises_and_carries_on_past_bad_files(tmp_path: Path) -> None:
     _invoke("batch", str(folder), "-o", str(as_json), "--format", "json")
     assert [row["wing"] for row in json.loads(as_json.read_text(encoding="utf-8"))] == \
         [row["wing"] for row in rows]
+    # `-o -`: the summary alone on stdout, the same bytes; the report line on stderr
+    r = _invoke("batch", str(folder), "-o", "-")
+    assert r.exit_code == 2
+    assert r.stdout == out.read_text(encoding="utf-8")
+    assert "assessed 5 of 6 profiles into stdout" in r.stderr
+    assert not (Path.cwd() / "-").exists()
+
+
+def test_batch_progress_goes_to_stderr(tmp_path: Path) -> None:
+    """The progress bar (shown when stderr is a terminal) never mixes into stdout."""
+    from advisor.batch import run_batch
+
+    folder = tmp_path / "audits"
+    shutil.copytree(PROFILES, folder)
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _):
+        _text, failures, count = run_batch(folder, "csv", 1, None, progress=True)
+    assert (count, failures) == (5, [])
+    assert out.getvalue() == b""
+    assert b"assessing" in err.getvalue()
