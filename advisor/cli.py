@@ -307,6 +307,10 @@ def upgrade(path: Path) -> None:
 
     text = yamlio.read_text(path, "profile")
     doc = yamlio.parse(text, str(path))
+    if isinstance(doc.data, dict) and "profile_version" not in doc.data:
+        raise InputError("has no profile_version, so its format cannot be told; add "
+                         "`profile_version: 1` at the top if it was written for format 1",
+                         file=str(path))
     profile_from_document(doc)  # refuses what is not a valid profile of a known version
     version = doc.data["profile_version"]
     if version == CURRENT_VERSION:

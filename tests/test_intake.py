@@ -172,6 +172,19 @@ def test_upgrade_leaves_a_current_file_alone_and_refuses_unknown_versions(
     assert "profile_version 7 is not supported" in r.stderr
 
 
+def test_upgrade_of_a_file_with_no_version_says_so_in_one_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "old.yaml"
+    text = (ROOT / "tests" / "v1" / "two-roles.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("profile_version: 1\n", ""), encoding="utf-8")
+    before = path.read_bytes()
+    r = _invoke("upgrade", str(path))
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == (f"advisor: {path}: has no profile_version, so its format cannot be "
+                        "told; add `profile_version: 1` at the top if it was written for "
+                        "format 1\n")
+    assert path.read_bytes() == before
+
+
 V1 = sorted((ROOT / "tests" / "v1").glob("*.yaml"))  # the bundled profiles as v1 wrote them
 
 
