@@ -2,7 +2,9 @@
 
 The profile file is the interview's only state: after every answer the whole profile is
 written atomically, so an interrupt or a closed terminal loses nothing, and `--resume`
-carries on from the first question whose fact is not in the file yet. Questions that
+asks, in order, every question not settled in the file: a fact missing, `unknown` (as
+`advisor init` writes every fact) or still `advisor init`'s placeholder ("Name of the
+prison"); Enter keeps it unknown. Questions that
 earlier answers make irrelevant are skipped (no role selected: no role questions; no
 Prisoner Council: no council-link questions; no wing forum: no forum-access question).
 The interview covers one selected role; add more by editing the file.
@@ -21,6 +23,7 @@ from advisor.profile import (
     CURRENT_VERSION,
     FACT_PATHS,
     SCALES,
+    UNKNOWN,
     Assessed,
     Delivery,
     Engagement,
@@ -78,6 +81,28 @@ _MISSING = object()
 
 def answered(data: Data, path: str) -> bool:
     return get(data, path) is not _MISSING
+
+
+def settled(data: Data, path: str) -> bool:
+    """Whether the file already answers the question at `path`: not missing, not
+    unknown (null where a fact may be left empty) and not a template's placeholder."""
+    from advisor.intake import PLACEHOLDERS
+    from advisor.profile import generic_path
+
+    value = get(data, path)
+    if value is _MISSING or value is None or value == UNKNOWN:
+        return False
+    if path == "roles":
+        return not _placeholder_role(value)
+    return bool(value != PLACEHOLDERS.get(generic_path(path)))
+
+
+def _placeholder_role(roles: Any) -> bool:
+    """`roles` as `advisor init` writes it: one entry, still called "Name of the role"."""
+    from advisor.intake import PLACEHOLDERS
+
+    return (isinstance(roles, list) and len(roles) == 1 and isinstance(roles[0], dict)
+            and roles[0].get("title") == PLACEHOLDERS["roles[].title"])
 
 
 def _questions_for(model: Any, generic_prefix: str, concrete_prefix: str,
@@ -172,6 +197,9 @@ def why(q: Question, book: Rulebook) -> str:
     where = f"The study discusses this in {q.section}. " if q.section else ""
     if decides:
         return where + "Your answer decides: " + ", ".join(decides) + "."
+    reason = FACT_PATHS[generic].descriptive if generic in FACT_PATHS else ""
+    if reason:
+        return where + f"It describes the wing and decides nothing: {reason}."
     return where + "It describes the wing; no rule depends on it yet."
 
 
@@ -263,6 +291,11 @@ def set_answer(data: Data, path: str, value: Any) -> None:
 
     if path == "other_roles" and value == "unknown":
         value = []  # a list of other roles cannot be unknown; none is recorded yet
+    if path == "roles" and isinstance(value, list) and len(value) == 1 \
+            and _placeholder_role(get(data, "roles")):
+        # a template's role entry: name it, keeping its facts (and their comments)
+        set_path(data, "roles[0].title", value[0]["title"])
+        return
     # `roles: unknown` stays unknown: whether a role is selected is then an open question,
     # not the answer "none"
     set_path(data, path, value)
@@ -307,4 +340,4 @@ def start(kind: str | None) -> Data:
 
 
 __all__ = ["BadAnswer", "Question", "answered", "dump", "parse_answer", "prompt_for",
-           "questions", "set_answer", "start", "why"]
+           "questions", "set_answer", "settled", "start", "why"]

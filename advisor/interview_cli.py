@@ -1,7 +1,15 @@
-"""The terminal side of `advisor interview`: prompts, saving and the final assessment."""
+"""The terminal side of `advisor interview`: prompts, saving and the final assessment.
+
+A new profile is written from the answers alone. A file that was there before
+(`--resume`, `--edit`) is rewritten through ruamel.yaml's round-trip mode, as `advisor
+upgrade` does, so its comments (a template's questions, the `$schema` line, the user's
+own notes) and the order of its keys stay as they were; only the answers change.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -12,22 +20,50 @@ from advisor.errors import InputError
 from advisor.interview import (
     BadAnswer,
     Question,
-    answered,
     dump,
     parse_answer,
     prompt_for,
     questions,
     set_answer,
+    settled,
     start,
     why,
 )
 from advisor.rulebook import Rulebook
 
 
-def _save(path: Path, data: dict[str, Any]) -> None:
-    from advisor.cli import write_atomic
+class _File:
+    """The profile being written: the plain answers the questions are worked out from,
+    and, for a file that existed, its round-trip document, which is what gets written."""
 
-    write_atomic(path, dump(data))
+    def __init__(self, path: Path, data: dict[str, Any], text: str | None) -> None:
+        from advisor import upgrade
+
+        self.path = path
+        self.data = data
+        self.yaml = upgrade.round_trip() if text is not None else None
+        self.doc = self.yaml.load(text) if self.yaml is not None else None
+
+    def answer(self, path: str, value: Any) -> None:
+        set_answer(self.data, path, value)
+        if self.doc is not None:
+            set_answer(self.doc, path, value)
+        self.save()
+
+    def save(self) -> None:
+        from advisor import upgrade
+        from advisor.cli import write_atomic
+
+        text = dump(self.data) if self.doc is None else upgrade.dump(self.yaml, self.doc)
+        write_atomic(self.path, text)
+
+
+def _writable(path: Path) -> None:
+    """Refuse a file its owner made read-only (a rename would replace it regardless)."""
+    mode = path.stat().st_mode
+    if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise InputError("is read-only, so the interview cannot save answers to it; make it "
+                         f"writable first (chmod u+w {path})", file=str(path))
 
 
 def _ask(q: Question, book: Rulebook, number: int) -> Any:
@@ -48,35 +84,40 @@ def run_interview(path: Path, *, resume: bool, edit_field: str | None, kind: str
     if path.exists() and not (resume or edit_field or force):
         raise InputError("already exists; add --resume to carry on, --edit FIELD to change "
                          "one answer, or --force to start again", file=str(path))
+    if path.exists():
+        _writable(path)
     if (resume or edit_field) and path.exists():
-        data = yamlio.load(path, "profile").data
+        text = yamlio.read_text(path, "profile")
+        data = yamlio.parse(text, str(path)).data
         if not isinstance(data, dict):
             raise InputError("is not a profile this interview wrote", file=str(path))
+        file = _File(path, data, text)
     elif resume or edit_field:
         raise InputError("no such profile to resume", file=str(path))
     else:
-        data = start(kind)
-        _save(path, data)
+        file = _File(path, start(kind), None)
+        file.save()
     try:
         if edit_field:
-            match = [q for q in questions(data) if q.path == edit_field]
+            match = [q for q in questions(file.data) if q.path == edit_field]
             if not match:
-                known = [q.path for q in questions(data)]
+                known = [q.path for q in questions(file.data)]
                 from advisor.profile import did_you_mean
 
                 raise InputError(f"no question for {edit_field!r}"
                                  f"{did_you_mean(edit_field, known)}")
-            set_answer(data, edit_field, _ask(match[0], book, 1))
-            _save(path, data)
+            file.answer(edit_field, _ask(match[0], book, 1))
         else:
+            asked: set[str] = set()  # each question once: Enter keeps a fact unknown
             while True:
-                asked = questions(data)
-                pending = [q for q in asked if not answered(data, q.path)]
+                listed = questions(file.data)
+                pending = [q for q in listed
+                           if q.path not in asked and not settled(file.data, q.path)]
                 if not pending:
                     break
                 q = pending[0]
-                set_answer(data, q.path, _ask(q, book, len(asked) - len(pending) + 1))
-                _save(path, data)
+                asked.add(q.path)
+                file.answer(q.path, _ask(q, book, listed.index(q) + 1))
     except click.Abort:
         click.echo(f"\nStopped. Your answers so far are saved in {path}; carry on with "
                    f"'advisor interview -o {path} --resume'.", err=True)

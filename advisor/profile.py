@@ -371,7 +371,8 @@ class Assessed(_Facts):
 
 class Site(_Facts):
     prison: Name = Field(description="Which prison is this? (§1.1)")
-    category: Annotated[Categories, _CONTEXT] = ask("Which categories is the prison? (§1.1)")
+    category: Annotated[Categories, _CONTEXT] = ask("Which categories does the prison hold? "
+                                                    "(§1.1)")
     population: Annotated[Population, _CONTEXT] = ask("How many people does the prison hold? "
                                                       "(§1.1)")
 

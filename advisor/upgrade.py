@@ -23,9 +23,9 @@ def _null(representer: Any, _: None) -> Any:
     return representer.represent_scalar("tag:yaml.org,2002:null", "null")
 
 
-def upgrade_text(text: str, version: int) -> str:
-    """The text of a profile of format `version` (already checked by the strict loader)
-    rewritten in the current format."""
+def round_trip() -> Any:
+    """ruamel.yaml's round-trip mode as advisor rewrites a profile: comments, key order,
+    quoting and flow style kept, no line re-wrapped, `null` written as the word."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
@@ -33,11 +33,23 @@ def upgrade_text(text: str, version: int) -> str:
     yaml.width = 1 << 16  # never re-wrap a long line or comment
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.add_representer(type(None), _null)
+    return yaml
+
+
+def dump(yaml: Any, data: Any) -> str:
+    """The text of `data` loaded by `yaml` (from `round_trip`)."""
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def upgrade_text(text: str, version: int) -> str:
+    """The text of a profile of format `version` (already checked by the strict loader)
+    rewritten in the current format."""
+    yaml = round_trip()
     data = yaml.load(text)
     while version < CURRENT_VERSION:
         data = UPGRADES[version](data)  # each step changes the mapping it is given
         version += 1
     data["profile_version"] = CURRENT_VERSION
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return _SCHEMA_LINE.sub(rf"\g<1>{CURRENT_VERSION}\g<3>", out.getvalue(), count=1)
+    return _SCHEMA_LINE.sub(rf"\g<1>{CURRENT_VERSION}\g<3>", dump(yaml, data), count=1)

@@ -287,7 +287,7 @@ def test_interview_survives_an_interrupt_and_resumes(tmp_path: Path) -> None:
     child.expect("> ")
     child.sendline("2026-11-30")
     _answer(child, "Who made the assessment", "")
-    _answer(child, "Which categories is the prison", "C")
+    _answer(child, "Which categories does the prison hold", "C")
     child.expect("How many people does the prison hold")
     child.sendcontrol("c")  # half-way: the four answers so far must be on disk
     child.expect(pexpect.EOF)
@@ -300,6 +300,10 @@ def test_interview_survives_an_interrupt_and_resumes(tmp_path: Path) -> None:
     assert load_profile(path).wing.name == "Harbour unit"  # valid at every step
 
     child = _spawn("-o", str(path), "--resume")
+    child.expect("> ")
+    # every question still unknown is asked again, in order: Enter keeps it unknown
+    assert "Who made the assessment" in str(child.before)
+    child.sendline("")
     child.expect("> ")
     assert "How many people does the prison hold" in str(child.before)  # first unanswered
     child.sendline("900")
@@ -352,6 +356,23 @@ def test_interview_records_an_unknown_role_as_unknown_not_as_none(tmp_path: Path
 
 def test_interview_edit_revisits_one_answer(tmp_path: Path) -> None:
     path = tmp_path / "wing.yaml"
+    original = (PROFILES / "hmp-high-down-clu.yaml").read_text(encoding="utf-8")
+    old = next(line for line in original.splitlines(keepends=True)
+               if line.startswith("  wing_forum: true ") and "#" in line)
+    assert original.startswith("# yaml-language-server: $schema=")
+    path.write_text(original, encoding="utf-8")
+    child = _spawn("-o", str(path), "--edit", "governance.wing_forum")
+    child.expect("decision-making forum")
+    child.expect("> ")
+    child.sendline("no")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    # the one answer changed; every comment, the $schema line and the key order kept
+    assert path.read_text(encoding="utf-8") == original.replace(
+        old, old.replace("true ", "false"))
+    assert load_profile(path).governance.wing_forum is False
+
     path.write_text((PROFILES / "two-roles.yaml").read_text(encoding="utf-8"),
                     encoding="utf-8")
     child = _spawn("-o", str(path), "--edit", "governance.wing_forum")
@@ -369,9 +390,85 @@ def test_interview_edit_revisits_one_answer(tmp_path: Path) -> None:
     assert profile.roles[1].title == "Peer mentor"  # everything else kept
 
 
+@pytest.mark.parametrize("how", [["--edit", "governance.wing_forum"], ["--resume"],
+                                 ["--force"]])
+def test_interview_refuses_a_read_only_file(tmp_path: Path, how: list[str]) -> None:
+    path = tmp_path / "wing.yaml"
+    path.write_text((PROFILES / "two-roles.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    path.chmod(0o444)
+    before = path.read_bytes()
+    r = _invoke("interview", "-o", str(path), *how)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == (f"advisor: {path}: is read-only, so the interview cannot save "
+                        f"answers to it; make it writable first (chmod u+w {path})\n")
+    assert path.read_bytes() == before
+
+
+def test_interview_resumes_an_init_template_asking_what_is_still_unknown(
+        tmp_path: Path) -> None:
+    """`advisor init` writes every fact `unknown` and placeholder names: resume asks
+    each of those questions once (Enter keeps a fact unknown) and keeps the template's
+    comments, its $schema line and the role entry it named."""
+    path = tmp_path / "wing.yaml"
+    assert _invoke("init", str(path), "--kind", "proposal").exit_code == 0
+    template = path.read_text(encoding="utf-8")
+    child = _spawn("-o", str(path), "--resume")
+    child.expect("> ")
+    assert "Which prison is this" in str(child.before)  # the placeholder is no answer
+    child.sendline("HMP Example Marsh")
+    text = _finish(child, {"What is the wing called": "Harbour unit",
+                           "Has a peer involvement role been selected": "Peer mentor",
+                           "How are holders supervised": "structured",
+                           "Which categories does the prison hold": "C"})
+    asked = [line for line in text.splitlines() if line[:1].isdigit()]
+    assert len(asked) == len({q.split(" (? for why)")[0] for q in asked})  # each once
+    assert any("On what date was this assessment made" in q for q in asked)
+    assert any("Is the role paid" in q for q in asked)  # the role's facts, asked
+    assert "Peer mentor: rung" in text  # then validated and assessed
+    profile = load_profile(path)
+    assert (profile.site.prison, profile.wing.name) == ("HMP Example Marsh", "Harbour unit")
+    assert profile.site.category == ["C"]
+    assert profile.roles[0].title == "Peer mentor"
+    assert profile.roles[0].supervision == "structured"
+    assert profile.roles[0].paid == "unknown" and profile.governance.wing_forum == "unknown"
+    written = path.read_text(encoding="utf-8")
+    assert written.splitlines()[0] == template.splitlines()[0]  # the $schema line
+    for comment in ("# Does the wing have a decision-making forum or community meeting?",
+                    "# Replace `unknown` wherever you know the answer"):
+        assert comment in template and comment in written, comment
+    supervision = next(line for line in written.splitlines() if "supervision:" in line)
+    assert supervision.split() == ["supervision:", "structured", "#", "How", "are",
+                                   "holders", "supervised?", "(§1.3,", "§2.4.1)"]
+    def comments(text: str) -> list[str]:
+        return [line[line.index("#"):] for line in text.splitlines() if "#" in line]
+
+    assert comments(written) == comments(template)  # every one kept, in order
+
+
 def test_interview_refuses_to_overwrite(tmp_path: Path) -> None:
     path = tmp_path / "wing.yaml"
     path.write_text("keep me\n", encoding="utf-8")
     r = _invoke("interview", "-o", str(path))
     assert r.exit_code == 2 and "already exists" in r.stderr
     assert path.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_every_interview_question_is_a_question() -> None:
+    from advisor.interview import questions
+
+    data = yamlio.load(PROFILES / "two-roles.yaml").data
+    for q in questions(data):
+        assert q.text[:1].isupper() and "?" in q.text, q.text
+    by_path = {q.path: q.text for q in questions(data)}
+    assert by_path["site.category"] == "Which categories does the prison hold?"
+
+
+def test_why_says_what_a_descriptive_fact_is_for() -> None:
+    from advisor.assess import default_rulebook
+    from advisor.interview import questions, why
+
+    q = next(q for q in questions({}) if q.path == "wing.beds")
+    assert why(q, default_rulebook()) == (
+        "The study discusses this in §1.1. It describes the wing and decides nothing: it "
+        "sets the scene for a reader; the study draws no light, rung or action from it.")
