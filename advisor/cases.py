@@ -118,15 +118,15 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     node: Any = data
     parts = path.replace("]", "").replace("[", ".").split(".")
     for here, nxt in itertools.pairwise(parts):
-        key: Any = int(here) if here.isdigit() else here
+        key: Any = int(here) if here.isascii() and here.isdigit() else here
         if isinstance(node, dict) and key not in node:
-            node[key] = [] if nxt.isdigit() else {}
+            node[key] = [] if nxt.isascii() and nxt.isdigit() else {}
         node = node[key]
     last = parts[-1]
     if isinstance(node, list) and int(last) == len(node):
         node.append(value)
     else:
-        node[int(last) if last.isdigit() else last] = value
+        node[int(last) if last.isascii() and last.isdigit() else last] = value
 
 
 def load_cases(book: Rulebook) -> list[Case]:

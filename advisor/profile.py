@@ -726,7 +726,7 @@ def fact_path_problem(path: str, profile: Profile | None = None) -> str | None:
         if path.startswith(section + "["):
             close = path.find("]")
             index = path[len(section) + 1:close]
-            if not index.isdigit():
+            if not (index.isascii() and index.isdigit()):
                 return f"{section}[...] needs a role number, as in {section}[0]"
             items = getattr(profile, "role_list" if section == "roles" else section, [])
             if profile is not None and int(index) >= len(items):
@@ -777,7 +777,7 @@ def _walk(steps: tuple[str | int, ...], profile: Profile) -> Any:
 def _steps(path: str) -> tuple[str | int, ...]:
     """`roles[0].engagement.phase1` -> ('roles', 0, 'engagement', 'phase1')."""
     parts = path.replace("[", ".").replace("]", "").split(".")
-    return tuple(int(p) if p.isdigit() else p for p in parts if p)
+    return tuple(int(p) if p.isascii() and p.isdigit() else p for p in parts if p)
 
 
 # ---------------------------------------------------------------------------------------

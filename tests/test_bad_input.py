@@ -130,6 +130,9 @@ CASES: dict[str, tuple[bytes | str, str]] = {
     "a huge unknown key is named, not echoed": (
         _edit("  wing_forum: true ", "  " + "k" * 1000 + ": true\n  wing_forum: true "),
         "governance.kkkkkkkk"),
+    "a role number in a digit that is not ASCII": (
+        _edit("  roles[0].engagement.phase2:", "  roles[²].engagement.phase2:"),
+        "evidence: 'roles[²].engagement.phase2': roles[...] needs a role number"),
     "very long text": ("profile_version: 2\nkind: proposal\nsite: {prison: "
                        + "x" * 10_000 + "}\nwing: {name: Y}\n",
                        "site.prison: is 10000 characters long"),
@@ -227,3 +230,19 @@ def test_what_is_not_a_regular_file_is_refused_at_once(special: str, runner: Cli
         assert result.exit_code == 2, (command, result.output)
         assert result.stdout == ""
         assert "is not a regular file" in result.stderr
+
+
+def test_a_file_name_with_a_newline_keeps_the_error_on_one_line(runner: CliRunner,
+                                                                 tmp_path: Path) -> None:
+    bad = tmp_path / "two\nlines\x1b[2J.yaml"
+    bad.write_text("profile_version: 2\nkind: examplee\n", encoding="utf-8")
+    result = runner.invoke(main, ["assess", str(bad)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
+    assert "two\\nlines\\x1b[2J.yaml:1: site: is required" in result.stderr
+
+
+def test_whatif_with_a_role_number_that_is_not_ascii_exits_2(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["whatif", str(HIGH_DOWN), "--set", "roles[²].title=x"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "roles[...] needs a role number" in result.stderr
