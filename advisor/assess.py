@@ -22,7 +22,6 @@ from advisor.facts import Firing
 from advisor.profile import (
     FACT_PATHS,
     QUESTIONS,
-    UNKNOWN,
     Profile,
     Voices,
     generic_path,
@@ -30,7 +29,6 @@ from advisor.profile import (
     value_at,
 )
 from advisor.rulebook import (
-    FUNCTIONS,
     KEPT_ROLES,
     Action,
     Alternative,
@@ -41,13 +39,16 @@ from advisor.rulebook import (
     concrete,
     horizon_at,
 )
+from advisor.words import (
+    FINDING_KINDS,
+    FUNCTIONS,
+    HORIZONS,
+    RUNG_NAMES,
+    STAGE_SOURCES,
+    UNKNOWN,
+)
 
 OUTPUT_VERSION = 1
-RUNG_NAMES = {0: "non-engagement", 1: "information", 2: "consultation", 3: "participation",
-              4: "co-production", 5: "peer-led"}
-STAGE_SOURCES = {1: "micro", 2: "micro", 3: "meso", 4: "meso", 5: "macro", 6: "macro"}
-HORIZONS = ("now", "next", "later")
-FINDING_KINDS = ("good_practice", "challenge", "lesson", "observation")
 _FINDING_ORDER = {kind: n for n, kind in enumerate(FINDING_KINDS)}
 _HORIZON_ORDER = {h: n for n, h in enumerate(HORIZONS)}
 

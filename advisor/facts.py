@@ -13,8 +13,9 @@ import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from advisor.profile import FACT_PATHS, SCALES, UNKNOWN, Profile
+from advisor.profile import FACT_PATHS, Profile
 from advisor.rulebook import Rulebook, generic_of, owner_of, section_of
+from advisor.words import SCALES, UNKNOWN
 
 WING_SECTIONS = ("meta", "site", "wing", "delivery", "governance", "pathway", "evaluation")
 

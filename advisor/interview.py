@@ -22,8 +22,6 @@ import yaml
 from advisor.profile import (
     CURRENT_VERSION,
     FACT_PATHS,
-    SCALES,
-    UNKNOWN,
     Assessed,
     Delivery,
     Engagement,
@@ -40,6 +38,7 @@ from advisor.profile import (
     Wing,
 )
 from advisor.rulebook import Rulebook
+from advisor.words import SCALES, UNKNOWN
 
 Data = dict[str, Any]
 SKIP_ROLE_FIELDS = {"title"}  # asked separately when the role is chosen

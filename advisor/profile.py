@@ -6,8 +6,8 @@ checked by small validators of our own rather than pydantic unions, so a tired u
 one clear sentence ("'formall' is not one of ... (did you mean 'formal'?)") instead of
 one error per union member.
 
-The ordered scales (none < planned < informal < formal, ...) are declared here once, in
-the order of the ladder; the rule compiler reads them from `SCALES`.
+The ordered scales (none < planned < informal < formal, ...) and the choices are the
+domain's words, declared once in `advisor.words`.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from pydantic_core import PydanticCustomError
 
 from advisor import yamlio
 from advisor.errors import ProfileError
+from advisor.words import CHOICES, SCALES, UNKNOWN
 
-UNKNOWN = "unknown"
 CURRENT_VERSION = 2
 
 
@@ -49,29 +49,6 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 # Upgrades from version N to N + 1, applied in turn to plain data before validation, so a
 # v1 file stays readable forever.
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
-
-# Ordered scales: the order is the scale. Compiled to ordinals for the engine.
-SCALES: dict[str, tuple[str, ...]] = {
-    "engagement": ("none", "planned", "informal", "formal"),
-    "feedback_role": ("none", "collects", "analyses", "designs"),
-    "supervision": ("none", "ad-hoc", "community-meeting", "structured"),
-    "progression": ("none", "under-consideration", "defined"),
-    "guest": ("none", "planned", "yes"),
-    "function": ("no", "some", "yes"),
-    # App 1 rungs 3-4: holders take part in deciding who does what while staff arrange and
-    # deliver (occasionally); holders and staff plan each cycle as equal partners (regularly)
-    "decides": ("none", "occasionally", "regularly"),
-    # App 1 rung 5: holders bring residents' idea to staff and, backed by them, run it
-    "initiative": ("none", "proposed", "running"),
-}
-# Unordered choices.
-CHOICES: dict[str, tuple[str, ...]] = {
-    "kind": ("self-audit", "proposal", "example"),
-    "recruitment": ("ad-hoc", "staff-selected", "open-application", "co-produced"),
-    "category": ("A", "B", "C", "D", "YOI", "women-closed", "women-open"),
-    "residents": ("life", "ipp", "eds", "determinate", "remand", "mixed"),
-}
-
 
 def did_you_mean(word: object, options: tuple[str, ...] | list[str]) -> str:
     """` (did you mean 'x'?)` for a near miss, else an empty string."""

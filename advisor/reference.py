@@ -16,10 +16,9 @@ from advisor.profile import (
     DERIVED,
     FACT_PATHS,
     QUESTIONS,
-    SCALES,
-    UNKNOWN,
     ValueSpec,
 )
+from advisor.words import SCALES, UNKNOWN
 
 _SECTION = re.compile(r"\s*\(([^()]*)\)\s*$")
 

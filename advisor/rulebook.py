@@ -38,8 +38,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor import yamlio
 from advisor.errors import RulebookError
-from advisor.profile import FACT_PATHS, META_FACTS, SCALES, ValueSpec, did_you_mean
+from advisor.profile import FACT_PATHS, META_FACTS, ValueSpec, did_you_mean
 from advisor.shipped import shipped
+from advisor.words import (
+    SCALES,
+    Colour,
+    FindingKind,
+    Function,
+    Horizon,
+    Owner,
+)
 
 DEFAULT_RULES_DIR = shipped("rules")
 
@@ -50,12 +58,6 @@ MAX_ALTERNATIVES = 16
 MAX_NESTING = 12  # `all` / `any` inside one another: the bundled rulebook uses 4
 MAX_STRATA = 64  # rules deriving flags from flags, in a chain: the bundled rulebook uses 13
 
-# Who acts: the people the study addresses. Holders own an action only when its
-# text is their own task; the Prisoner Council is a partner named in a text, never an owner.
-Owner = Literal["CFO staff team", "governor sponsor", "Education and Library",
-                "CFO commissioner", "holders"]
-Horizon = Literal["now", "next", "later"]
-FUNCTIONS = ("induction", "single_issue", "bridging", "civic_representation")
 
 OPERATORS = ("is", "is_not", "in", "not_in", "at_least", "at_most", "above", "below",
              "not_empty")
@@ -71,7 +73,7 @@ class _Strict(BaseModel):
 
 class Light(_Strict):
     stage: int = Field(ge=1, le=6)
-    colour: Literal["green", "orange", "red"]
+    colour: Colour
 
 
 class Requirement(_Strict):
@@ -82,7 +84,7 @@ class Requirement(_Strict):
 
 class Finding(_Strict):
     id: str
-    kind: Literal["good_practice", "challenge", "lesson", "observation"]
+    kind: FindingKind
     text: str = Field(min_length=3)
     beside_rung: bool = False  # reports show it beside the rung (work the role did not do)
 
@@ -146,11 +148,9 @@ class Then(_Strict):
     flag: str | None = None
     current_rung: int | None = Field(default=None, ge=0, le=5)
     target_rung: int | None = Field(default=None, ge=1, le=5)
-    need: Literal["induction", "single_issue", "bridging", "civic_representation"] | None = None
-    missing: Literal["induction", "single_issue", "bridging",
-                     "civic_representation"] | None = None
-    supplies: Literal["induction", "single_issue", "bridging",
-                      "civic_representation"] | None = None
+    need: Function | None = None
+    missing: Function | None = None
+    supplies: Function | None = None
     aspiration_gap: bool | None = None
     verdict: Verdict | None = None
 

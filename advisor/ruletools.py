@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from advisor.cases import Case, load_cases, run_case
-from advisor.profile import FACT_PATHS, SCALES
+from advisor.profile import FACT_PATHS
 from advisor.render.words import TERMS
 from advisor.rulebook import (
     Alternative,
@@ -21,9 +21,7 @@ from advisor.rulebook import (
     horizon_at,
     leaf_holds,
 )
-
-HORIZONS = ("now", "next", "later")
-
+from advisor.words import HORIZONS, SCALES
 
 # -- list and show --------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from typing import Any
 from advisor import yamlio
 from advisor.errors import InputError
 from advisor.profile import Profile, fact_path_problem, profile_errors
+from advisor.words import HORIZONS
 
 LIGHTS = {"red": 0, "orange": 1, "green": 2}
 Json = dict[str, Any]
@@ -118,7 +119,7 @@ def compare(results: list[tuple[str, Json]]) -> Json:
     rows = []
     for name, r in results:
         counts = {h: sum(a["horizon"] == h for a in r["actions"])
-                  for h in ("now", "next", "later")}
+                  for h in HORIZONS}
         rows.append({"name": name, "prison": r["profile"]["prison"],
                      "wing": r["profile"]["wing"], "kind": r["profile"]["kind"],
                      "current_rung": r["current_rung"], "target_rung": r["target_rung"],
@@ -208,7 +209,7 @@ def summary_row(path: Path, r: Json) -> Json:
                  "current_rung": r["current_rung"], "target_rung": r["target_rung"]}
     for s in r["stages"]:
         row[f"stage{s['stage']}"] = s["light"]
-    for h in ("now", "next", "later"):
+    for h in HORIZONS:
         row[f"actions_{h}"] = sum(a["horizon"] == h for a in r["actions"])
     row["open_questions"] = len(r["open_questions"])
     return row

@@ -28,8 +28,9 @@ if str(ROOT) not in sys.path:
 
 from advisor.assess import assess  # noqa: E402
 from advisor.errors import RulebookError  # noqa: E402
-from advisor.profile import SCALES, Profile, load_profile  # noqa: E402
+from advisor.profile import Profile, load_profile  # noqa: E402
 from advisor.rulebook import Rulebook, load_rulebook  # noqa: E402
+from advisor.words import SCALES  # noqa: E402
 
 
 def rss_mb() -> float:

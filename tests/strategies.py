@@ -6,7 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from advisor.profile import CHOICES, FACT_PATHS, SCALES, ValueSpec
+from advisor.profile import FACT_PATHS, ValueSpec
+from advisor.words import CHOICES, SCALES
 
 
 def _value(spec: ValueSpec) -> st.SearchStrategy[Any]:

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.cases import set_path
-from advisor.profile import FACT_PATHS, SCALES, Profile, generic_path, value_at
+from advisor.profile import FACT_PATHS, Profile, generic_path, value_at
+from advisor.words import SCALES
 from tests.conftest import run
 from tests.strategies import profiles
 

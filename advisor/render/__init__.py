@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.words import SOURCE_NAMES, STAGE_TITLES
+
 FORMATS = ("terminal", "json", "markdown", "html")
 AUDIENCES = ("commissioner", "delivery", "trainer")
 
@@ -22,16 +24,8 @@ SECTIONS: dict[str | None, tuple[str, ...]] = {
 
 LIGHT_SYMBOL = {"green": "●", "orange": "◐", "red": "○"}
 LIGHT_WORD = {"green": "GREEN", "orange": "ORANGE", "red": "RED"}
-STAGE_TITLES = {
-    1: "associate in meaningful activity groups",
-    2: "reflect and solve problems in a trusted group",
-    3: "contribute to core delivery",
-    4: "represent residents in wing forums",
-    5: "represent the wing in wider prison decision forums",
-    6: "contribute lived experience to policy",
-}
-SOURCE_NAMES = {"micro": "A micro (bonding)", "meso": "B meso (bridging)",
-                "macro": "C macro (linking)"}
+
+__all__ = ["LIGHT_SYMBOL", "LIGHT_WORD", "SOURCE_NAMES", "STAGE_TITLES", "render", "to_json"]
 
 
 def to_json(result: dict[str, Any]) -> str:

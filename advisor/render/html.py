@@ -9,8 +9,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from advisor.assess import RUNG_NAMES
 from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
+from advisor.words import HORIZONS, RUNG_NAMES
 
 HORIZON_TITLES = {"now": "Now: toward the target rung",
                   "next": "Next: the structure for the rung above",
@@ -37,10 +37,10 @@ def render_html(r: dict[str, Any], sections: tuple[str, ...],
 
     ladder = _ladder_geometry(r)
     by_source = [(src, [s for s in r["stages"] if s["source"] == src])
-                 for src in ("micro", "meso", "macro")]
+                 for src in tuple(SOURCE_NAMES)]
     horizons = [(h, HORIZON_TITLES[h], [(n, a) for n, a in enumerate(r["actions"], 1)
                                          if a["horizon"] == h])
-                for h in ("now", "next", "later")]
+                for h in HORIZONS]
     return _environment().get_template("report.html.j2").render(
         r=r, sections=sections, audience=audience, ladder=ladder, by_source=by_source,
         horizons=horizons, fact_note=fact_note, fact_voices=fact_voices, words=words,

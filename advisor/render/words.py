@@ -22,7 +22,7 @@ VOICE_LABELS = {"residents": "Residents say", "holders": "Holders say", "staff":
 
 def rung_line(r: dict[str, Any]) -> str:
     """The rung with the role it belongs to: "Ambassador: rung 0 of 5 (non-engagement)"."""
-    from advisor.assess import RUNG_NAMES
+    from advisor.words import RUNG_NAMES
 
     role = r.get("assessed_role")
     if role is not None:
