@@ -137,7 +137,7 @@ def _sign(key: bytes, payload: bytes) -> bytes:
 def _compile(directory: Path) -> Rulebook:
     """Load the rule files, compile them for the engine and prepare what every
     assessment looks up."""
-    from advisor.assess import prepare
+    from advisor.collate import prepare
     from advisor.engine import compiled
 
     book = load_rulebook(directory)

@@ -10,41 +10,22 @@ the current and target rung. The same cases are pytest items and appear in
 from __future__ import annotations
 
 import copy
-import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from advisor import yamlio
 from advisor.errors import RulebookError
+from advisor.paths import dotted, set_in
 from advisor.profile import Profile, did_you_mean, profile_errors, profile_from_document
-from advisor.rulebook import Rulebook
+from advisor.rulebook import CaseFileSpec, CaseSpec, Rulebook
 from advisor.shipped import shipped
 
 PROFILES_DIR = shipped("profiles")
 MINIMAL: dict[str, Any] = {"profile_version": 2, "kind": "proposal",
                            "site": {"prison": "HMP Example"}, "wing": {"name": "A wing"}}
-
-
-class CaseSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=10)
-    base: str | None = None
-    set: dict[str, Any] = Field(default_factory=dict)
-    fires: list[str] = Field(default_factory=list)
-    does_not_fire: list[str] = Field(default_factory=list)
-    current_rung: int | None = Field(default=None, ge=0, le=5)
-    target_rung: int | None = Field(default=None, ge=1, le=5)
-
-
-class CaseFileSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    base: str
-    cases: list[CaseSpec]
 
 
 @dataclass
@@ -82,7 +63,7 @@ class Case:
             data = doc.data
         for path, value in self.spec.set.items():
             try:
-                set_path(data, path, value)
+                set_in(data, path, value)
             except (KeyError, IndexError, TypeError, ValueError):
                 raise RulebookError(f"case '{self.name}' sets {path}, which its base "
                                     f"profile {base} has no place for",
@@ -113,22 +94,6 @@ class CaseResult:
         return [f.message for f in self.failures]
 
 
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set a `roles[0].engagement.phase1`-style path in plain profile data."""
-    node: Any = data
-    parts = path.replace("]", "").replace("[", ".").split(".")
-    for here, nxt in itertools.pairwise(parts):
-        key: Any = int(here) if here.isascii() and here.isdigit() else here
-        if isinstance(node, dict) and key not in node:
-            node[key] = [] if nxt.isascii() and nxt.isdigit() else {}
-        node = node[key]
-    last = parts[-1]
-    if isinstance(node, list) and int(last) == len(node):
-        node.append(value)
-    else:
-        node[int(last) if last.isascii() and last.isdigit() else last] = value
-
-
 def load_cases(book: Rulebook) -> list[Case]:
     """Every case in the rulebook's `cases/` folder, in file order."""
     out: list[Case] = []
@@ -139,7 +104,7 @@ def load_cases(book: Rulebook) -> list[Case]:
         except ValidationError as err:
             e = err.errors()[0]
             raise RulebookError(e["msg"], file=str(path), line=doc.line_of(tuple(e["loc"])),
-                                field=yamlio.dotted(tuple(e["loc"]))) from None
+                                field=dotted(tuple(e["loc"]))) from None
         for i, case in enumerate(spec.cases):
             line = doc.line_of(("cases", i)) or 1
             lines: dict[str, int] = {}
@@ -152,7 +117,7 @@ def load_cases(book: Rulebook) -> list[Case]:
 
 def run_case(case: Case, book: Rulebook) -> CaseResult:
     """Assess the case's profile and compare with what it expects."""
-    from advisor.assess import collate
+    from advisor.collate import collate
     from advisor.engine import engine_for
 
     profile = case.profile()

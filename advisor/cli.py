@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from advisor.errors import AdvisorError, InputError
+from advisor.files import write_atomic
 from advisor.startup import pause, started
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,31 +50,11 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename: all or nothing."""
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path()
-    if path.is_dir():
-        raise InputError("is a folder; give a file name for the output", file=str(path))
-    if not directory.is_dir():
-        raise InputError(f"cannot write: folder {directory} does not exist", file=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def emit(text: str, output: Path | None) -> None:
-    """The finished text to a file (atomically) or to stdout."""
+def emit(text: str, output: Path | None, reads: tuple[Path, ...] = ()) -> None:
+    """The finished text to a file (atomically, never over a file the run `reads`) or to
+    stdout."""
     if output is not None:
-        write_atomic(output, text)
+        write_atomic(output, text, inputs=reads)
     else:
         click.echo(text, nl=False)
 
@@ -160,7 +141,8 @@ def assess(profile: Path | None, example: str | None, fmt: str, audience: str | 
     from advisor.profile import load_profile
     from advisor.render import render
 
-    result = run_assessment(load_profile(_profile_path(profile, example)), _book(rules_dir))
+    source = _profile_path(profile, example)
+    result = run_assessment(load_profile(source), _book(rules_dir))
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None
@@ -168,7 +150,7 @@ def assess(profile: Path | None, example: str | None, fmt: str, audience: str | 
         import shutil
 
         width = shutil.get_terminal_size().columns
-    emit(render(result, fmt, color=color, width=width, audience=audience), output)
+    emit(render(result, fmt, color=color, width=width, audience=audience), output, (source,))
 
 
 @main.command()
@@ -410,7 +392,7 @@ def compare(profiles: tuple[Path, ...], fmt: str, output: Path | None,
         raise InputError("compare needs at least two profiles")
     book = _book(rules_dir)
     results = [(p.name, run_assessment(load_profile(p), book)) for p in profiles]
-    emit(render_compare(compare_results(results), fmt), output)
+    emit(render_compare(compare_results(results), fmt), output, profiles)
 
 
 @main.command()

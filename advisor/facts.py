@@ -13,8 +13,9 @@ import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from advisor.paths import rule_generic as generic_of
 from advisor.profile import FACT_PATHS, Profile
-from advisor.rulebook import Rulebook, generic_of, owner_of, section_of
+from advisor.rulebook import Rulebook, owner_of, section_of
 from advisor.words import SCALES, UNKNOWN
 
 WING_SECTIONS = ("meta", "site", "wing", "delivery", "governance", "pathway", "evaluation")

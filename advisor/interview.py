@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from advisor.paths import MISSING, get, set_in
 from advisor.profile import (
     CURRENT_VERSION,
     FACT_PATHS,
@@ -64,32 +65,18 @@ def _split(description: str | None) -> tuple[str, str]:
     return text, ""
 
 
-def get(data: Data, path: str) -> Any:
-    node: Any = data
-    for part in path.replace("]", "").replace("[", ".").split("."):
-        key: Any = int(part) if part.isdigit() else part
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
-    return node
-
-
-_MISSING = object()
-
-
 def answered(data: Data, path: str) -> bool:
-    return get(data, path) is not _MISSING
+    return get(data, path) is not MISSING
 
 
 def settled(data: Data, path: str) -> bool:
     """Whether the file already answers the question at `path`: not missing, not
     unknown (null where a fact may be left empty) and not a template's placeholder."""
     from advisor.intake import PLACEHOLDERS
-    from advisor.profile import generic_path
+    from advisor.paths import generic as generic_path
 
     value = get(data, path)
-    if value is _MISSING or value is None or value == UNKNOWN:
+    if value is MISSING or value is None or value == UNKNOWN:
         return False
     if path == "roles":
         return not _placeholder_role(value)
@@ -184,8 +171,8 @@ def _with_relevance(q: Question) -> Question:
 
 def why(q: Question, book: Rulebook) -> str:
     """Why we ask: the report section, and what in the assessment the answer decides."""
-    from advisor.profile import generic_path
-    from advisor.rulebook import generic_of
+    from advisor.paths import generic as generic_path
+    from advisor.paths import rule_generic as generic_of
 
     generic = generic_path(q.path)
     # a fact is read directly, or through a fact worked out from it (the funding's end)
@@ -286,18 +273,17 @@ def parse_answer(q: Question, raw: str) -> Any:
 
 
 def set_answer(data: Data, path: str, value: Any) -> None:
-    from advisor.cases import set_path
 
     if path == "other_roles" and value == "unknown":
         value = []  # a list of other roles cannot be unknown; none is recorded yet
     if path == "roles" and isinstance(value, list) and len(value) == 1 \
             and _placeholder_role(get(data, "roles")):
         # a template's role entry: name it, keeping its facts (and their comments)
-        set_path(data, "roles[0].title", value[0]["title"])
+        set_in(data, "roles[0].title", value[0]["title"])
         return
     # `roles: unknown` stays unknown: whether a role is selected is then an open question,
     # not the answer "none"
-    set_path(data, path, value)
+    set_in(data, path, value)
 
 
 def prompt_for(q: Question) -> str:

@@ -52,7 +52,7 @@ class _File:
 
     def save(self) -> None:
         from advisor import upgrade
-        from advisor.cli import write_atomic
+        from advisor.files import write_atomic
 
         text = dump(self.data) if self.doc is None else upgrade.dump(self.yaml, self.doc)
         write_atomic(self.path, text)

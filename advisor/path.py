@@ -24,11 +24,11 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.cases import set_path
 from advisor.engine import engine_for
 from advisor.facts import Firing
+from advisor.paths import concrete, set_in
 from advisor.profile import Profile, value_at
-from advisor.rulebook import CompiledRule, Option, Rulebook, concrete
+from advisor.rulebook import CompiledRule, Option, Rulebook
 
 MAX_TIES = 10
 
@@ -62,7 +62,7 @@ def _data(profile: Profile) -> dict[str, Any]:
 def _assign(base: dict[str, Any], changes: dict[str, Any]) -> Profile:
     data = copy.deepcopy(base)
     for path, value in changes.items():
-        set_path(data, path, value)
+        set_in(data, path, value)
     return Profile.model_validate(data)
 
 
@@ -85,7 +85,7 @@ def _fired(book: Rulebook, profile: Profile) -> set[tuple[str, int | None]]:
 
 
 def find_path(book: Rulebook, profile: Profile, to_rung: int) -> PathResult:
-    from advisor.assess import collate
+    from advisor.collate import collate
 
     firings = engine_for(book).run(profile)
     current = collate(book, profile, firings, explain=False)["current_rung"]
@@ -104,7 +104,7 @@ def find_path(book: Rulebook, profile: Profile, to_rung: int) -> PathResult:
         evaluations += result.evaluations
         if not result.reachable:
             title = profile.role_list[role].title
-            reasons.append(f"roles[{role}] ({title}): {result.why_not}")
+            reasons.append(f"{title}: {result.why_not}")
             continue
         if best is None or result.effort < best.effort:
             best = result
@@ -133,8 +133,8 @@ def _path_for_role(book: Rulebook, profile: Profile, to_rung: int, role: int, *,
             options = book.options.get(path)
             if options is None:
                 return PathResult(to_rung, current, False, role=role,
-                                  why_not=f"requirement {r.id} rests on {path}, which is not "
-                                          "a change the rulebook lists as actionable")
+                                  why_not=f"{_requirement(r)} rests on a fact the rulebook "
+                                          f"lists no change for ({_asked(path)})")
             variables[concrete(path, role, None)] = options
     names = sorted(variables)
     domains: dict[str, list[tuple[Any, int, Option | None]]] = {}
@@ -165,11 +165,11 @@ def _path_for_role(book: Rulebook, profile: Profile, to_rung: int, role: int, *,
                 ok.add(combo)
         if not ok:
             return PathResult(to_rung, current, False, role=role, evaluations=evaluations,
-                              why_not=f"requirement {r.id} cannot be met by any change the "
+                              why_not=f"{_requirement(r)} cannot be met by any change the "
                                       "rulebook lists as actionable")
         allowed.append((scope, ok))
     solutions, effort = _cheapest(names, domains, allowed)
-    from advisor.assess import collate
+    from advisor.collate import collate
 
     checked: list[list[Change]] = []
     for assignment in solutions:
@@ -248,3 +248,49 @@ def _role_of(path: str) -> int | None:
     if path.startswith("roles["):
         return int(path[6:path.index("]")])
     return None
+
+
+# -- in words, for people: facts as the interview asks them, actions by their text ------
+
+
+def _asked(path: str) -> str:
+    from advisor.render.words import asked
+
+    return asked(path)
+
+
+def _requirement(rule: CompiledRule) -> str:
+    """A requirement in words: `the requirement that holders are visible to residents`."""
+    req = rule.rule.then.requirement
+    return f"the requirement that {req.text}" if req is not None else "a requirement"
+
+
+def render_path(book: Rulebook, profile: Profile, r: PathResult) -> str:
+    """The least change to reach the rung, for people: each change as the fact's question
+    and its new value, with the plan's actions it answers by their text."""
+    from advisor.assess import show
+    from advisor.render.words import with_value
+
+    if r.current_rung >= r.to_rung:
+        return f"Already at rung {r.current_rung}: nothing to change for rung {r.to_rung}.\n"
+    if not r.reachable:
+        return (f"Rung {r.to_rung} cannot be reached by the changes the rulebook lists: "
+                f"{r.why_not}\n")
+    texts = {g.rule.then.action.id: " ".join(g.rule.then.action.text.split())
+             for g in book.rules if g.rule.then.action is not None}
+    ways = len(r.solutions)
+    out = [f"From rung {r.current_rung} to rung {r.to_rung}: least effort {r.effort} "
+           f"({ways} way{'s' if ways > 1 else ''} of equal effort"
+           f"{f', {r.more_ties} more not shown' if r.more_ties else ''})."]
+    for n, changes in enumerate(r.solutions, 1):
+        if ways > 1:
+            out.append(f"Option {n}:")
+        for c in changes:
+            role = _role_of(c.path)
+            label = _asked(c.path)
+            if role is not None:
+                label = f"{profile.role_list[role].title}: {label}"
+            out.append(f"  - {with_value(label, show(c.value))} ({c.type}, effort {c.effort})")
+            out += [f"      the plan's action: {texts.get(a, 'an action')} [{', '.join(s)}]"
+                    for a, s in actions_for(book, c, r.unmet)]
+    return "\n".join(out) + "\n"

@@ -35,6 +35,8 @@ from pydantic_core import PydanticCustomError
 
 from advisor import yamlio
 from advisor.errors import ProfileError
+from advisor.paths import dotted, steps
+from advisor.paths import generic as generic_path
 from advisor.words import CHOICES, SCALES, UNKNOWN
 
 CURRENT_VERSION = 2
@@ -688,15 +690,6 @@ QUESTIONS: dict[str, str] = {
 }
 
 
-def generic_path(path: str) -> str:
-    """`roles[3].engagement.phase1` -> `roles[].engagement.phase1`."""
-    for section in LIST_SECTIONS:
-        if path.startswith(section + "["):
-            close = path.find("]")
-            return f"{section}[]{path[close + 1:]}"
-    return path
-
-
 def fact_path_problem(path: str, profile: Profile | None = None) -> str | None:
     """Why `path` is not a fact path of this profile, or None when it is one."""
     for section in LIST_SECTIONS:
@@ -730,7 +723,7 @@ def _getter(path: str) -> Callable[[Any], Any]:
     most one index after its section; any other path is walked a step at a time."""
     match = _WELL_FORMED.fullmatch(path)
     if match is None:
-        return functools.partial(_walk, _steps(path))
+        return functools.partial(_walk, steps(path))
     section, index, tail = match.groups()
     if index is None:
         return operator.attrgetter(path)
@@ -749,12 +742,6 @@ def _walk(steps: tuple[str | int, ...], profile: Profile) -> Any:
     for step in steps:
         node = node[step] if isinstance(step, int) else getattr(node, step)
     return node
-
-
-def _steps(path: str) -> tuple[str | int, ...]:
-    """`roles[0].engagement.phase1` -> ('roles', 0, 'engagement', 'phase1')."""
-    parts = path.replace("[", ".").replace("]", "").split(".")
-    return tuple(int(p) if p.isascii() and p.isdigit() else p for p in parts if p)
 
 
 # ---------------------------------------------------------------------------------------
@@ -827,13 +814,13 @@ def _first_error(err: ValidationError, doc: yamlio.Document) -> ProfileError:
     """The error nearest the top of the file, worked out into words alone (a file of
     thousands of unknown keys must not cost a "did you mean" search for each)."""
     errors = _plain_errors(err)
-    first = min(errors, key=lambda e: (doc.line_of(e["loc"]) or 0, yamlio.dotted(e["loc"])))
+    first = min(errors, key=lambda e: (doc.line_of(e["loc"]) or 0, dotted(e["loc"])))
     return _as_profile_error(first, doc)
 
 
 def _as_profile_error(e: Any, doc: yamlio.Document) -> ProfileError:
     loc: tuple[str | int, ...] = tuple(e["loc"])
-    field = yamlio.short(yamlio.dotted(loc)) or None
+    field = yamlio.short(dotted(loc)) or None
     line = doc.line_of(loc)
     kind = e["type"]
     if kind == "extra_forbidden":

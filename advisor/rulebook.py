@@ -38,6 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor import yamlio
 from advisor.errors import RulebookError
+from advisor.paths import concrete, dotted
+from advisor.paths import rule_generic as generic_of
 from advisor.profile import FACT_PATHS, META_FACTS, ValueSpec, did_you_mean
 from advisor.shipped import shipped
 from advisor.words import (
@@ -211,6 +213,29 @@ class Option:
     value: Any
     effort: int
     type: str
+
+
+# A case file (`rules/cases/*.yaml`): worked cases beside the rules, run by
+# `advisor.cases`. Its models live with the rulebook's, which checks every file it holds.
+
+
+class CaseSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=10)
+    base: str | None = None
+    set: dict[str, Any] = Field(default_factory=dict)
+    fires: list[str] = Field(default_factory=list)
+    does_not_fire: list[str] = Field(default_factory=list)
+    current_rung: int | None = Field(default=None, ge=0, le=5)
+    target_rung: int | None = Field(default=None, ge=1, le=5)
+
+
+class CaseFileSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base: str
+    cases: list[CaseSpec]
 
 
 class Index(_Strict):
@@ -408,28 +433,9 @@ def section_of(path: str) -> tuple[Section, str]:
     return head, rest
 
 
-def concrete(path: str, role: int | None, other_role: int | None) -> str:
-    """A rule path made concrete for a binding: `role.x` -> `roles[0].x`."""
-    return _in_list(path, str(role), str(other_role))
-
-
-def _in_list(path: str, role: str, other_role: str) -> str:
-    head, _, rest = path.partition(".")
-    if head == "role":
-        return f"roles[{role}].{rest}"
-    if head == "other_role":
-        return f"other_roles[{other_role}].{rest}"
-    return path
-
-
 def owner_of(section: Section) -> str:
     """`role.engagement` -> `role`: the list entry (or wing section) a fact belongs to."""
     return section.partition(".")[0]
-
-
-def generic_of(path: str) -> str:
-    """Rule path -> profile catalogue path (`role.x` -> `roles[].x`)."""
-    return _in_list(path, "", "")
 
 
 # ---------------------------------------------------------------------------------------
@@ -530,8 +536,6 @@ def rule_file_errors(doc: yamlio.Document) -> list[RulebookError]:
             _model(Index, data, doc, ())
             return []
         if "cases" in data:
-            from advisor.cases import CaseFileSpec
-
             _model(CaseFileSpec, data, doc, ())
             return []
         if "roles" in data:
@@ -571,7 +575,7 @@ def _model(model: type[Any], data: Any, doc: yamlio.Document,
         e = err.errors()[0]
         loc = (*where, *e["loc"])
         rule_id = data.get("id") if isinstance(data, dict) else None
-        field = yamlio.dotted(e["loc"]) or None
+        field = dotted(e["loc"]) or None
         if rule_id:
             field = f"rule {rule_id}: {field}" if field else f"rule {rule_id}"
         msg = e["msg"]

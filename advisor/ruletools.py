@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from advisor.cases import Case, load_cases, run_case
+from advisor.paths import rule_generic as generic_of
 from advisor.profile import FACT_PATHS
 from advisor.render.words import TERMS
 from advisor.rulebook import (
@@ -17,7 +18,6 @@ from advisor.rulebook import (
     FlagAtom,
     Leaf,
     Rulebook,
-    generic_of,
     horizon_at,
     leaf_holds,
 )

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from advisor.errors import InputError
+from advisor.paths import dotted
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32  # a profile nests five levels; rule files a few more
@@ -197,7 +198,7 @@ def _refuse_anchors_and_tags(text: str, source: str) -> None:
         # a key stands at its mapping's path; a value or an item below its key or index
         path = tuple(f[2] for f in (frames[:-1] if at_key else frames))
         line = event.start_mark.line + 1 if event.start_mark else None
-        field = _dotted(tuple(p for p in path if p != "")) or None
+        field = dotted(tuple(p for p in path if p != "")) or None
         if event.anchor is not None:
             raise InputError("YAML anchors and aliases (&name, *name) are not allowed",
                              file=source, line=line, field=field)
@@ -242,7 +243,7 @@ def _build(node: yaml.Node, path: PathKey, doc: Document, constructor: yaml.Safe
                          file=doc.source, line=line)
     if len(path) > MAX_DEPTH:
         raise InputError(f"is nested more than {MAX_DEPTH} levels deep", file=doc.source,
-                         line=line, field=_dotted(path[:3]) + "...")
+                         line=line, field=dotted(path[:3]) + "...")
     seen.add(id(node))
     tag = node.tag
     if isinstance(node, yaml.ScalarNode):  # most nodes: checked first
@@ -250,7 +251,7 @@ def _build(node: yaml.Node, path: PathKey, doc: Document, constructor: yaml.Safe
         # written explicitly (`!!str 010`, `!!bool yes`, `!!int abc`), and is refused
         if tag != (_resolved(node.value) if not node.style else _STR):
             raise InputError(f"the YAML tag {_cut(tag)} is not allowed (plain values only)",
-                             file=doc.source, line=line, field=_dotted(path) or None)
+                             file=doc.source, line=line, field=dotted(path) or None)
         if tag == _STR:
             return node.value
         convert = _SCALARS.get(tag)
@@ -260,7 +261,7 @@ def _build(node: yaml.Node, path: PathKey, doc: Document, constructor: yaml.Safe
             except ValueError as err:  # past Python's digit limit, and the like
                 raise InputError(f"{_cut(node.value)} is not a number this advisor reads "
                                  f"({_cut(str(err), 50)[1:-1]})", file=doc.source, line=line,
-                                 field=_dotted(path) or None) from None
+                                 field=dotted(path) or None) from None
     elif tag in _STANDARD_TAGS:
         if isinstance(node, yaml.MappingNode):
             return _mapping(node, path, doc, constructor, seen)
@@ -269,7 +270,7 @@ def _build(node: yaml.Node, path: PathKey, doc: Document, constructor: yaml.Safe
                     for i, item in enumerate(node.value)]
     if tag not in _STANDARD_TAGS:
         raise InputError(f"the YAML tag {tag!r} is not allowed (plain values only)",
-                         file=doc.source, line=line, field=_dotted(path) or None)
+                         file=doc.source, line=line, field=dotted(path) or None)
     raise InputError("unsupported YAML node", file=doc.source, line=line)
 
 
@@ -284,11 +285,11 @@ def _mapping(node: yaml.MappingNode, path: PathKey, doc: Document,
         kline = key_node.start_mark.line + 1
         if not isinstance(key, str):
             raise InputError(f"keys must be words, not {key!r}", file=doc.source,
-                             line=kline, field=_dotted(path) or None)
+                             line=kline, field=dotted(path) or None)
         if key in out:
             first = doc.lines.get((*path, key))
             raise InputError(f"duplicate key {_cut(key)} (first given on line {first})",
-                             file=doc.source, line=kline, field=_short(_dotted((*path, key))))
+                             file=doc.source, line=kline, field=_short(dotted((*path, key))))
         where = (*path, key)
         doc.lines[where] = kline
         out[key] = _build(value_node, where, doc, constructor, seen)
@@ -332,16 +333,4 @@ _SCALARS: dict[str, Callable[[yaml.SafeLoader, yaml.ScalarNode], Any]] = {
 }
 
 
-def _dotted(path: PathKey) -> str:
-    """`("roles", 0, "engagement")` -> `roles[0].engagement`."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
-dotted = _dotted
 short = _short

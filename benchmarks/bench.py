@@ -122,7 +122,7 @@ def warm_median() -> float:
 
 
 def bench_warm() -> None:
-    from advisor.assess import collate
+    from advisor.collate import collate
     from tests import oracle
 
     book, profile = _high_down()
@@ -148,7 +148,7 @@ def bench_warm() -> None:
 def bench_differential(n: int) -> None:
     """The engine against the reference evaluator on many generated profiles (the test
     suite runs a few hundred; this runs thousands), one part and split into several."""
-    from advisor.assess import collate
+    from advisor.collate import collate
     from advisor.engine import Engine
     from advisor.render import to_json
     from tests import oracle

@@ -10,7 +10,7 @@ from typing import Any
 
 from advisor import yamlio
 from advisor.assess import assess
-from advisor.cases import set_path
+from advisor.paths import set_in
 from advisor.profile import Profile
 from tests.conftest import PROFILES
 
@@ -18,7 +18,7 @@ from tests.conftest import PROFILES
 def headline(name: str, **changes: Any) -> dict[str, Any]:
     data = yamlio.load(PROFILES / name).data
     for path, value in changes.items():
-        set_path(data, path, value)
+        set_in(data, path, value)
     result = assess(Profile.model_validate(data))
     assert list(result)[:4] == ["output_version", "profile", "assessed", "rulebook"]
     assert list(result)[4] == "headline"  # first, after what identifies the assessment

@@ -6,7 +6,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from advisor.assess import collate, default_rulebook
+from advisor.assess import default_rulebook
+from advisor.collate import collate
 from advisor.engine import engine_for
 from advisor.profile import Profile
 from advisor.render import to_json

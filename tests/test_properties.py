@@ -81,8 +81,8 @@ def test_unknown_is_never_evidence(data: dict[str, Any]) -> None:
     is about a fact that is unknown."""
     from advisor.assess import default_rulebook
     from advisor.engine import engine_for
+    from advisor.paths import concrete
     from advisor.profile import value_at
-    from advisor.rulebook import concrete
 
     book = default_rulebook()
     profile = Profile.model_validate(data)
@@ -157,7 +157,8 @@ def test_summaries_without_reasons_conclude_the_same(data: dict[str, Any]) -> No
 def test_reading_a_fact_path_matches_walking_it(data: dict[str, Any], noise: str) -> None:
     """`value_at` reads well-formed paths with getters made once per path; it must give
     what walking the path a step at a time gives, and fail the same way when that fails."""
-    from advisor.profile import FACT_PATHS, _steps, _walk, value_at
+    from advisor.paths import steps
+    from advisor.profile import FACT_PATHS, _walk, value_at
 
     profile = Profile.model_validate(data)
     paths = [g for g in FACT_PATHS if "[]" not in g]
@@ -168,7 +169,7 @@ def test_reading_a_fact_path_matches_walking_it(data: dict[str, Any], noise: str
     paths += ["roles", "other_roles", "roles[0]", "site"]
     for path in [*paths, *(p + noise for p in paths)]:  # noise on wing and role paths
         try:
-            expected: Any = _walk(_steps(path), profile)
+            expected: Any = _walk(steps(path), profile)
         except Exception as err:  # the same failure either way
             expected = type(err)
         try:

@@ -8,8 +8,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.cases import set_path
-from advisor.profile import FACT_PATHS, Profile, generic_path, value_at
+from advisor.paths import generic as generic_path
+from advisor.paths import set_in
+from advisor.profile import FACT_PATHS, Profile, value_at
 from advisor.words import SCALES
 from tests.conftest import run
 from tests.strategies import profiles
@@ -73,7 +74,7 @@ def test_improving_one_fact_never_lowers_a_rung_or_a_light(data: dict[str, Any],
         return
     path, up = draw.draw(st.sampled_from(candidates))
     improved = copy.deepcopy(data)
-    set_path(improved, path, up)
+    set_in(improved, path, up)
     before, after = run(data), run(improved)
     assert after["current_rung"] >= before["current_rung"], path
     assert after["target_rung"] >= before["target_rung"], path

@@ -32,7 +32,7 @@ def test_what_is_kept_per_rulebook_stops_growing_with_bigger_wings() -> None:
     """Facts read per role number and role count are worked out once and kept with the
     rulebook, but only for wings of a few roles: profiles with more (up to 20 of each)
     are assessed the same way without adding to what the process keeps."""
-    from advisor.assess import _plan
+    from advisor.collate import _plan
     from advisor.profile import Profile
     from tests.conftest import high_down_data
 

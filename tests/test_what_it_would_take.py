@@ -14,11 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from advisor import yamlio
-from advisor.assess import assess, collate, default_rulebook
-from advisor.cases import set_path
+from advisor.assess import assess, default_rulebook
 from advisor.cli import main
+from advisor.collate import collate
 from advisor.engine import engine_for
 from advisor.path import find_path
+from advisor.paths import set_in
 from advisor.profile import Profile, load_profile
 from tests.conftest import HIGH_DOWN, PROFILES
 
@@ -90,7 +91,7 @@ def _rung_after(book: Any, base: dict[str, Any], changes: tuple[tuple[str, Any, 
                 ) -> int:
     data = json.loads(json.dumps(base))
     for path, value, _ in changes:
-        set_path(data, path, value)
+        set_in(data, path, value)
     p = Profile.model_validate(data)
     return int(collate(book, p, engine_for(book).run(p))["current_rung"])
 
@@ -126,7 +127,7 @@ def test_path_is_minimal_and_lists_every_tie(name: str, changes: dict[str, Any],
                                              to_rung: int) -> None:
     data = yamlio.load(PROFILES / name).data
     for path, value in changes.items():
-        set_path(data, path, value)
+        set_in(data, path, value)
     profile = Profile.model_validate(data)
     result = find_path(default_rulebook(), profile, to_rung)
     effort, solutions = _brute_force(profile, to_rung)
@@ -184,7 +185,7 @@ def test_compare_audits_of_one_wing_over_time(tmp_path: Path) -> None:
                         ("roles[0].visible_to_residents", True),
                         ("roles[0].engagement.day_to_day", "informal"),
                         ("governance.senior_interest_in_user_voice", False)]:
-        set_path(data, path, value)
+        set_in(data, path, value)
     later.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML
     r = _invoke("compare", str(HIGH_DOWN), str(later), "--format", "json")
     d = json.loads(r.stdout)
