@@ -19,9 +19,8 @@ from advisor import yamlio
 from advisor.errors import AdvisorError, InputError
 from advisor.profile import (
     CURRENT_VERSION,
-    OtherRole,
+    SECTIONS,
     Profile,
-    Role,
     profile_errors,
     profile_from_document,
     supported_versions,
@@ -66,17 +65,18 @@ def template(kind: str, schema_ref: str | None = None) -> str:
         f"profile_version: {CURRENT_VERSION}",
         f"kind: {kind}  # self-audit, proposal or example",
     ]
-    for name in ("assessed", "site", "wing", "delivery"):
-        lines += _model_lines(name, _model_of(name), "", name)
-    lines.append("roles:  # the peer involvement role(s) selected (§1.3); [] if none yet, "
-                 "unknown if you do not know")
-    lines += _model_lines(None, Role, "  ", "roles[]", first_prefix="- ")
-    lines.append("other_roles: []  # peer roles already on or around the wing (App 2, §1.5.2)")
-    lines.append("# other_roles:")
-    lines += ["#" + line for line in _model_lines(None, OtherRole, "  ", "other_roles[]",
-                                                   first_prefix="- ")]
-    for name in ("governance", "pathway", "evaluation"):
-        lines += _model_lines(name, _model_of(name), "", name)
+    for section in SECTIONS:  # in the profile's order, found by walking the model
+        if section.name == "roles":  # one role written out, to fill in
+            lines.append("roles:  # the peer involvement role(s) selected (§1.3); [] if none "
+                         "yet, unknown if you do not know")
+            lines += _model_lines(None, section.model, "  ", "roles[]", first_prefix="- ")
+        elif section.listed:  # an empty list, with an entry shown commented out
+            lines.append(f"{section.name}: []  # {section.description}")
+            lines.append(f"# {section.name}:")
+            lines += ["#" + line for line in _model_lines(
+                None, section.model, "  ", f"{section.name}[]", first_prefix="- ")]
+        else:
+            lines += _model_lines(section.name, section.model, "", section.name)
     lines.append("aspiration_rung: null  # the rung (0-5) the team or proposal aims for "
                  "(App 1)")
     lines.append("evidence: {}  # where a fact comes from, keyed by fact path, e.g. "

@@ -18,26 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from advisor.paths import MISSING, get, set_in
-from advisor.profile import (
-    CURRENT_VERSION,
-    FACT_PATHS,
-    Assessed,
-    Delivery,
-    Engagement,
-    Evaluation,
-    Functions,
-    Governance,
-    OtherRole,
-    Pathway,
-    Phase1,
-    Phase2,
-    Role,
-    Site,
-    Training,
-    Wing,
-)
+from advisor.profile import CURRENT_VERSION, FACT_PATHS, SECTIONS
 from advisor.rulebook import Rulebook
 from advisor.words import SCALES, UNKNOWN
 
@@ -103,7 +87,7 @@ def _questions_for(model: Any, generic_prefix: str, concrete_prefix: str,
         text, section = _split(info.description)
         if spec is None:
             ann = info.annotation
-            if ann in (Functions, Training, Engagement):
+            if isinstance(ann, type) and issubclass(ann, BaseModel):  # any sub-object
                 out += _questions_for(ann, generic + ".", concrete + ".", relevant)
             continue
         choices: tuple[str, ...] = ()
@@ -131,29 +115,25 @@ def questions(data: Data) -> list[Question]:
         Question("site.prison", "Which prison is this?", "text", (), "§1.1"),
         Question("wing.name", "What is the wing called?", "text", (), "§1.1"),
     ]
-    qs += _questions_for(Assessed, "assessed.", "assessed.")
-    for section, model in (("site", Site), ("wing", Wing), ("delivery", Delivery)):
-        qs += [q for q in _questions_for(model, f"{section}.", f"{section}.")
-               if q.path not in ("site.prison", "wing.name")]
-    for name, phase in (("phase1", Phase1), ("phase2", Phase2)):
-        qs += _questions_for(phase, f"delivery.{name}.", f"delivery.{name}.")
-    qs.append(Question("roles", "Has a peer involvement role been selected for the wing? "
-                                "If so, what is it called? (type its title, 'none', or "
-                                "'unknown')", "roles", (), "§1.3"))
-    roles = get(data, "roles")
-    if isinstance(roles, list) and roles:
-        qs += _questions_for(Role, "roles[].", "roles[0].")
-    qs.append(Question("other_roles", "Which other peer roles are already on or around the "
-                                      "wing? (titles separated by commas, or 'none')",
-                       "others", (), "App 2, §1.5.2"))
-    others = get(data, "other_roles")
-    if isinstance(others, list):
-        for i in range(len(others)):
-            qs += _questions_for(OtherRole, "other_roles[].", f"other_roles[{i}].")
-    qs += [_with_relevance(q) for q in _questions_for(Governance, "governance.",
-                                                      "governance.")]
-    qs += _questions_for(Pathway, "pathway.", "pathway.")
-    qs += _questions_for(Evaluation, "evaluation.", "evaluation.")
+    for section in SECTIONS:  # in the profile's order, found by walking the model
+        if section.name == "roles":
+            qs.append(Question("roles", "Has a peer involvement role been selected for the "
+                                        "wing? If so, what is it called? (type its title, "
+                                        "'none', or 'unknown')", "roles", (), "§1.3"))
+            roles = get(data, "roles")
+            if isinstance(roles, list) and roles:  # the interview covers one role
+                qs += _questions_for(section.model, "roles[].", "roles[0].")
+        elif section.listed:
+            qs.append(Question(section.name, "Which other peer roles are already on or "
+                                             "around the wing? (titles separated by commas, "
+                                             "or 'none')", "others", (), "App 2, §1.5.2"))
+            entries = get(data, section.name)
+            for i in range(len(entries) if isinstance(entries, list) else 0):
+                qs += _questions_for(section.model, section.prefix,
+                                     f"{section.name}[{i}].")
+        else:
+            qs += [_with_relevance(q) for q in _questions_for(
+                section.model, section.prefix, section.prefix) if q.path not in REQUIRED]
     qs.append(Question("aspiration_rung", "Which rung of the involvement ladder do you aim "
                                           "for, 0 to 5?", "int", (), "App 1"))
     return [q for q in qs if q.relevant is None or q.relevant(data)]

@@ -548,9 +548,10 @@ class Profile(_Facts):
                                           "example?")
     assessed: Assessed = Field(default_factory=Assessed,
                                description="When, and by whom, the wing was assessed")
-    site: Site
-    wing: Wing
-    delivery: Delivery = Field(default_factory=Delivery)
+    site: Site = Field(description="The prison (§1.1)")
+    wing: Wing = Field(description="The wing (§1.1)")
+    delivery: Delivery = Field(default_factory=Delivery,
+                               description="The CFO wing model and its delivery (§1.2, §2.1)")
     roles: Annotated[list[Role], Field(max_length=MAX_ROLES)] | Literal["unknown"] = Field(
         default="unknown",
         description="The peer involvement role(s) selected (§1.3): [] when none is, "
@@ -558,9 +559,14 @@ class Profile(_Facts):
     other_roles: list[OtherRole] = Field(default_factory=list, max_length=MAX_OTHER_ROLES,
                                          description="Peer roles already on or around the "
                                                      "wing (App 2, §1.5.2)")
-    governance: Governance = Field(default_factory=Governance)
-    pathway: Pathway = Field(default_factory=Pathway)
-    evaluation: Evaluation = Field(default_factory=Evaluation)
+    governance: Governance = Field(default_factory=Governance,
+                                   description="Council and forum links (§2.4.1, §2.4.3)")
+    pathway: Pathway = Field(default_factory=Pathway,
+                             description="The prison's accredited peer training pathway "
+                                         "(§1.5.5)")
+    evaluation: Evaluation = Field(default_factory=Evaluation,
+                                   description="How the wing's programme is evaluated and "
+                                               "supported (§1.5, §1.7.3)")
     aspiration_rung: Annotated[
         int | None,
         PlainValidator(_aspiration),
@@ -616,7 +622,50 @@ class Profile(_Facts):
 # Fact paths: `delivery.phase1.weeks`, `roles[0].engagement.phase1`, `roles[].x` (any role)
 # ---------------------------------------------------------------------------------------
 
-LIST_SECTIONS: dict[str, type[BaseModel]] = {"roles": Role, "other_roles": OtherRole}
+@dataclass(frozen=True)
+class Section:
+    """A part of a profile that holds facts: a mapping (`delivery`) or a list of them
+    (`roles`), in the order a profile lists them."""
+
+    name: str
+    model: type[BaseModel]
+    listed: bool  # a list of entries, each one `model`
+    description: str | None
+
+    @property
+    def prefix(self) -> str:
+        """How its facts' generic paths begin: `delivery.`, `roles[].`."""
+        return f"{self.name}[]." if self.listed else f"{self.name}."
+
+
+def _members(ann: Any) -> list[Any]:
+    """The types an annotation is made of: itself, its union members and their arguments
+    (`list[Role] | Literal['unknown']` -> Role among them)."""
+    out = [ann]
+    for arg in getattr(ann, "__args__", ()):
+        out += _members(arg)
+    return out
+
+
+def _sections() -> tuple[Section, ...]:
+    """The profile's sections, found by walking the model: every field made of a model
+    (a mapping of `voices` keyed by fact path is not a section)."""
+    out = []
+    for name, info in Profile.model_fields.items():
+        ann = info.annotation
+        if getattr(ann, "__origin__", None) is dict:
+            continue
+        members = _members(ann)
+        models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+        if models:
+            listed = any(getattr(m, "__origin__", None) is list for m in members)
+            out.append(Section(name, models[0], listed, info.description))
+    return tuple(out)
+
+
+#: The profile's sections, in the profile's order (walked from the model, never listed).
+SECTIONS: tuple[Section, ...] = _sections()
+LIST_SECTIONS: dict[str, type[BaseModel]] = {s.name: s.model for s in SECTIONS if s.listed}
 
 
 def _leaf_specs(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, ValueSpec]]:
@@ -632,14 +681,8 @@ def _leaf_specs(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, Valu
 
 def _catalogue() -> dict[str, ValueSpec]:
     out: dict[str, ValueSpec] = {}
-    sections: dict[str, type[BaseModel]] = {"assessed": Assessed, "site": Site, "wing": Wing,
-                                            "delivery": Delivery,
-                                            "governance": Governance, "pathway": Pathway,
-                                            "evaluation": Evaluation}
-    for section, model in sections.items():
-        out.update(_leaf_specs(model, f"{section}."))
-    for section, item in LIST_SECTIONS.items():
-        out.update(_leaf_specs(item, f"{section}[]."))
+    for section in SECTIONS:
+        out.update(_leaf_specs(section.model, section.prefix))
     out["aspiration_rung"] = ValueSpec("int", low=0, high=5)
     out["kind"] = ValueSpec("choice", CHOICES["kind"])
     out.update(DERIVED)
@@ -678,12 +721,7 @@ def _asked(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, str]]:
 #: The plain question each fact answers, as the interview asks it, with the study section
 #: it comes from (`How are holders supervised? (§1.3, §2.4.1)`), by generic path.
 QUESTIONS: dict[str, str] = {
-    **{path: q for section, model in (("assessed", Assessed), ("site", Site), ("wing", Wing),
-                                      ("delivery", Delivery), ("governance", Governance),
-                                      ("pathway", Pathway), ("evaluation", Evaluation))
-       for path, q in _asked(model, f"{section}.")},
-    **{path: q for section, model in (("roles[]", Role), ("other_roles[]", OtherRole))
-       for path, q in _asked(model, f"{section}.")},
+    **{path: q for section in SECTIONS for path, q in _asked(section.model, section.prefix)},
     "aspiration_rung": "Which rung of the ladder does the team or proposal aim for? (App 1)",
     "kind": "Is this a self-audit, a proposal or a worked example?",
     **DERIVED_QUESTIONS,
@@ -869,10 +907,3 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     return list(model.model_fields)
 
 
-def _members(ann: Any) -> list[Any]:
-    """The types an annotation is made of: itself, its union members and their arguments
-    (`list[Role] | Literal['unknown']` -> Role among them)."""
-    out = [ann]
-    for arg in getattr(ann, "__args__", ()):
-        out += _members(arg)
-    return out

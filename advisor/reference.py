@@ -16,6 +16,7 @@ from advisor.profile import (
     DERIVED,
     FACT_PATHS,
     QUESTIONS,
+    SECTIONS,
     ValueSpec,
 )
 from advisor.words import SCALES, UNKNOWN
@@ -56,17 +57,6 @@ The sections below list each fact by its path, the question it answers, the answ
 accepts (scales in order, lowest first) and the sections of the study it rests on.
 """
 
-_SECTIONS = [
-    ("assessed", "Who assessed the wing, and when", "assessed."),
-    ("site", "The prison", "site."),
-    ("wing", "The wing", "wing."),
-    ("delivery", "The CFO wing model and its delivery", "delivery."),
-    ("roles", "Each selected role (a list)", "roles[]."),
-    ("other_roles", "Other peer roles on or around the wing (a list)", "other_roles[]."),
-    ("governance", "Council and forum links", "governance."),
-    ("pathway", "The prison's accredited peer training pathway", "pathway."),
-    ("evaluation", "Evaluation", "evaluation."),
-]
 
 
 def _answers(spec: ValueSpec | None) -> str:
@@ -108,9 +98,12 @@ def profile_reference() -> str:
               _row("aspiration_rung", QUESTIONS["aspiration_rung"]).replace(
                   "a whole number, 0 to 5", "a whole number, 0 to 5, or `null`"),
               ""]
-    for name, title, prefix in _SECTIONS:
-        lines += [f"## `{name}`: {title}", "", *head]
-        lines += [_row(path, q) for path, q in QUESTIONS.items() if path.startswith(prefix)]
+    for section in SECTIONS:
+        title = (section.description or section.name).split(" (")[0]
+        kind = " (a list of them)" if section.listed else ""
+        lines += [f"## `{section.name}`: {title}{kind}", "", *head]
+        lines += [_row(path, q) for path, q in QUESTIONS.items()
+                  if path.startswith(section.prefix)]
         lines.append("")
     lines += ["## Worked out from other facts", "",
               "These have no key of their own: the advisor works them out, and rules read "

@@ -461,3 +461,17 @@ def test_why_says_what_a_descriptive_fact_is_for() -> None:
     assert why(q, default_rulebook()) == (
         "The study discusses this in §1.1. It describes the wing and decides nothing: it "
         "sets the scene for a reader; the study draws no light, rung or action from it.")
+
+
+def test_the_interview_asks_about_every_fact_the_model_holds() -> None:
+    """The questions come from walking the model: a fact added to any section, or to a
+    sub-object of one, is asked without a list to update."""
+    from advisor.interview import questions
+    from advisor.paths import generic
+
+    data = {"profile_version": 2, "kind": "proposal", "roles": [{"title": "A role"}],
+            "other_roles": [{"title": "Another"}]}
+    asked = {generic(q.path) for q in questions(data)}
+    facts = {path for path, spec in FACT_PATHS.items() if not spec.derived_from}
+    named = {"roles[].title", "other_roles[].title"}  # given when the roles are named
+    assert facts - named <= asked, sorted(facts - named - asked)
