@@ -40,12 +40,12 @@ def apply_changes(data: Json, changes: list[tuple[str, Any]], source: str) -> Pr
     """The profile with the changes applied, validated as a file would be."""
     from pydantic import ValidationError
 
-    from advisor.cases import set_path
+    from advisor.paths import set_in
 
     changed = copy.deepcopy(data)
     for path, value in changes:
         try:
-            set_path(changed, path, value)
+            set_in(changed, path, value)
         except (IndexError, KeyError, TypeError) as err:
             raise InputError(f"cannot set {path}: no such entry in this profile",
                              field="--set") from err
@@ -73,6 +73,7 @@ def diff(before: Json, after: Json) -> Json:
     b_q = {q["fact"] for q in before["open_questions"]}
     a_q = {q["fact"] for q in after["open_questions"]}
     return {
+        "assessed_role": after.get("assessed_role"),
         "current_rung": {"from": before["current_rung"], "to": after["current_rung"]},
         "target_rung": {"from": before["target_rung"], "to": after["target_rung"]},
         "lights": lights,
@@ -83,7 +84,22 @@ def diff(before: Json, after: Json) -> Json:
     }
 
 
+def whatif_title(changes: list[tuple[str, Any]], before: Json) -> str:
+    """The changes asked about, in words: each fact as the interview asks it, with its
+    new value."""
+    from advisor.assess import show
+    from advisor.render import words
+
+    return "What if:\n" + "\n".join(f"  - {words.fact_words(before, path, show(value))}"
+                                      for path, value in changes)
+
+
 def render_diff(d: Json, title: str) -> str:
+    """What moved, in words: rungs, lights, actions by their text, questions as asked."""
+    from advisor.render import words
+
+    # the role titles the diff carries, for naming a fact's role
+    named: Json = {"assessed_role": d.get("assessed_role"), "explanations": {}}
     out = [title]
     for key, label in (("current_rung", "current rung"), ("target_rung", "target rung")):
         x = d[key]
@@ -102,11 +118,12 @@ def render_diff(d: Json, title: str) -> str:
                        ("actions_removed", "actions no longer needed")):
         if d[key]:
             out.append(f"  {label}:")
-            out += [f"    {a['id']}: {' '.join(a['text'].split())}" for a in d[key]]
+            out += [f"    - {' '.join(a['text'].split())}" for a in d[key]]
     for key, label in (("questions_settled", "open questions settled"),
                        ("questions_opened", "open questions raised")):
         if d[key]:
-            out.append(f"  {label}: {', '.join(d[key])}")
+            out.append(f"  {label}:")
+            out += [f"    - {words.fact_label(named, path)}" for path in d[key]]
     return "\n".join(out) + "\n"
 
 
@@ -191,7 +208,9 @@ def render_compare(c: Json, fmt: str) -> str:
         for step in c["changes"]:
             extra.append(render_diff(step, f"From {step['from']} to {step['to']}:").rstrip())
             if step["actions_completed"]:
-                extra.append("  actions completed: " + ", ".join(step["actions_completed"]))
+                done = {a["id"]: " ".join(a["text"].split()) for a in step["actions_removed"]}
+                extra.append("  actions completed:")
+                extra += [f"    - {done.get(i, 'an action')}" for i in step["actions_completed"]]
     if fmt == "markdown":
         lines += ["", *[f"    {x}" if x.startswith(" ") else x for x in extra]]
     elif fmt == "html":
@@ -216,4 +235,4 @@ def summary_row(path: Path, r: Json) -> Json:
 
 
 __all__ = ["apply_changes", "compare", "diff", "parse_setting", "render_compare",
-           "render_diff", "summary_row"]
+           "render_diff", "summary_row", "whatif_title"]

@@ -57,7 +57,8 @@ def test_whatif_light_moves_up() -> None:
     # forum access is rung 4's structure; oversight is an action, not a gate (§2.4.1)
     assert "target rung: 3 -> 4 (up)" in r.stdout
     r = _invoke("whatif", str(HIGH_DOWN), "--set", "governance.strategic_oversight=true")
-    assert "target rung: 3 (unchanged)" in r.stdout and "R1b" in r.stdout
+    assert "target rung: 3 (unchanged)" in r.stdout
+    assert "need a formal structure for their oversight" in r.stdout  # by its text
 
 
 @pytest.mark.parametrize("setting, message", [
@@ -196,7 +197,8 @@ def test_compare_audits_of_one_wing_over_time(tmp_path: Path) -> None:
     assert set(step["actions_completed"]) == {"R1a", "R1c-visible", "LL1-daily"}
     for fmt in ("terminal", "markdown", "html"):
         out = _invoke("compare", str(HIGH_DOWN), str(later), "--format", fmt).stdout
-        assert "R1a" in out and "stage 6" in out.lower()
+        assert "Agree, as a staff team and with residents" in out  # completed, by its text
+        assert "stage 6" in out.lower()
 
 
 # -- batch ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ one name and one definition."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # What soft, structural, target and aspiration mean.
@@ -70,3 +71,265 @@ def noted_facts(r: dict[str, Any]) -> list[tuple[str, str | None, list[str]]]:
     evidence, voices = r.get("evidence", {}), r.get("voices", {})
     return [(path, evidence.get(path), voice_lines(voices.get(path)))
             for path in sorted(evidence.keys() | voices.keys())]
+
+
+# -- facts, roles, rules and actions in plain words (no path, id or flag in front of people)
+
+#: A fact's value as a reader says it; scale and choice words are shown as they are.
+VALUE_WORDS = {"true": "yes", "false": "no", "unknown": "not known", "[]": "none",
+               "null": "none"}
+#: Facts read whole that no interview question asks.
+FACT_LABELS = {"roles": "Which peer involvement roles are selected for the wing?",
+               "other_roles": "Which other peer roles are on the wing?"}
+VERDICT_WORDS = {"ready": "Ready", "ready-with-conditions": "Ready with conditions",
+                 "not-ready": "Not ready"}
+NO_QUESTIONS = "No open question: no unknown fact could change this assessment."
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth")
+
+#: Who is best placed to answer an open question, by the part of the profile its fact is
+#: in (the longest matching start of the fact's path wins). Kept here, beside the other
+#: report words, until the JSON carries it with each question.
+ANSWERED_BY = {
+    "roles[]": "the CFO staff team and holders",
+    "other_roles[]": "the CFO staff team and that role's holders",
+    "roles": "the CFO staff team and the governor sponsor",
+    "role_selected": "the CFO staff team and the governor sponsor",
+    "governance": "the governor sponsor or the CFO staff team",
+    "delivery": "the CFO staff team",
+    "delivery.ringfenced_funding": "the CFO commissioner",
+    "delivery.funding_until": "the CFO commissioner",
+    "delivery.staff_buy_out": "the CFO commissioner and the governor sponsor",
+    "delivery.governor_sponsor": "the CFO commissioner and the governor sponsor",
+    "delivery.partnership": "the CFO commissioner",
+    "funding_covers_next_cycle": "the CFO commissioner",
+    "pathway": "Education and Library",
+    "evaluation": "the CFO staff team or the wing's evaluator",
+    "site": "the governor sponsor",
+    "wing": "the CFO staff team",
+    "assessed": "whoever made the assessment",
+    "aspiration_rung": "the CFO staff team, or whoever wrote the proposal",
+    "kind": "whoever made the assessment",
+}
+
+
+def split_section(question: str) -> tuple[str, str]:
+    """`Do residents know who the holders are? (§1.4.3)` -> the question and `§1.4.3`."""
+    match = re.fullmatch(r"(.*?)\s*\(((?:§|App |Fig |fn ).*)\)", question)
+    return (match.group(1), match.group(2)) if match else (question, "")
+
+
+def value_words(value: str) -> str:
+    """`true` -> `yes`, `unknown` -> `not known`, `[a, b]` -> `a, b`."""
+    if value in VALUE_WORDS:
+        return VALUE_WORDS[value]
+    return value[1:-1] if value.startswith("[") and value.endswith("]") else value
+
+
+def role_name(r: dict[str, Any], path: str) -> str | None:
+    """The role a fact path is about, by title where the assessment gives it (the JSON
+    names the assessed role only), else by its place in the profile; None for a fact about
+    the wing."""
+    match = re.match(r"(other_roles|roles)\[(\d+)\]", path)
+    if match is None:
+        return None
+    section, index = match.group(1), int(match.group(2))
+    place = ORDINALS[index] if index < len(ORDINALS) else f"number {index + 1}"
+    if section == "other_roles":
+        return f"the {place} other role on the wing"
+    role = r.get("assessed_role")
+    if role is not None and role["index"] == index:
+        return str(role["title"])
+    return f"the {place} selected role"
+
+
+def _several_roles(r: dict[str, Any]) -> bool:
+    """Whether the assessment reads facts of a selected role other than the one it follows."""
+    role = r.get("assessed_role")
+    own = f"roles[{role['index']}]" if role else None
+    return any(f["fact"].startswith("roles[") and not f["fact"].startswith(str(own))
+               for ex in r["explanations"].values() for f in ex.get("facts", ()))
+
+
+def named_role(r: dict[str, Any], path: str) -> str | None:
+    """The role to name before a fact: any role but the one the report follows, and that
+    one too when the report shows facts of another selected role."""
+    role = role_name(r, path)
+    assessed = r.get("assessed_role")
+    if role is None or (assessed is not None and role == assessed["title"]
+                        and not _several_roles(r)):
+        return None
+    return f"{role[0].upper()}{role[1:]}"
+
+
+def asked(path: str, *, section: bool = False) -> str:
+    """The question the interview asks for a fact (any role's), its study section kept
+    only when asked for."""
+    from advisor.paths import generic as generic_path
+    from advisor.profile import QUESTIONS
+
+    generic = generic_path(path)
+    question = QUESTIONS.get(generic) or FACT_LABELS.get(generic)
+    if question is None:  # a fact no question asks: its last name, in words
+        question = generic.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    return question if section else split_section(question)[0]
+
+
+def fact_label(r: dict[str, Any], path: str, *, section: bool = False) -> str:
+    """A fact as the interview asks it, with the role it is about named first where that
+    is needed; its study section kept only when asked for."""
+    role = named_role(r, path)
+    question = asked(path, section=section)
+    return f"{role}: {question}" if role else question
+
+
+def with_value(label: str, value: str) -> str:
+    """A fact's label and its value in words: `Is the wing's funding ringfenced? yes`."""
+    return f"{label}{'' if label.endswith('?') else ':'} {value_words(value)}"
+
+
+def fact_words(r: dict[str, Any], path: str, value: str) -> str:
+    """A fact with its value in words, its role named where that is needed."""
+    return with_value(fact_label(r, path), value)
+
+
+def noted_label(r: dict[str, Any], path: str) -> str:
+    """A fact that has an evidence note or voices, with its value when the assessment read
+    it (a rule's facts or a rung's unmet requirement's)."""
+    for ex in r["explanations"].values():
+        for f in [*ex.get("facts", ()), *(x for u in ex.get("why_not", ()) for x in u["facts"])]:
+            if f["fact"] == path:
+                return fact_words(r, path, f["value"])
+    return fact_label(r, path)
+
+
+def because_words(r: dict[str, Any], item: str) -> str:
+    """A `path = value` line of the JSON's `because` in words."""
+    path, sep, value = item.partition(" = ")
+    return fact_words(r, path, value) if sep else item
+
+
+def fact_path(item: str) -> str:
+    """The fact a `path = value` line is about."""
+    return item.partition(" = ")[0]
+
+
+def answered_by(path: str) -> str:
+    """Who is best placed to answer a question about the fact at `path`."""
+    from advisor.paths import generic as generic_path
+
+    generic = generic_path(path)
+    starts = [key for key in ANSWERED_BY
+              if generic == key or generic.startswith((key + ".", key + "[]"))]
+    return ANSWERED_BY[max(starts, key=len)] if starts else "the CFO staff team"
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def could_change(changes: list[str]) -> str:
+    """What an answer could change, in words: `rungs 1 and 3, the stage 4 light, 2 actions`."""
+    rungs = [c.split()[1] for c in changes if re.fullmatch(r"rung \d", c)]
+    stages = [c.split()[1] for c in changes if re.fullmatch(r"stage \d", c)]
+    counted = {kind: sum(c.startswith(kind + " ") for c in changes)
+               for kind in ("action", "finding")}
+    out = []
+    if rungs:
+        out.append(f"rung{'s' if len(rungs) > 1 else ''} {_listed(rungs)}")
+    out += [f"the {c}" for c in ("current rung", "target rung") if c in changes]
+    if stages:
+        out.append(f"the stage {_listed(stages)} light{'s' if len(stages) > 1 else ''}")
+    out += [f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counted.items() if n]
+    out += [f"the {c}" for c in ("role fit", "verdict") if c in changes]
+    return _listed(out) if out else "nothing in this assessment"
+
+
+def action_numbers(r: dict[str, Any]) -> dict[str, int]:
+    """Action id -> its number in the plan (1 first): how reports refer to an action."""
+    return {a["id"]: n for n, a in enumerate(r["actions"], 1)}
+
+
+def after_words(r: dict[str, Any], a: dict[str, Any]) -> list[str]:
+    """The actions an action waits for, by number and text."""
+    numbers = action_numbers(r)
+    by_id = {x["id"]: x for x in r["actions"]}
+    return [f"{numbers[d]}. {' '.join(by_id[d]['text'].split())}" if d in by_id
+            else "an action not in this plan" for d in a["depends_on"]]
+
+
+def function_words(names: list[str]) -> str:
+    """Role functions (App 2) in words: `bridging, civic representation`."""
+    return ", ".join(n.replace("_", " ") for n in names) or "nothing"
+
+
+def rule_titles(r: dict[str, Any], key: str) -> list[str]:
+    """The titles of the rules behind one conclusion (an `explanations` key), with their
+    sources: the reasoning in words."""
+    ex = r["explanations"].get(key, {})
+    return [f"{x['title']} ({', '.join(x['sources'])})" for x in ex.get("rules", ())]
+
+
+def requirement_text(r: dict[str, Any], requirement: str) -> str:
+    """An unmet requirement's text, from the rungs."""
+    for rung in r["rungs"]:
+        for u in rung["unmet"]:
+            if u["requirement"] == requirement:
+                return str(u["text"])
+    return "a requirement"
+
+
+def conclusion_title(r: dict[str, Any], key: str) -> str:
+    """An `explanations` key in words: `action R1a` -> `Action 1: Agree, ...`."""
+    kind, _, rest = key.partition(" ")
+    if kind == "action":
+        numbers = action_numbers(r)
+        a = next((x for x in r["actions"] if x["id"] == rest), None)
+        return f"Action {numbers[rest]}: {' '.join(a['text'].split())}" if a else "An action"
+    if kind == "finding":
+        f = next((x for x in r["findings"] if x["id"] == rest), None)
+        return f"Finding: {' '.join(f['text'].split())}" if f else "A finding"
+    return key[0].upper() + key[1:]
+
+
+# -- the headline: what a reader takes in first -------------------------------------------
+
+def verdict_words(r: dict[str, Any]) -> str | None:
+    """A proposal's readiness verdict in words, or None for any other profile."""
+    verdict = r.get("headline", {}).get("verdict")
+    return VERDICT_WORDS[verdict] if verdict else None
+
+
+def headline_reasons(r: dict[str, Any]) -> list[str]:
+    """The verdict's reasons (none when there is no verdict: then the summary says it)."""
+    return list(r["headline"]["reasons"]) if verdict_words(r) else []
+
+
+def top_actions(r: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The headline's first actions, each with its number in the plan."""
+    numbers = action_numbers(r)
+    by_id = {a["id"]: a for a in r["actions"]}
+    return [(numbers[i], by_id[i]) for i in r["headline"]["top_actions"] if i in by_id]
+
+
+def top_questions(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline's open questions, those that could change the most first."""
+    by_fact = {q["fact"]: q for q in r["open_questions"]}
+    return [by_fact[f] for f in r["headline"]["top_questions"] if f in by_fact]
+
+
+def action_line(a: dict[str, Any]) -> str:
+    """An action in one line: its text, then who and when."""
+    return f"{' '.join(a['text'].split())} ({a['owner']}, {a['horizon']})"
+
+
+def question_text(r: dict[str, Any], q: dict[str, Any]) -> str:
+    """An open question as the interview asks it, its study section kept as the source,
+    with its role named first where that is needed."""
+    role = named_role(r, q["fact"])
+    return f"{role}: {q['question']}" if role else str(q["question"])
+
+
+def question_note(q: dict[str, Any]) -> str:
+    """What an open question's answer could change, and who is best placed to answer."""
+    return f"could change {could_change(q['could_change'])} · ask {answered_by(q['fact'])}"
