@@ -12,25 +12,31 @@ import textwrap
 from typing import Any
 
 from advisor.facts import encode_value
+from advisor.paths import concrete
+from advisor.paths import rule_generic as generic_of
 from advisor.profile import Profile, value_at
 from advisor.render import LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
-from advisor.rulebook import FlagAtom, Leaf, Rulebook, concrete, generic_of
+from advisor.rulebook import FlagAtom, Leaf, Rulebook
 from advisor.ruletools import _holds, describe_condition, describe_output, describe_terms
 
 WIDTH = 88
 
 
-def _wrap(text: str, indent: int = 2) -> list[str]:
+def _wrap(text: str, indent: int = 2, hang: int = 2) -> list[str]:
     pad = " " * indent
     return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent=pad,
-                         subsequent_indent=pad + "  ") or [pad]
+                         subsequent_indent=pad + " " * hang) or [pad]
 
 
-def _facts(expl: dict[str, Any], indent: int = 6) -> list[str]:
+def _facts(r: dict[str, Any] | None, expl: dict[str, Any], indent: int = 6) -> list[str]:
+    """The facts a conclusion read, in words (by path and value for a rule's report,
+    `r` None, which is about the rule's own tests), with evidence and voices."""
     out = []
     for f in expl["facts"]:
         note = f" (evidence: {f['evidence']})" if f.get("evidence") else ""
-        out += _wrap(f"{f['fact']} = {f['value']}{note}", indent)
+        fact = (f"{f['fact']} = {f['value']}" if r is None
+                else words.fact_words(r, f["fact"], f["value"]))
+        out += _wrap(f"{fact}{note}", indent)
         for said in words.voice_lines(f.get("voices")):
             out += _wrap(said, indent + 4)
     return out
@@ -41,8 +47,31 @@ def _terms(*names: str) -> list[str]:
     return [line for name in names for line in _wrap(f"{name}: {words.TERMS[name]}", 6)]
 
 
+def _headline(r: dict[str, Any]) -> list[str]:
+    """The assessment in short, before the steps that reach it."""
+    out = ["", "In short"]
+    verdict = words.verdict_words(r)
+    if verdict:
+        out += _wrap(f"Verdict: {verdict}.")
+        for reason in words.headline_reasons(r):
+            out += _wrap(f"- {reason}", 4)
+    out += [line for summary in r["headline"]["summary"] for line in _wrap(summary)]
+    actions = words.top_actions(r)
+    if actions:
+        out += _wrap("First actions:")
+        for n, a in actions:
+            out += _wrap(f"{n}. {words.action_line(a)}", 4, len(f"{n}. "))
+    questions = words.top_questions(r)
+    out += _wrap("Questions that matter most:" if questions else words.NO_QUESTIONS)
+    for q in questions:
+        hang = len(f"{q['rank']}. ")
+        out += _wrap(f"{q['rank']}. {words.question_text(r, q)}", 4, hang)
+        out += _wrap(words.question_note(q), 4 + hang, 0)
+    return out
+
+
 def narrate(r: dict[str, Any], profile: Profile) -> str:
-    """The whole assessment as numbered steps."""
+    """The whole assessment as numbered steps, after the assessment in short."""
     p = r["profile"]
     ex = r["explanations"]
     out: list[str] = [f"How the advisor assessed {p['wing']}, {p['prison']} ({p['kind']}), "
@@ -50,6 +79,7 @@ def narrate(r: dict[str, Any], profile: Profile) -> str:
     assessed = words.assessed_line(r)
     if assessed:
         out.append(assessed)
+    out += _headline(r)
     known, unknown = _count_facts(profile)
     out += ["", "Step 1. The facts"]
     out += _wrap(f"The profile gives {known} facts and leaves {unknown} unknown. An unknown "
@@ -58,20 +88,22 @@ def narrate(r: dict[str, Any], profile: Profile) -> str:
     if noted:
         out += _wrap("Evidence notes, and what people say, given with the profile:")
         for path, note, said in noted:
-            out += _wrap(f"{path} = {_value(profile, path)}" + (f": {note}" if note else ""), 6)
+            fact = words.fact_words(r, path, _value(profile, path))
+            out += _wrap(fact + (f" Evidence: {note}" if note else ""), 6)
             for line in said:
                 out += _wrap(line, 10)
     out += ["", "Step 2. The six stages of social capital building (Fig 1.8)"]
     for s in r["stages"]:
+        rules = "; ".join(words.rule_titles(r, f"stage {s['stage']}"))
         out += _wrap(f"Stage {s['stage']} ({SOURCE_NAMES[s['source']]}: "
-                     f"{STAGE_TITLES[s['stage']]}) is {LIGHT_WORD[s['light']]}, by rule "
-                     f"{s['rule']} [{', '.join(s['sources'])}], because:")
-        out += _facts(ex[f"stage {s['stage']}"])
+                     f"{STAGE_TITLES[s['stage']]}) is {LIGHT_WORD[s['light']]}, by the rule "
+                     f"\"{rules}\", because:")
+        out += _facts(r, ex[f"stage {s['stage']}"])
     out += ["", "Step 3. The ladder (App 1): which rungs hold"]
     out += _wrap("Rungs are judged for each selected role, and the report follows the role "
                  f"that reaches highest. {words.rung_line(r)}. {words.LADDER_NOTE}")
     for f in words.beside_rung(r):
-        out += _wrap(f"{f['id']} ({f['kind'].replace('_', ' ')}): {f['text']} "
+        out += _wrap(f"{f['kind'].replace('_', ' ').capitalize()}: {f['text']} "
                      f"[{', '.join(f['sources'])}]", 6)
     out += _wrap("Each requirement is soft or structural:")
     out += _terms("soft", "structural")
@@ -81,32 +113,38 @@ def narrate(r: dict[str, Any], profile: Profile) -> str:
             continue
         out += _wrap(f"Rung {rung['rung']} ({rung['name']}) is not met:")
         for u in rung["unmet"]:
-            out += _wrap(f"{u['requirement']} ({u['kind']}): {u['text']}; "
-                         f"{'; '.join(u['because'])}", 6)
+            because = "; ".join(words.because_words(r, b) for b in u["because"])
+            out += _wrap(f"{u['text']} ({u['kind']}): {because}", 6)
     out += _wrap(f"So the current rung is {r['current_rung']}: the highest rung that holds "
                  "together with every rung below it.")
     out += ["", "Step 4. The target rung, and the aspiration"]
     out += _terms("target", "aspiration")
     out += _wrap(f"The target is rung {r['target_rung']}. It rests on:")
-    out += _facts(ex["target rung"])
+    out += _facts(r, ex["target rung"])
     aspiration = words.aspiration_words(r)
     out += _wrap(f"{aspiration[0].upper()}{aspiration[1:]}." if aspiration
                  else "The profile gives no aspiration.")
     out += ["", "Step 5. The plan, in order (horizon, rung, stage, dependencies first)"]
     for n, a in enumerate(r["actions"], 1):
-        out += _wrap(f"{n}. {a['id']} ({a['horizon']}, {a['owner']}): {a['text']}")
-        out += _wrap(f"because {'; '.join(a['because'])} [{', '.join(a['sources'])}]", 6)
-        out += _wrap(f"done when: {a['done_when']}", 6)
-        if a["depends_on"]:
-            out += _wrap(f"after: {', '.join(a['depends_on'])}", 6)
-    out += ["", "Step 6. Open questions"]
-    if r["open_questions"]:
-        for q in r["open_questions"]:
-            out += _wrap(f"{q['fact']} is unknown; knowing it could change "
-                         f"{', '.join(q['could_change'])}.")
-    else:
-        out += _wrap("None: no unknown fact could change this assessment.")
+        out += _action(r, n, a)
+    out += ["", "Step 6. Open questions, those that could change the most first"]
+    for q in r["open_questions"]:
+        out += _wrap(f"{q['rank']}. {words.question_text(r, q)}")
+        out += _wrap(words.question_note(q), 6)
+    if not r["open_questions"]:
+        out += _wrap(words.NO_QUESTIONS)
     return "\n".join(out) + "\n"
+
+
+def _action(r: dict[str, Any], n: int, a: dict[str, Any]) -> list[str]:
+    """One action of the plan: what, who, when, why, and what it waits for."""
+    out = _wrap(f"{n}. ({a['horizon']}, {a['owner']}) {a['text']}")
+    because = "; ".join(words.because_words(r, b) for b in a["because"])
+    out += _wrap(f"because: {because} [{', '.join(a['sources'])}]", 6)
+    out += _wrap(f"done when: {a['done_when']}", 6)
+    for after in words.after_words(r, a):
+        out += _wrap(f"after {after}", 6)
+    return out
 
 
 def _value(profile: Profile, path: str) -> str:
@@ -169,7 +207,7 @@ def rule_report(book: Rulebook, profile: Profile, rule_id: str) -> str:
         if chain["derived"]:
             out += _wrap("derived facts: " + ", ".join(
                 d["flag"] + ("" if d["held"] else " (absent)") for d in chain["derived"]), 4)
-        out += _facts(chain, 4)
+        out += _facts(None, chain, 4)
     maybe = [f for f in firings if f.maybe and f.missing and not fired]
     for f in maybe:
         out += _wrap("It could fire if these unknown facts were known: "
@@ -196,18 +234,10 @@ def _tick(atom: object, profile: Profile, role: int | None) -> str:
 
 
 def action_report(r: dict[str, Any], action_id: str) -> str:
-    """One action followed back to its facts."""
-    a = next(x for x in r["actions"] if x["id"] == action_id)
-    ex = r["explanations"][f"action {action_id}"]
-    out = [f"{a['id']} ({a['horizon']}, {a['owner']}): {' '.join(a['text'].split())}"]
-    out += _wrap(f"done when: {a['done_when']}")
-    if a["depends_on"]:
-        out += _wrap(f"after: {', '.join(a['depends_on'])}")
-    out += _wrap("rules: " + ", ".join(f"{x['rule']} ({x['title']}) [{', '.join(x['sources'])}]"
-                                       for x in ex["rules"]))
-    if ex["derived"]:
-        out += _wrap("derived facts: " + ", ".join(
-            d["flag"] + ("" if d["held"] else " (absent)") for d in ex["derived"]))
-    out += _wrap("facts:")
-    out += _facts(ex, 4)
+    """One action followed back to its facts, in words."""
+    n, a = next((n, x) for n, x in enumerate(r["actions"], 1) if x["id"] == action_id)
+    out = _action(r, n, a)
+    out += _wrap("by the rule: " + "; ".join(words.rule_titles(r, f"action {action_id}")))
+    out += _wrap("the facts it read:")
+    out += _facts(r, r["explanations"][f"action {action_id}"], 4)
     return "\n".join(out) + "\n"

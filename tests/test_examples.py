@@ -113,9 +113,10 @@ def test_markdown_and_terminal_show_the_same_plan(name: str) -> None:
     r = result(name)
     md = render(r, "markdown")
     term = render(r, "terminal", width=120)
-    for a in r["actions"]:
-        assert f"| {a['id']} |" in md
-        assert a["id"] in term
+    flat = " ".join(term.split())
+    for n, a in enumerate(r["actions"], 1):  # by number and text: ids are for programs
+        assert f"| {n} | {a['horizon']} | {' '.join(a['text'].split())} |" in md
+        assert " ".join(a["text"].split()) in flat
 
 
 # -- by name, from anywhere: `advisor examples` and `--example` --------------------------
@@ -176,7 +177,7 @@ def test_a_wrong_example_name_is_a_clear_error(args: list[str], message: str) ->
 
 def test_explain_whatif_and_path_take_an_example_too() -> None:
     r = _cli("explain", "--example", "no-role", "--action", "LL2-select")
-    assert r.exit_code == 0 and r.stdout.startswith("LL2-select")
+    assert r.exit_code == 0 and r.stdout.startswith("  1. (now, CFO staff team) Choose a peer")
     r = _cli("whatif", "-e", "peer-led", "--set", "roles[0].supervision=none")
     assert r.exit_code == 0 and "current rung: 5 -> 0" in r.stdout
     r = _cli("path", "-e", "two-roles", "--to-rung", "4", "--format", "json")

@@ -23,14 +23,14 @@ def test_walkthrough_is_in_teaching_order() -> None:
     assert code == 0
     steps = ["Step 1. The facts", "Step 2. The six stages", "Step 3. The ladder",
              "Step 4. The target rung", "Step 5. The plan", "Step 6. Open questions"]
-    positions = [out.index(s) for s in steps]
+    positions = [out.index(s) for s in ["In short", *steps]]
     assert positions == sorted(positions)
     assert "Stage 3 (B meso (bridging): contribute to core delivery) is ORANGE" in out
     assert "So the current rung is 0" in out
     assert "The target is rung 3" in out
-    # evidence notes appear beside the facts they support
-    assert re.search(r"roles\[0\]\.engagement\.phase1 = \S+ \(evidence: interviews",
-                     " ".join(out.split()))
+    # facts are asked as the interview asks them, evidence notes beside them
+    assert re.search(r"How are holders involved in the phase 1 course\? \S+ \(evidence: "
+                     r"interviews", " ".join(out.split()))
 
 
 def test_following_a_rule_that_did_not_fire_shows_which_test_failed() -> None:
@@ -63,10 +63,12 @@ def test_following_an_action() -> None:
     code, out, _ = _explain(str(HIGH_DOWN), "--action", "R1c")
     flat = " ".join(out.split())
     assert code == 0
-    assert re.match(r"R1c \((now|next|later), CFO staff team\): Tie the role to the "
+    # by its number in the plan and its text; the rule by its title
+    assert re.match(r"\d+\. \((now|next|later), CFO staff team\) Tie the role to the "
                     r"programme cycle", flat)
-    assert "req.REQ-4-phases (absent)" in flat
-    assert "roles[0].engagement.phase2 = none (evidence: phase 2 activities" in flat
+    assert "by the rule: Unmet: Holders have formal parts in delivering both phases" in flat
+    assert "How are holders involved in phase 2 activities? none (evidence: phase 2 " \
+           "activities" in flat
 
 
 def test_unknown_rule_or_action_is_a_clear_error() -> None:

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -134,7 +135,8 @@ def _order(text: str, markers: list[str]) -> list[int]:
                   "questions": "## Open questions", "reasoning": "## Reasoning"}),
     ("html", {"ladder": 'id="ladder-section"', "stages": 'id="stages"', "plan": 'id="plan"',
               "questions": 'id="questions"', "reasoning": 'id="reasoning"'}),
-    ("terminal", {"ladder": "rung  ", "stages": "Social capital stages", "plan": "Action plan",
+    ("terminal", {"ladder": "involvement ladder", "stages": "Social capital stages",
+                  "plan": "Action plan",
                   "questions": "Open questions", "reasoning": "Reasoning"}),
 ])
 def test_audiences_change_the_emphasis(fmt: str, marks: dict[str, str]) -> None:
@@ -151,6 +153,7 @@ def test_audiences_change_the_emphasis(fmt: str, marks: dict[str, str]) -> None:
     # trainers get the reasoning; the others do not
     assert marks["reasoning"] in trainer
     assert marks["reasoning"] not in commissioner and marks["reasoning"] not in delivery
-    # the same facts in every view
+    # the same plan in every view, each action by its text (ids are for programs)
     for view in (commissioner, delivery, trainer):
-        assert all(a["id"] in view for a in result["actions"])
+        flat = " ".join(unescape(view.replace("\\", "")).split())  # as HTML or Markdown shows it
+        assert all(" ".join(a["text"].split()[:6]) in flat for a in result["actions"])

@@ -34,14 +34,17 @@ def test_markdown_parses_into_the_expected_headings_and_tables() -> None:
     tokens = MarkdownIt("commonmark").enable("table").parse(md)
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings[0].startswith("Peer involvement assessment: Community Living Unit")
+    assert headings[1] == "Summary"  # the headline first
     assert {"Ladder (App 1)", "Social capital stages (Fig 1.8)", "Action plan", "Findings",
-            "Open questions", "Role fit (App 2)"} <= set(headings)
+            "Open questions, those that could change the most first",
+            "Role fit (App 2)"} <= set(headings)
     tables = _tables(md)
     stages = next(t for t in tables if t[0][:2] == ["Stage", "Source"])
     assert [row[3] for row in stages[1:]] == ["● GREEN", "● GREEN", "◐ ORANGE", "◐ ORANGE",
                                               "◐ ORANGE", "◐ ORANGE"]
-    plan = next(t for t in tables if t[0][:2] == ["#", "Id"])
-    assert [row[1] for row in plan[1:]] == [a["id"] for a in result["actions"]]
+    plan = next(t for t in tables if t[0][:3] == ["#", "Horizon", "Action"])
+    assert [row[2] for row in plan[1:]] == [" ".join(a["text"].split())
+                                            for a in result["actions"]]
     assert all(len(row) == len(plan[0]) for row in plan)  # no cell broke the table
 
 

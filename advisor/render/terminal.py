@@ -29,6 +29,7 @@ def render_terminal(r: dict[str, Any], sections: tuple[str, ...] | None = None, 
     from advisor.render import SECTIONS
 
     _header(console, r)
+    _headline(console, r)
     for name in sections or SECTIONS[None]:
         _SECTIONS[name](console, r)
     _evidence(console, r)
@@ -39,11 +40,56 @@ def render_terminal(r: dict[str, Any], sections: tuple[str, ...] | None = None, 
 def _header(console: Console, r: dict[str, Any]) -> None:
     p = r["profile"]
     console.print(Text(f"{p['wing']}, {p['prison']}", style="bold"))
-    console.print(f"{p['kind']} · rulebook {r['rulebook']['version']}", style="dim")
+    meta = [p["kind"], f"rulebook {r['rulebook']['version']}"]
     assessed = words.assessed_line(r)
-    if assessed:
-        console.print(assessed, style="dim")
+    console.print(" · ".join([*meta, assessed] if assessed else meta), style="dim")
     console.print()
+
+
+def _numbered(items: list[tuple[str, Text | str]], indent: int = 2) -> Padding:
+    """A numbered list whose lines wrap under their text, not under the number."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for mark, text in items:
+        grid.add_row(mark, text)
+    return Padding(grid, (0, 0, 0, indent))
+
+
+def _headline(console: Console, r: dict[str, Any]) -> None:
+    """What a reader takes in first: the verdict (for a proposal) with its reasons, the
+    rung and lights, the first actions and the questions that matter most."""
+    verdict = words.verdict_words(r)
+    if verdict:
+        console.print(Text(f"Verdict: {verdict}", style="bold reverse"))
+        console.print(_numbered([("-", x) for x in words.headline_reasons(r)]))
+    summary = r["headline"]["summary"]
+    console.print(Text(summary[0], style="bold"))
+    for line in summary[1:]:
+        console.print(line)
+    actions = words.top_actions(r)
+    if actions:
+        console.print()
+        console.print(Text("First actions", style="bold"))
+        console.print(_numbered([(f"{n}.", words.action_line(a)) for n, a in actions]))
+    questions = words.top_questions(r)
+    console.print()
+    if questions:
+        console.print(Text("Questions that matter most", style="bold"))
+        console.print(_numbered([(f"{q['rank']}.", _question(r, q)) for q in questions]))
+    else:
+        console.print(words.NO_QUESTIONS)
+    console.print()
+
+
+def _question(r: dict[str, Any], q: dict[str, Any]) -> Text:
+    text = Text(words.question_text(r, q))
+    text.append(f"\n{words.question_note(q)}", style="dim")
+    return text
+
+
+def _ladder(console: Console, r: dict[str, Any]) -> None:
+    console.print(Text("Service user involvement ladder (App 1)", style="bold"))
     line = Text(words.rung_line(r), style="bold")
     line.append(f" · target rung {r['target_rung']}")
     aspiration = words.aspiration_words(r)
@@ -52,12 +98,8 @@ def _header(console: Console, r: dict[str, Any]) -> None:
     console.print(line)
     console.print(words.LADDER_NOTE)
     for f in words.beside_rung(r):
-        console.print(Padding(f"{f['id']} ({f['kind'].replace('_', ' ')}): {f['text']} "
+        console.print(Padding(f"{f['kind'].replace('_', ' ')}: {f['text']} "
                               f"[{', '.join(f['sources'])}]", (0, 0, 0, 2)))
-    console.print()
-
-
-def _ladder(console: Console, r: dict[str, Any]) -> None:
     ladder = Table(show_header=True, header_style="bold", expand=False, box=None)
     ladder.add_column("rung", justify="right")
     ladder.add_column("")
@@ -71,7 +113,7 @@ def _ladder(console: Console, r: dict[str, Any]) -> None:
             mark.append("◀ current")
         ladder.add_row(str(rung["rung"]), f"{rung['name']} {' '.join(mark)}".strip(),
                        "yes" if rung["met"] else "no",
-                       ", ".join(f"{u['requirement']} ({u['kind']})" for u in rung["unmet"]))
+                       "; ".join(f"{u['text']} ({u['kind']})" for u in rung["unmet"]))
     console.print(ladder)
     if r["current_rung"] == 0:
         console.print("  0 non-engagement ◀ current")
@@ -96,9 +138,11 @@ def _stages(console: Console, r: dict[str, Any]) -> None:
     for s in r["stages"]:
         light = Text(f"{LIGHT_SYMBOL[s['light']]} {LIGHT_WORD[s['light']]}",
                      style=COLOURS[s["light"]])
+        because = Text("\n".join(words.rule_titles(r, f"stage {s['stage']}")), style="italic")
+        for item in s["because"]:
+            because.append(f"\n{words.because_words(r, item)}", style="")
         stages.add_row(str(s["stage"]), light,
-                       f"{SOURCE_NAMES[s['source']]}: {STAGE_TITLES[s['stage']]}",
-                       "\n".join(s["because"]))
+                       f"{SOURCE_NAMES[s['source']]}: {STAGE_TITLES[s['stage']]}", because)
     console.print(stages)
 
 
@@ -106,45 +150,46 @@ def _plan(console: Console, r: dict[str, Any]) -> None:
     plan = Table(title="Action plan", title_justify="left", header_style="bold", expand=True,
                  box=box.SIMPLE_HEAD, show_lines=True)
     plan.add_column("#", justify="right", no_wrap=True)
-    plan.add_column("id", no_wrap=True)
     plan.add_column("when", no_wrap=True)
     plan.add_column("owner", ratio=1)
     plan.add_column("action", ratio=4, overflow="fold")
     for n, a in enumerate(r["actions"], 1):
         cell = Text(a["text"])
         cell.append(f"\ndone when: {a['done_when']}", style="dim")
-        if a["depends_on"]:
-            cell.append(f"\nafter: {', '.join(a['depends_on'])}", style="dim")
-        cell.append(f"\nbecause: {'; '.join(a['because'])} [{', '.join(a['sources'])}]",
-                    style="dim")
-        plan.add_row(str(n), a["id"], a["horizon"], a["owner"], cell)
+        for after in words.after_words(r, a):
+            cell.append(f"\nafter {after}", style="dim")
+        because = "; ".join(words.because_words(r, b) for b in a["because"])
+        cell.append(f"\nbecause: {because} [{', '.join(a['sources'])}]", style="dim")
+        plan.add_row(str(n), a["horizon"], a["owner"], cell)
     console.print(plan)
 
 
 def _findings(console: Console, r: dict[str, Any]) -> None:
     if r["findings"]:
         console.print(Text("Findings", style="bold"))
-        for f in r["findings"]:
-            console.print(f"  {f['id']} ({f['kind'].replace('_', ' ')}): {f['text']} "
-                          f"[{', '.join(f['sources'])}]")
+        console.print(_numbered([("-", f"{f['kind'].replace('_', ' ')}: {f['text']} "
+                                       f"[{', '.join(f['sources'])}]") for f in r["findings"]]))
         console.print()
 
 
 def _questions(console: Console, r: dict[str, Any]) -> None:
-    console.print(Text("Open questions", style="bold"))
+    title = "Open questions, those that could change the most first"
+    if r["profile"]["kind"] == "proposal":
+        title += ": risks in this proposal"
+    console.print(Text(title, style="bold"))
     if r["open_questions"]:
-        for q in r["open_questions"]:
-            console.print(f"  {q['fact']} could change: {', '.join(q['could_change'])}")
+        console.print(_numbered([(f"{q['rank']}.", _question(r, q))
+                                 for q in r["open_questions"]]))
     else:
-        console.print("  none")
+        console.print(f"  {words.NO_QUESTIONS}")
     console.print()
 
 
 def _fit(console: Console, r: dict[str, Any]) -> None:
     fit = r["role_fit"]
     console.print(Text("Role fit (App 2)", style="bold"))
-    console.print(f"  needed: {', '.join(fit['needed']) or 'nothing'} · missing: "
-                  f"{', '.join(fit['missing']) or 'nothing'}")
+    console.print(f"  needed: {words.function_words(fit['needed'])} · missing: "
+                  f"{words.function_words(fit['missing'])}")
     if fit["candidates"]:
         names = [c["title"] + (" (on the wing)" if c["on_wing"] else "")
                  for c in fit["candidates"]]
@@ -153,19 +198,23 @@ def _fit(console: Console, r: dict[str, Any]) -> None:
 
 
 def _reasoning(console: Console, r: dict[str, Any]) -> None:
-    console.print(Text("Reasoning", style="bold"))
+    console.print(Text("Reasoning, from the facts to each conclusion", style="bold"))
     for key, ex in r["explanations"].items():
         if "why_not" in ex:
-            console.print(Text(f"  why not {key}:", style="bold"))
+            console.print(Padding(Text(f"Why not {key}:", style="bold"), (0, 0, 0, 2)))
             for u in ex["why_not"]:
-                facts = "; ".join(f"{f['fact']} = {f['value']}" for f in u["facts"])
-                console.print(f"    {u['requirement']} ({u['kind']}): {facts}")
+                facts = "; ".join(words.fact_words(r, f["fact"], f["value"])
+                                  for f in u["facts"])
+                console.print(Padding(f"{words.requirement_text(r, u['requirement'])} "
+                                      f"({u['kind']}) does not hold: {facts}", (0, 0, 0, 4)))
             continue
-        console.print(Text(f"  {key}: " + ", ".join(
-            f"{x['rule']} [{', '.join(x['sources'])}]" for x in ex["rules"]), style="bold"))
+        console.print(Padding(Text(words.conclusion_title(r, key), style="bold"), (0, 0, 0, 2)))
+        for title in words.rule_titles(r, key):
+            console.print(Padding(f"by the rule: {title}", (0, 0, 0, 4)))
         for f in ex["facts"]:
             note = f"  ({f['evidence']})" if f["evidence"] else ""
-            console.print(f"    {f['fact']} = {f['value']}{note}")
+            console.print(Padding(f"{words.fact_words(r, f['fact'], f['value'])}{note}",
+                                  (0, 0, 0, 4)))
             for said in words.voice_lines(f.get("voices")):
                 console.print(Padding(said, (0, 0, 0, 6)))
     console.print()
@@ -176,13 +225,12 @@ def _evidence(console: Console, r: dict[str, Any]) -> None:
     noted = words.noted_facts(r)
     if not noted:
         return
-    table = Table(title="Evidence", title_justify="left", header_style="bold", expand=True,
-                  box=box.SIMPLE_HEAD)
-    table.add_column("fact", ratio=2, overflow="fold")
-    table.add_column("evidence note, and what people say", ratio=3, overflow="fold")
+    console.print(Text("Evidence notes, and what people say", style="bold"))
     for path, note, said in noted:
-        table.add_row(path, "\n".join([note, *said] if note else said))
-    console.print(table)
+        console.print(Padding(words.noted_label(r, path), (0, 0, 0, 2)))
+        for line in [f"evidence: {note}", *said] if note else said:
+            console.print(Padding(line, (0, 0, 0, 6)))
+    console.print()
 
 
 _SECTIONS = {"ladder": _ladder, "stages": _stages, "plan": _plan, "findings": _findings,
