@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean snapshots browser
+.PHONY: demo test check lint bench clean snapshots browser
 
 # durable-rules 2.0.28 (sources only) calls PyEval_CallObject, which CPython 3.13 removed:
 # this define maps it to the call that replaced it. Before 3.13 Python's own header defines
@@ -53,10 +53,15 @@ browser:
 	    echo "Chromium is missing: 'sudo apt-get install chromium' (browser tests skip without it)"; \
 	  fi; }
 
+## check: the quick loop while working: lint, then the tests but the browser and soak ones
+check: lint
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not slow"
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check advisor tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/advisor rules lint
+	$(BIN)/python -m pytest -q tests/test_layers.py  # imports run one way, no cycles
 
 ## bench: speed and memory figures, printed (about four minutes)
 bench: $(VENV)/.installed-dev

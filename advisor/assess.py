@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
 
 from advisor.collate import collate, explain_rules, show
 from advisor.profile import Profile, load_profile
+from advisor.result import Assessment
 from advisor.rulebook import Rulebook
-
-Json = dict[str, Any]
 
 
 def assess(profile: Profile, book: Rulebook | None = None, *, explain: bool = True,
-           reasons: bool = True) -> Json:
+           reasons: bool = True) -> Assessment:
     """Assess one profile with the engine and return the assessment object (see
     `advisor.collate.collate` for `explain` and `reasons`)."""
     from advisor.engine import engine_for
@@ -30,7 +28,7 @@ def assess(profile: Profile, book: Rulebook | None = None, *, explain: bool = Tr
                    reasons=reasons)
 
 
-def assess_file(path: Path, book: Rulebook | None = None) -> Json:
+def assess_file(path: Path, book: Rulebook | None = None) -> Assessment:
     return assess(load_profile(path), book)
 
 

@@ -19,6 +19,7 @@ import click
 
 from advisor.errors import AdvisorError, InputError
 from advisor.files import write_atomic
+from advisor.render import AUDIENCES, FORMATS
 from advisor.startup import pause, started
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -117,9 +118,9 @@ def main() -> None:
                 type=click.Path(path_type=Path, dir_okay=True, exists=False))
 @_example_option
 @click.option("--format", "-f", "fmt",
-              type=click.Choice(["terminal", "json", "markdown", "html"]),
+              type=click.Choice(FORMATS),
               default="terminal", show_default=True, help="How to show the assessment.")
-@click.option("--audience", type=click.Choice(["commissioner", "delivery", "trainer"]),
+@click.option("--audience", type=click.Choice(AUDIENCES),
               default=None, help="Order and emphasis for a reader: commissioner (readiness "
                                  "and risks first), delivery (the plan first), trainer "
                                  "(the full reasoning).")
@@ -348,7 +349,7 @@ def whatif(profile: Path | None, example: str | None, settings: tuple[str, ...],
     from advisor import yamlio
     from advisor.assess import assess as run_assessment
     from advisor.profile import profile_from_document
-    from advisor.whatif import apply_changes, diff, parse_setting, render_diff
+    from advisor.whatif import apply_changes, diff, parse_setting, render_diff, whatif_title
 
     book = _book(rules_dir)
     file = _profile_path(profile, example)
@@ -361,16 +362,13 @@ def whatif(profile: Path | None, example: str | None, settings: tuple[str, ...],
         click.echo(json.dumps({"changes": [{"fact": p, "value": v} for p, v in changes],
                                **d}, indent=2, ensure_ascii=False))
     else:
-        from advisor.assess import show
-
-        title = "What if " + ", ".join(f"{p} = {show(v)}" for p, v in changes) + "?"
-        click.echo(render_diff(d, title), nl=False)
+        click.echo(render_diff(d, whatif_title(changes, before)), nl=False)
 
 
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "-f", "fmt",
-              type=click.Choice(["terminal", "json", "markdown", "html"]),
+              type=click.Choice(FORMATS),
               default="terminal", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
@@ -415,12 +413,12 @@ def path(profile: Path | None, example: str | None, to_rung: int, fmt: str,
     """
     import json
 
-    from advisor.assess import show
-    from advisor.path import actions_for, find_path
+    from advisor.path import actions_for, find_path, render_path
     from advisor.profile import load_profile
 
     book = _book(rules_dir)
-    r = find_path(book, load_profile(_profile_path(profile, example)), to_rung)
+    assessed = load_profile(_profile_path(profile, example))
+    r = find_path(book, assessed, to_rung)
     sets = [[{"fact": c.path, "to": c.value, "effort": c.effort, "type": c.type,
               "actions": [{"id": a, "sources": s} for a, s in actions_for(book, c, r.unmet)]}
              for c in changes] for changes in r.solutions]
@@ -430,23 +428,7 @@ def path(profile: Path | None, example: str | None, to_rung: int, fmt: str,
                                "change_sets": sets, "more_ties": r.more_ties,
                                "why_not": r.why_not}, indent=2, ensure_ascii=False))
         return
-    if r.current_rung >= to_rung:
-        click.echo(f"Already at rung {r.current_rung}: nothing to change for rung {to_rung}.")
-        return
-    if not r.reachable:
-        click.echo(f"Rung {to_rung} cannot be reached by the changes the rulebook lists: "
-                   f"{r.why_not}")
-        return
-    click.echo(f"From rung {r.current_rung} to rung {to_rung}: least effort {r.effort} "
-               f"({len(sets)} way{'s' if len(sets) > 1 else ''} of equal effort"
-               f"{f', {r.more_ties} more not shown' if r.more_ties else ''}).")
-    for n, changes in enumerate(sets, 1):
-        if len(sets) > 1:
-            click.echo(f"Option {n}:")
-        for c in changes:
-            acts = ", ".join(f"{a['id']} [{', '.join(a['sources'])}]" for a in c["actions"])
-            click.echo(f"  - set {c['fact']} to {show(c['to'])} ({c['type']}, effort "
-                       f"{c['effort']})" + (f": {acts}" if acts else ""))
+    click.echo(render_path(book, assessed, r), nl=False)
 
 
 @main.command()

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor import result as res
 from advisor.facts import Firing
 from advisor.paths import concrete
 from advisor.paths import generic as generic_path
@@ -459,8 +460,8 @@ class _Collator:
                                "exactly one rule must fire")
         return hits[0]
 
-    def stages(self) -> list[Json]:
-        out = []
+    def stages(self) -> list[res.Stage]:
+        out: list[res.Stage] = []
         definite = self.definite
         for stage, lights in enumerate(self.plan.lights, start=1):
             hits = [(rid, colour) for rid, colour in lights if rid in definite]
@@ -502,11 +503,11 @@ class _Collator:
             if mine:
                 self.definite[rid] = mine
 
-    def rungs(self, role: int | None) -> list[Json]:
-        out = []
+    def rungs(self, role: int | None) -> list[res.Rung]:
+        out: list[res.Rung] = []
         definite, fact, reasons = self.definite, self.fact, self.reasons
         for rung, reqs in enumerate(self.plan.requirements, start=1):
-            unmet = []
+            unmet: list[res.Unmet] = []
             for req in reqs:
                 firings = definite.get(req.id)
                 if firings is not None and (not req.per_role or (role is not None and any(
@@ -519,7 +520,7 @@ class _Collator:
                         "unmet": unmet})
         return out
 
-    def explanations(self, result: Json) -> Json:
+    def explanations(self, result: res.Assessment) -> Json:
         """Why each light, rung, finding and action is what it is (issue: explanations)."""
         out: Json = {}
         explained, trace_all = self._explained, self.trace_all
@@ -543,8 +544,8 @@ class _Collator:
             out[f"action {a['id']}"] = self.explain(rules_of[a["id"]])
         return out
 
-    def findings(self) -> list[Json]:
-        found: dict[str, Json] = {}
+    def findings(self) -> list[res.Finding]:
+        found: dict[str, res.Finding] = {}
         definite = self.definite
         for rid, fid, kind, text, beside_rung in self.plan.findings:
             if rid in definite and fid not in found:
@@ -553,7 +554,7 @@ class _Collator:
                               "beside_rung": beside_rung}
         return sorted(found.values(), key=lambda f: (_FINDING_ORDER[f["kind"]], f["id"]))
 
-    def actions(self, target: int) -> list[Json]:
+    def actions(self, target: int) -> list[res.Action]:
         definite, because_all = self.definite, self.because_all
         chosen: dict[str, tuple[str, _ActionPlan, list[str]]] = {}
         rules_of = self._action_rules  # action id -> the rules that fired for it, in order
@@ -596,7 +597,7 @@ class _Collator:
                         unlocks[d] = unlocks[aid]
                         changed = True
         keys = {aid: (horizon[aid], *unlocks[aid], aid) for aid in chosen}
-        out = []
+        out: list[res.Action] = []
         for aid in _topological(list(chosen), deps, keys.__getitem__):
             rid, a, because = chosen[aid]
             out.append({"id": aid, "text": a.text, "horizon": HORIZONS[horizon[aid]],
@@ -606,7 +607,7 @@ class _Collator:
                         "sources": self.sources(rid)})
         return out
 
-    def open_questions(self, target: int) -> list[Json]:
+    def open_questions(self, target: int) -> list[res.OpenQuestion]:
         """Every unknown fact whose answer could change something, as the interview asks
         it, most telling first: a rung up to the target (or the current or target rung),
         then a light or the verdict, then the rest; `rank` 1 is the first."""
@@ -635,7 +636,7 @@ class _Collator:
                  "could_change": sorted(questions[p], key=_change_key)}
                 for n, p in enumerate(sorted(questions, key=key), start=1)]
 
-    def headline(self, result: Json) -> Json:
+    def headline(self, result: res.Assessment) -> res.Headline:
         """What a reader takes in first: for a proposal, its readiness verdict with the
         reasons the rules gave (and the open questions that could change it); for every
         profile, the role's rung, its target, the lights counted, the first three actions
@@ -649,7 +650,7 @@ class _Collator:
         summary = [f"{who} {current} of 5 ({RUNG_NAMES[current]}); target rung {target}.",
                    f"Stage lights: {lights['green']} green, {lights['orange']} orange, "
                    f"{lights['red']} red."]
-        verdict: str | None = None
+        verdict: res.Verdict | None = None
         reasons: list[str] = []
         if self.profile.kind == "proposal":
             fired = [(level, reason) for rid, level, reason in self.plan.verdicts
@@ -665,7 +666,9 @@ class _Collator:
                     reasons.append(_open_reason(telling))
                 verdict = "ready-with-conditions" if reasons else "ready"
         return {"verdict": verdict, "reasons": reasons or summary, "summary": summary,
-                "lights": lights, "top_actions": [a["id"] for a in result["actions"][:3]],
+                "lights": {"green": lights["green"], "orange": lights["orange"],
+                           "red": lights["red"]},
+                "top_actions": [a["id"] for a in result["actions"][:3]],
                 "top_questions": [q["fact"] for q in result["open_questions"][:3]]}
 
     def _could_change(self, rule_id: str) -> set[str]:
@@ -684,7 +687,7 @@ class _Collator:
         self._change_memo[rule_id] = out
         return out
 
-    def role_fit(self) -> Json:
+    def role_fit(self) -> res.RoleFit:
         definite = self.definite
         need = {fn for rid, fn in self.plan.needs if rid in definite}
         needed = [fn for fn in FUNCTIONS if fn in need]
@@ -696,7 +699,7 @@ class _Collator:
                 if f.other_role is not None:
                     title = self.profile.other_roles[f.other_role].title
                     on_wing.setdefault(title, set()).add(supplied)
-        candidates: dict[str, Json] = {}
+        candidates: dict[str, res.Candidate] = {}
         wing_titles = {_norm(t): t for t in on_wing}
         for fn in missing:
             for listed_title, norm in self.plan.suppliers[fn]:
@@ -786,6 +789,11 @@ def _said(voices: Voices) -> dict[str, str]:
     return {who: said for who, said in voices.model_dump().items() if said is not None}
 
 
+_NO_HEADLINE: res.Headline = {"verdict": None, "reasons": [], "summary": [],
+                          "lights": {"green": 0, "orange": 0, "red": 0}, "top_actions": [],
+                          "top_questions": []}
+
+
 def _weight(changes: set[str], target: int) -> int:
     """How much an answer could change: 0 a rung up to the target (or the current or
     target rung), 1 a light or the verdict, 2 a rung beyond the target, 3 an action, 4
@@ -800,7 +808,7 @@ def _weight(changes: set[str], target: int) -> int:
     return 3 if any(c.startswith("action ") for c in changes) else 4
 
 
-def _open_reason(questions: list[Json]) -> str:
+def _open_reason(questions: list[res.OpenQuestion]) -> str:
     """The open questions that could change a light, a rung or the verdict, in a line."""
     first = questions[0]["question"].rsplit(" (", 1)[0]
     many = f"{len(questions)} unanswered questions" if len(questions) > 1 else \
@@ -823,7 +831,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
-            explain: bool = True, reasons: bool = True) -> Json:
+            explain: bool = True, reasons: bool = True) -> res.Assessment:
     """Build the assessment object from one assessment's firings, with `explanations`
     unless `explain` is false. `reasons=False` also leaves every `because` list empty
     (and gives no explanations): for summaries that count conclusions, never show why."""
@@ -836,14 +844,16 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
     if profile.aspiration_rung is not None:
         gap = any(rid in c.definite for rid, _ in c.plan.rungs["aspiration_gap"])
     assessed = profile.assessed
-    result: Json = {
+    result: res.Assessment = {
         "output_version": OUTPUT_VERSION,
         "profile": {"prison": profile.site.prison, "wing": profile.wing.name,
-                    "kind": profile.kind},
+                    "kind": profile.kind,
+                    "roles": [role.title for role in profile.role_list],
+                    "other_roles": [role.title for role in profile.other_roles]},
         "assessed": None if assessed.on == assessed.by == UNKNOWN else
         {"on": assessed.on, "by": assessed.by},
         "rulebook": {"version": book.version, "rules": len(book.rules)},
-        "headline": None,  # filled in below, from the rest: first in the object
+        "headline": _NO_HEADLINE,  # filled in below, from the rest: first in the object
         "current_rung": current,
         "target_rung": target,
         "aspiration_rung": profile.aspiration_rung,

@@ -9,15 +9,18 @@ illustrate why, by comparing the profile's values with the rule's test.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 from advisor.facts import encode_value
 from advisor.paths import concrete
 from advisor.paths import rule_generic as generic_of
 from advisor.profile import Profile, value_at
-from advisor.render import LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
+from advisor.render import words
+from advisor.render.words import LIGHT_WORD
 from advisor.rulebook import FlagAtom, Leaf, Rulebook
 from advisor.ruletools import _holds, describe_condition, describe_output, describe_terms
+from advisor.words import SOURCE_NAMES, STAGE_TITLES
 
 WIDTH = 88
 
@@ -28,7 +31,7 @@ def _wrap(text: str, indent: int = 2, hang: int = 2) -> list[str]:
                          subsequent_indent=pad + " " * hang) or [pad]
 
 
-def _facts(r: dict[str, Any] | None, expl: dict[str, Any], indent: int = 6) -> list[str]:
+def _facts(r: Mapping[str, Any] | None, expl: Mapping[str, Any], indent: int = 6) -> list[str]:
     """The facts a conclusion read, in words (by path and value for a rule's report,
     `r` None, which is about the rule's own tests), with evidence and voices."""
     out = []
@@ -47,7 +50,7 @@ def _terms(*names: str) -> list[str]:
     return [line for name in names for line in _wrap(f"{name}: {words.TERMS[name]}", 6)]
 
 
-def _headline(r: dict[str, Any]) -> list[str]:
+def _headline(r: Mapping[str, Any]) -> list[str]:
     """The assessment in short, before the steps that reach it."""
     out = ["", "In short"]
     verdict = words.verdict_words(r)
@@ -70,7 +73,7 @@ def _headline(r: dict[str, Any]) -> list[str]:
     return out
 
 
-def narrate(r: dict[str, Any], profile: Profile) -> str:
+def narrate(r: Mapping[str, Any], profile: Profile) -> str:
     """The whole assessment as numbered steps, after the assessment in short."""
     p = r["profile"]
     ex = r["explanations"]
@@ -136,7 +139,7 @@ def narrate(r: dict[str, Any], profile: Profile) -> str:
     return "\n".join(out) + "\n"
 
 
-def _action(r: dict[str, Any], n: int, a: dict[str, Any]) -> list[str]:
+def _action(r: Mapping[str, Any], n: int, a: Mapping[str, Any]) -> list[str]:
     """One action of the plan: what, who, when, why, and what it waits for."""
     out = _wrap(f"{n}. ({a['horizon']}, {a['owner']}) {a['text']}")
     because = "; ".join(words.because_words(r, b) for b in a["because"])
@@ -233,7 +236,7 @@ def _tick(atom: object, profile: Profile, role: int | None) -> str:
     return f"· {atom}"
 
 
-def action_report(r: dict[str, Any], action_id: str) -> str:
+def action_report(r: Mapping[str, Any], action_id: str) -> str:
     """One action followed back to its facts, in words."""
     n, a = next((n, x) for n, x in enumerate(r["actions"], 1) if x["id"] == action_id)
     out = _action(r, n, a)

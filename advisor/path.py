@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,7 @@ def _data(profile: Profile) -> dict[str, Any]:
     return profile.model_dump(mode="python")
 
 
-def _assign(base: dict[str, Any], changes: dict[str, Any]) -> Profile:
+def _assign(base: dict[str, Any], changes: Mapping[str, Any]) -> Profile:
     data = copy.deepcopy(base)
     for path, value in changes.items():
         set_in(data, path, value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,8 @@ def parse_setting(setting: str) -> tuple[str, Any]:
     return path, value
 
 
-def apply_changes(data: Json, changes: list[tuple[str, Any]], source: str) -> Profile:
+def apply_changes(data: dict[str, Any], changes: list[tuple[str, Any]],
+                  source: str) -> Profile:
     """The profile with the changes applied, validated as a file would be."""
     from pydantic import ValidationError
 
@@ -60,7 +62,7 @@ def apply_changes(data: Json, changes: list[tuple[str, Any]], source: str) -> Pr
 # -- differences between two assessments ----------------------------------------------
 
 
-def diff(before: Json, after: Json) -> Json:
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Json:
     """What changed from one assessment to another."""
     lights = []
     for b, a in zip(before["stages"], after["stages"], strict=True):
@@ -84,7 +86,7 @@ def diff(before: Json, after: Json) -> Json:
     }
 
 
-def whatif_title(changes: list[tuple[str, Any]], before: Json) -> str:
+def whatif_title(changes: list[tuple[str, Any]], before: Mapping[str, Any]) -> str:
     """The changes asked about, in words: each fact as the interview asks it, with its
     new value."""
     from advisor.assess import show
@@ -94,7 +96,7 @@ def whatif_title(changes: list[tuple[str, Any]], before: Json) -> str:
                                       for path, value in changes)
 
 
-def render_diff(d: Json, title: str) -> str:
+def render_diff(d: Mapping[str, Any], title: str) -> str:
     """What moved, in words: rungs, lights, actions by their text, questions as asked."""
     from advisor.render import words
 
@@ -130,7 +132,7 @@ def render_diff(d: Json, title: str) -> str:
 # -- comparing profiles ---------------------------------------------------------------
 
 
-def compare(results: list[tuple[str, Json]]) -> Json:
+def compare(results: Sequence[tuple[str, Mapping[str, Any]]]) -> Json:
     """Side by side. For audits of one wing (same prison and wing, in the order given),
     what improved, what slipped and which actions were completed between audits."""
     rows = []
@@ -162,7 +164,7 @@ def compare(results: list[tuple[str, Json]]) -> Json:
     return out
 
 
-def render_compare(c: Json, fmt: str) -> str:
+def render_compare(c: Mapping[str, Any], fmt: str) -> str:
     import json
 
     if fmt == "json":
@@ -222,7 +224,7 @@ def render_compare(c: Json, fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary_row(path: Path, r: Json) -> Json:
+def summary_row(path: Path, r: Mapping[str, Any]) -> Json:
     row: Json = {"file": str(path), "prison": r["profile"]["prison"],
                  "wing": r["profile"]["wing"], "kind": r["profile"]["kind"],
                  "current_rung": r["current_rung"], "target_rung": r["target_rung"]}

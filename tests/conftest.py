@@ -11,6 +11,7 @@ import pytest
 from advisor import yamlio
 from advisor.assess import assess, default_rulebook
 from advisor.profile import Profile
+from advisor.result import Assessment
 
 # Compiled rulebooks go to a cache of the test run's own (inherited by the CLI runs in
 # subprocesses), never to the user's ~/.cache, and removed when the run ends.
@@ -28,7 +29,7 @@ def high_down_data() -> dict[str, Any]:
     return data
 
 
-def run(data: dict[str, Any]) -> dict[str, Any]:
+def run(data: dict[str, Any]) -> Assessment:
     return assess(Profile.model_validate(data), default_rulebook())
 
 

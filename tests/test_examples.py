@@ -10,7 +10,7 @@ from advisor.assess import assess_file
 from tests.conftest import PROFILES
 
 
-def result(name: str) -> dict[str, Any]:
+def result(name: str) -> Any:
     return assess_file(PROFILES / name)
 
 

@@ -16,7 +16,7 @@ from tests.conftest import HIGH_DOWN
 
 
 @pytest.fixture(scope="module")
-def result() -> dict[str, Any]:
+def result() -> Any:
     return assess_file(HIGH_DOWN)
 
 

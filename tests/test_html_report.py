@@ -9,7 +9,6 @@ import subprocess
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -93,6 +92,7 @@ def test_profile_text_is_escaped() -> None:
     assert "&lt;img src=x" in html
 
 
+@pytest.mark.browser
 def test_report_in_a_real_browser(tmp_path: Path) -> None:
     result = run(high_down_data())
     page = tmp_path / "report.html"
@@ -115,6 +115,7 @@ def test_report_in_a_real_browser(tmp_path: Path) -> None:
     assert shown == [a["id"] for a in result["actions"]]
 
 
+@pytest.mark.browser
 def test_script_in_a_profile_never_runs(tmp_path: Path) -> None:
     page = tmp_path / "hostile.html"
     page.write_text(render(assess(hostile_profile()), "html"), encoding="utf-8")
@@ -140,7 +141,7 @@ def _order(text: str, markers: list[str]) -> list[int]:
                   "questions": "Open questions", "reasoning": "Reasoning"}),
 ])
 def test_audiences_change_the_emphasis(fmt: str, marks: dict[str, str]) -> None:
-    result: dict[str, Any] = run(high_down_data())
+    result = run(high_down_data())
     commissioner = render(result, fmt, audience="commissioner", width=120)
     delivery = render(result, fmt, audience="delivery", width=120)
     trainer = render(result, fmt, audience="trainer", width=120)

@@ -1,58 +1,43 @@
-"""Renderers: each turns the one assessment object into text. Nothing is shown that is
-not in the object (OUTPUT.md)."""
+"""Renderers: each turns the one assessment object into text for people (or JSON for
+programs). Nothing is shown that is not in the object (docs/output.md).
+
+Every renderer is a module of this package with one function of one shape,
+`render(result, sections, *, color, width, audience) -> str`; `RENDERERS` names them by
+format, and the command line offers exactly these formats. A new format is a new module
+and a line here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from importlib import import_module
+from typing import Any, Protocol
 
-from advisor.words import SOURCE_NAMES, STAGE_TITLES
+from advisor.render.jsonout import to_json
+from advisor.render.words import AUDIENCES, SECTIONS
 
-FORMATS = ("terminal", "json", "markdown", "html")
-AUDIENCES = ("commissioner", "delivery", "trainer")
-
-# One assessment, different emphasis: the order of sections for each audience. The
-# default (no audience) is the full report in teaching order.
-SECTIONS: dict[str | None, tuple[str, ...]] = {
-    None: ("ladder", "stages", "plan", "findings", "questions", "fit"),
-    # readiness first: rungs and the aspiration gap, then risks from unknowns
-    "commissioner": ("ladder", "questions", "stages", "fit", "plan", "findings"),
-    # the plan with owners and done-when first
-    "delivery": ("plan", "ladder", "stages", "questions", "fit", "findings"),
-    # the full reasoning: every conclusion with the chain from its facts
-    "trainer": ("ladder", "stages", "reasoning", "plan", "findings", "fit", "questions"),
-}
-
-LIGHT_SYMBOL = {"green": "●", "orange": "◐", "red": "○"}
-LIGHT_WORD = {"green": "GREEN", "orange": "ORANGE", "red": "RED"}
-
-__all__ = ["LIGHT_SYMBOL", "LIGHT_WORD", "SOURCE_NAMES", "STAGE_TITLES", "render", "to_json"]
+#: format -> the module of this package that renders it
+RENDERERS = {"terminal": "terminal", "json": "jsonout", "markdown": "markdown",
+             "html": "html"}
+FORMATS = tuple(RENDERERS)
 
 
-def to_json(result: dict[str, Any]) -> str:
-    """Two-space indented UTF-8 JSON, keys in the object's order. orjson writes the same
-    bytes as `json.dumps(indent=2, ensure_ascii=False)` for what an assessment holds
-    (strings, integers, booleans, null: no floats), several times faster."""
-    import orjson
+class Renderer(Protocol):
+    """What every renderer module's `render` is."""
 
-    return orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n"
+    def __call__(self, result: Mapping[str, Any], sections: tuple[str, ...], *,
+                 color: bool, width: int | None, audience: str | None) -> str: ...
 
 
-def render(result: dict[str, Any], fmt: str, *, color: bool = False,
+def render(result: Mapping[str, Any], fmt: str, *, color: bool = False,
            width: int | None = None, audience: str | None = None) -> str:
-    """The assessment as text in `fmt` (one of FORMATS), ordered for `audience`."""
-    sections = SECTIONS[audience]
-    if fmt == "json":
-        return to_json(result)
-    if fmt == "markdown":
-        from advisor.render.markdown import render_markdown
+    """The assessment as text in `fmt` (one of FORMATS), ordered for `audience`. A
+    renderer's module is loaded when first asked for (HTML needs Jinja2, the terminal
+    rich)."""
+    if fmt not in RENDERERS:
+        raise ValueError(f"unknown format {fmt!r}")
+    renderer: Renderer = import_module(f"advisor.render.{RENDERERS[fmt]}").render
+    return renderer(result, SECTIONS[audience], color=color, width=width, audience=audience)
 
-        return render_markdown(result, sections)
-    if fmt == "terminal":
-        from advisor.render.terminal import render_terminal
 
-        return render_terminal(result, sections, color=color, width=width)
-    if fmt == "html":
-        from advisor.render.html import render_html
-
-        return render_html(result, sections, audience)
-    raise ValueError(f"unknown format {fmt!r}")
+__all__ = ["AUDIENCES", "FORMATS", "RENDERERS", "Renderer", "render", "to_json"]

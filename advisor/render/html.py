@@ -5,12 +5,14 @@ as a second line of defence."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
-from advisor.words import HORIZONS, RUNG_NAMES
+from advisor.render import words
+from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
+from advisor.words import HORIZONS, RUNG_NAMES, SOURCE_NAMES, STAGE_TITLES
 
 HORIZON_TITLES = {"now": "Now: toward the target rung",
                   "next": "Next: the structure for the rung above",
@@ -24,7 +26,7 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_html(r: dict[str, Any], sections: tuple[str, ...],
+def render_html(r: Mapping[str, Any], sections: tuple[str, ...],
                 audience: str | None) -> str:
     evidence, voices = r.get("evidence", {}), r.get("voices", {})
 
@@ -48,7 +50,7 @@ def render_html(r: dict[str, Any], sections: tuple[str, ...],
         STAGE_TITLES=STAGE_TITLES)
 
 
-def _ladder_geometry(r: dict[str, Any]) -> list[dict[str, Any]]:
+def _ladder_geometry(r: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per rung, top (5) to bottom (0), with its marks as words."""
     met = {x["rung"]: x["met"] for x in r["rungs"]}
     rows = []
@@ -65,3 +67,9 @@ def _ladder_geometry(r: dict[str, Any]) -> list[dict[str, Any]]:
                      "reached": 0 < rung <= r["current_rung"],
                      "met": met.get(rung, True), "marks": marks})
     return rows
+
+
+def render(result: Mapping[str, Any], sections: tuple[str, ...], *, color: bool,
+           width: int | None, audience: str | None) -> str:
+    """The HTML report (see `advisor.render.Renderer`)."""
+    return render_html(result, sections, audience)

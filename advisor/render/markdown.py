@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
+from advisor.render import words
+from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
+from advisor.words import SOURCE_NAMES, STAGE_TITLES
 
 
 def _esc(text: Any) -> str:
@@ -22,8 +25,8 @@ def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
     return lines
 
 
-def render_markdown(r: dict[str, Any], sections: tuple[str, ...] | None = None) -> str:
-    from advisor.render import SECTIONS
+def render_markdown(r: Mapping[str, Any], sections: tuple[str, ...] | None = None) -> str:
+    from advisor.render.words import SECTIONS
 
     p = r["profile"]
     out = [f"# Peer involvement assessment: {_esc(p['wing'])}, {_esc(p['prison'])}", ""]
@@ -46,7 +49,7 @@ def render_markdown(r: dict[str, Any], sections: tuple[str, ...] | None = None) 
     return "\n".join(out)
 
 
-def _headline(r: dict[str, Any]) -> list[str]:
+def _headline(r: Mapping[str, Any]) -> list[str]:
     """What a reader takes in first: the verdict (for a proposal) with its reasons, the
     rung and lights, the first actions and the questions that matter most."""
     out = ["## Summary", ""]
@@ -72,7 +75,7 @@ def _headline(r: dict[str, Any]) -> list[str]:
     return out
 
 
-def _ladder(r: dict[str, Any]) -> list[str]:
+def _ladder(r: Mapping[str, Any]) -> list[str]:
     out = ["## Ladder (App 1)", "",
            f"**{_esc(words.rung_line(r))}**. {words.LADDER_NOTE}", ""]
     out += [f"- {f['kind'].replace('_', ' ').capitalize()}: {_esc(f['text'])} "
@@ -93,7 +96,7 @@ def _ladder(r: dict[str, Any]) -> list[str]:
     return out + _table(["Rung", "Name", "Met", "Unmet requirements (because)"], rows)
 
 
-def _stages(r: dict[str, Any]) -> list[str]:
+def _stages(r: Mapping[str, Any]) -> list[str]:
     rows = [[s["stage"], SOURCE_NAMES[s["source"]], STAGE_TITLES[s["stage"]],
              f"{LIGHT_SYMBOL[s['light']]} {LIGHT_WORD[s['light']]}",
              "; ".join(x["title"] for x in r["explanations"][f"stage {s['stage']}"]["rules"]),
@@ -103,7 +106,7 @@ def _stages(r: dict[str, Any]) -> list[str]:
         ["Stage", "Source", "Opportunity", "Light", "Why", "Because", "Sources"], rows)]
 
 
-def _plan(r: dict[str, Any]) -> list[str]:
+def _plan(r: Mapping[str, Any]) -> list[str]:
     rows = [[n, a["horizon"], a["text"], a["owner"], a["done_when"],
              "; ".join(words.after_words(r, a)),
              "; ".join(words.because_words(r, b) for b in a["because"]),
@@ -113,14 +116,14 @@ def _plan(r: dict[str, Any]) -> list[str]:
                                            "After", "Because", "Sources"], rows)]
 
 
-def _findings(r: dict[str, Any]) -> list[str]:
+def _findings(r: Mapping[str, Any]) -> list[str]:
     rows = [[f["kind"].replace("_", " "), f["text"],
              "; ".join(words.because_words(r, b) for b in f["because"]),
              ", ".join(f["sources"])] for f in r["findings"]]
     return ["## Findings", "", *_table(["Kind", "Finding", "Because", "Sources"], rows)]
 
 
-def _questions(r: dict[str, Any]) -> list[str]:
+def _questions(r: Mapping[str, Any]) -> list[str]:
     title = "## Open questions, those that could change the most first"
     if r["profile"]["kind"] == "proposal":
         title += ": risks in this proposal"
@@ -133,7 +136,7 @@ def _questions(r: dict[str, Any]) -> list[str]:
     return [*out, words.NO_QUESTIONS]
 
 
-def _fit(r: dict[str, Any]) -> list[str]:
+def _fit(r: Mapping[str, Any]) -> list[str]:
     fit = r["role_fit"]
     out = ["## Role fit (App 2)", ""]
     out.append(f"- Needed for the target rung: {words.function_words(fit['needed'])}")
@@ -146,7 +149,7 @@ def _fit(r: dict[str, Any]) -> list[str]:
     return out
 
 
-def _reasoning(r: dict[str, Any]) -> list[str]:
+def _reasoning(r: Mapping[str, Any]) -> list[str]:
     out = ["## Reasoning, from the facts to each conclusion", ""]
     for key, ex in r["explanations"].items():
         if "why_not" in ex:
@@ -174,3 +177,9 @@ def _voices(said: list[str]) -> list[str]:
 
 _SECTIONS = {"ladder": _ladder, "stages": _stages, "plan": _plan, "findings": _findings,
              "questions": _questions, "fit": _fit, "reasoning": _reasoning}
+
+
+def render(result: Mapping[str, Any], sections: tuple[str, ...], *, color: bool,
+           width: int | None, audience: str | None) -> str:
+    """The Markdown report (see `advisor.render.Renderer`)."""
+    return render_markdown(result, sections)

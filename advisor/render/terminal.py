@@ -7,6 +7,7 @@ pipe, a file, NO_COLOR) the same layout is written as plain text.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from rich import box
@@ -15,18 +16,20 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from advisor.render import LIGHT_SYMBOL, LIGHT_WORD, SOURCE_NAMES, STAGE_TITLES, words
+from advisor.render import words
+from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
+from advisor.words import SOURCE_NAMES, STAGE_TITLES
 
 COLOURS = {"green": "bold green", "orange": "bold dark_orange", "red": "bold red"}
 
 
-def render_terminal(r: dict[str, Any], sections: tuple[str, ...] | None = None, *,
+def render_terminal(r: Mapping[str, Any], sections: tuple[str, ...] | None = None, *,
                     color: bool = False, width: int | None = None) -> str:
     console = Console(record=True, width=width or 100, color_system="standard" if color
                       else None, force_terminal=color, no_color=not color,
                       highlight=False, emoji=False, markup=False, soft_wrap=False,
                       file=_Null())
-    from advisor.render import SECTIONS
+    from advisor.render.words import SECTIONS
 
     _header(console, r)
     _headline(console, r)
@@ -37,7 +40,7 @@ def render_terminal(r: dict[str, Any], sections: tuple[str, ...] | None = None, 
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-def _header(console: Console, r: dict[str, Any]) -> None:
+def _header(console: Console, r: Mapping[str, Any]) -> None:
     p = r["profile"]
     console.print(Text(f"{p['wing']}, {p['prison']}", style="bold"))
     meta = [p["kind"], f"rulebook {r['rulebook']['version']}"]
@@ -56,7 +59,7 @@ def _numbered(items: list[tuple[str, Text | str]], indent: int = 2) -> Padding:
     return Padding(grid, (0, 0, 0, indent))
 
 
-def _headline(console: Console, r: dict[str, Any]) -> None:
+def _headline(console: Console, r: Mapping[str, Any]) -> None:
     """What a reader takes in first: the verdict (for a proposal) with its reasons, the
     rung and lights, the first actions and the questions that matter most."""
     verdict = words.verdict_words(r)
@@ -82,13 +85,13 @@ def _headline(console: Console, r: dict[str, Any]) -> None:
     console.print()
 
 
-def _question(r: dict[str, Any], q: dict[str, Any]) -> Text:
+def _question(r: Mapping[str, Any], q: Mapping[str, Any]) -> Text:
     text = Text(words.question_text(r, q))
     text.append(f"\n{words.question_note(q)}", style="dim")
     return text
 
 
-def _ladder(console: Console, r: dict[str, Any]) -> None:
+def _ladder(console: Console, r: Mapping[str, Any]) -> None:
     console.print(Text("Service user involvement ladder (App 1)", style="bold"))
     line = Text(words.rung_line(r), style="bold")
     line.append(f" · target rung {r['target_rung']}")
@@ -128,7 +131,7 @@ def _ladder(console: Console, r: dict[str, Any]) -> None:
     console.print()
 
 
-def _stages(console: Console, r: dict[str, Any]) -> None:
+def _stages(console: Console, r: Mapping[str, Any]) -> None:
     stages = Table(title="Social capital stages (Fig 1.8)", title_justify="left",
                    header_style="bold", expand=True, box=box.SIMPLE_HEAD)
     stages.add_column("stage", justify="right", no_wrap=True)
@@ -146,7 +149,7 @@ def _stages(console: Console, r: dict[str, Any]) -> None:
     console.print(stages)
 
 
-def _plan(console: Console, r: dict[str, Any]) -> None:
+def _plan(console: Console, r: Mapping[str, Any]) -> None:
     plan = Table(title="Action plan", title_justify="left", header_style="bold", expand=True,
                  box=box.SIMPLE_HEAD, show_lines=True)
     plan.add_column("#", justify="right", no_wrap=True)
@@ -164,7 +167,7 @@ def _plan(console: Console, r: dict[str, Any]) -> None:
     console.print(plan)
 
 
-def _findings(console: Console, r: dict[str, Any]) -> None:
+def _findings(console: Console, r: Mapping[str, Any]) -> None:
     if r["findings"]:
         console.print(Text("Findings", style="bold"))
         console.print(_numbered([("-", f"{f['kind'].replace('_', ' ')}: {f['text']} "
@@ -172,7 +175,7 @@ def _findings(console: Console, r: dict[str, Any]) -> None:
         console.print()
 
 
-def _questions(console: Console, r: dict[str, Any]) -> None:
+def _questions(console: Console, r: Mapping[str, Any]) -> None:
     title = "Open questions, those that could change the most first"
     if r["profile"]["kind"] == "proposal":
         title += ": risks in this proposal"
@@ -185,7 +188,7 @@ def _questions(console: Console, r: dict[str, Any]) -> None:
     console.print()
 
 
-def _fit(console: Console, r: dict[str, Any]) -> None:
+def _fit(console: Console, r: Mapping[str, Any]) -> None:
     fit = r["role_fit"]
     console.print(Text("Role fit (App 2)", style="bold"))
     console.print(f"  needed: {words.function_words(fit['needed'])} · missing: "
@@ -197,7 +200,7 @@ def _fit(console: Console, r: dict[str, Any]) -> None:
     console.print()
 
 
-def _reasoning(console: Console, r: dict[str, Any]) -> None:
+def _reasoning(console: Console, r: Mapping[str, Any]) -> None:
     console.print(Text("Reasoning, from the facts to each conclusion", style="bold"))
     for key, ex in r["explanations"].items():
         if "why_not" in ex:
@@ -220,7 +223,7 @@ def _reasoning(console: Console, r: dict[str, Any]) -> None:
     console.print()
 
 
-def _evidence(console: Console, r: dict[str, Any]) -> None:
+def _evidence(console: Console, r: Mapping[str, Any]) -> None:
     """Evidence notes, and what people say, beside the facts they are about."""
     noted = words.noted_facts(r)
     if not noted:
@@ -242,3 +245,9 @@ class _Null(io.StringIO):
 
     def write(self, _text: str) -> int:
         return 0
+
+
+def render(result: Mapping[str, Any], sections: tuple[str, ...], *, color: bool,
+           width: int | None, audience: str | None) -> str:
+    """The terminal report (see `advisor.render.Renderer`)."""
+    return render_terminal(result, sections, color=color, width=width)

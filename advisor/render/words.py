@@ -5,6 +5,7 @@ one name and one definition."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 # What soft, structural, target and aspiration mean.
@@ -18,10 +19,27 @@ TERMS = {
                   "it is above the target",
 }
 LADDER_NOTE = "The ladder places the selected role, not the whole wing."
+
+# A light is never told by its colour alone: a symbol and a word go with it.
+LIGHT_SYMBOL = {"green": "●", "orange": "◐", "red": "○"}
+LIGHT_WORD = {"green": "GREEN", "orange": "ORANGE", "red": "RED"}
+
+AUDIENCES = ("commissioner", "delivery", "trainer")
+# One assessment, different emphasis: the order of sections for each audience. The
+# default (no audience) is the full report in teaching order.
+SECTIONS: dict[str | None, tuple[str, ...]] = {
+    None: ("ladder", "stages", "plan", "findings", "questions", "fit"),
+    # readiness first: rungs and the aspiration gap, then risks from unknowns
+    "commissioner": ("ladder", "questions", "stages", "fit", "plan", "findings"),
+    # the plan with owners and done-when first
+    "delivery": ("plan", "ladder", "stages", "questions", "fit", "findings"),
+    # the full reasoning: every conclusion with the chain from its facts
+    "trainer": ("ladder", "stages", "reasoning", "plan", "findings", "fit", "questions"),
+}
 VOICE_LABELS = {"residents": "Residents say", "holders": "Holders say", "staff": "Staff say"}
 
 
-def rung_line(r: dict[str, Any]) -> str:
+def rung_line(r: Mapping[str, Any]) -> str:
     """The rung with the role it belongs to: "Ambassador: rung 0 of 5 (non-engagement)"."""
     from advisor.words import RUNG_NAMES
 
@@ -36,7 +54,7 @@ def rung_line(r: dict[str, Any]) -> str:
     return f"{who}: rung {rung} of 5 ({RUNG_NAMES[rung]})"
 
 
-def aspiration_words(r: dict[str, Any]) -> str | None:
+def aspiration_words(r: Mapping[str, Any]) -> str | None:
     """The aspiration and whether it is above the target, or None if none is given."""
     if r.get("aspiration_rung") is None:
         return None
@@ -44,7 +62,7 @@ def aspiration_words(r: dict[str, Any]) -> str | None:
     return f"aspiration rung {r['aspiration_rung']} ({gap})"
 
 
-def assessed_line(r: dict[str, Any]) -> str | None:
+def assessed_line(r: Mapping[str, Any]) -> str | None:
     """When and by whom the wing was assessed, or None if the profile does not say."""
     assessed = r.get("assessed")
     if assessed is None:
@@ -54,7 +72,7 @@ def assessed_line(r: dict[str, Any]) -> str | None:
     return f"Assessed {on} by {by}"
 
 
-def beside_rung(r: dict[str, Any]) -> list[dict[str, Any]]:
+def beside_rung(r: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The findings every report shows beside the rung line (work the role did not start)."""
     return [f for f in r["findings"] if f.get("beside_rung")]
 
@@ -66,7 +84,7 @@ def voice_lines(said: dict[str, str] | None) -> list[str]:
     return [f"{label}: {said[who]}" for who, label in VOICE_LABELS.items() if who in said]
 
 
-def noted_facts(r: dict[str, Any]) -> list[tuple[str, str | None, list[str]]]:
+def noted_facts(r: Mapping[str, Any]) -> list[tuple[str, str | None, list[str]]]:
     """Every fact with an evidence note or voices: (path, note, voice lines), by path."""
     evidence, voices = r.get("evidence", {}), r.get("voices", {})
     return [(path, evidence.get(path), voice_lines(voices.get(path)))
@@ -126,7 +144,7 @@ def value_words(value: str) -> str:
     return value[1:-1] if value.startswith("[") and value.endswith("]") else value
 
 
-def role_name(r: dict[str, Any], path: str) -> str | None:
+def role_name(r: Mapping[str, Any], path: str) -> str | None:
     """The role a fact path is about, by title where the assessment gives it (the JSON
     names the assessed role only), else by its place in the profile; None for a fact about
     the wing."""
@@ -134,6 +152,9 @@ def role_name(r: dict[str, Any], path: str) -> str | None:
     if match is None:
         return None
     section, index = match.group(1), int(match.group(2))
+    titles = r.get("profile", {}).get(section, [])
+    if index < len(titles):
+        return str(titles[index])
     place = ORDINALS[index] if index < len(ORDINALS) else f"number {index + 1}"
     if section == "other_roles":
         return f"the {place} other role on the wing"
@@ -143,7 +164,7 @@ def role_name(r: dict[str, Any], path: str) -> str | None:
     return f"the {place} selected role"
 
 
-def _several_roles(r: dict[str, Any]) -> bool:
+def _several_roles(r: Mapping[str, Any]) -> bool:
     """Whether the assessment reads facts of a selected role other than the one it follows."""
     role = r.get("assessed_role")
     own = f"roles[{role['index']}]" if role else None
@@ -151,7 +172,7 @@ def _several_roles(r: dict[str, Any]) -> bool:
                for ex in r["explanations"].values() for f in ex.get("facts", ()))
 
 
-def named_role(r: dict[str, Any], path: str) -> str | None:
+def named_role(r: Mapping[str, Any], path: str) -> str | None:
     """The role to name before a fact: any role but the one the report follows, and that
     one too when the report shows facts of another selected role."""
     role = role_name(r, path)
@@ -175,7 +196,7 @@ def asked(path: str, *, section: bool = False) -> str:
     return question if section else split_section(question)[0]
 
 
-def fact_label(r: dict[str, Any], path: str, *, section: bool = False) -> str:
+def fact_label(r: Mapping[str, Any], path: str, *, section: bool = False) -> str:
     """A fact as the interview asks it, with the role it is about named first where that
     is needed; its study section kept only when asked for."""
     role = named_role(r, path)
@@ -188,12 +209,12 @@ def with_value(label: str, value: str) -> str:
     return f"{label}{'' if label.endswith('?') else ':'} {value_words(value)}"
 
 
-def fact_words(r: dict[str, Any], path: str, value: str) -> str:
+def fact_words(r: Mapping[str, Any], path: str, value: str) -> str:
     """A fact with its value in words, its role named where that is needed."""
     return with_value(fact_label(r, path), value)
 
 
-def noted_label(r: dict[str, Any], path: str) -> str:
+def noted_label(r: Mapping[str, Any], path: str) -> str:
     """A fact that has an evidence note or voices, with its value when the assessment read
     it (a rule's facts or a rung's unmet requirement's)."""
     for ex in r["explanations"].values():
@@ -203,7 +224,7 @@ def noted_label(r: dict[str, Any], path: str) -> str:
     return fact_label(r, path)
 
 
-def because_words(r: dict[str, Any], item: str) -> str:
+def because_words(r: Mapping[str, Any], item: str) -> str:
     """A `path = value` line of the JSON's `because` in words."""
     path, sep, value = item.partition(" = ")
     return fact_words(r, path, value) if sep else item
@@ -245,12 +266,12 @@ def could_change(changes: list[str]) -> str:
     return _listed(out) if out else "nothing in this assessment"
 
 
-def action_numbers(r: dict[str, Any]) -> dict[str, int]:
+def action_numbers(r: Mapping[str, Any]) -> dict[str, int]:
     """Action id -> its number in the plan (1 first): how reports refer to an action."""
     return {a["id"]: n for n, a in enumerate(r["actions"], 1)}
 
 
-def after_words(r: dict[str, Any], a: dict[str, Any]) -> list[str]:
+def after_words(r: Mapping[str, Any], a: Mapping[str, Any]) -> list[str]:
     """The actions an action waits for, by number and text."""
     numbers = action_numbers(r)
     by_id = {x["id"]: x for x in r["actions"]}
@@ -263,14 +284,14 @@ def function_words(names: list[str]) -> str:
     return ", ".join(n.replace("_", " ") for n in names) or "nothing"
 
 
-def rule_titles(r: dict[str, Any], key: str) -> list[str]:
+def rule_titles(r: Mapping[str, Any], key: str) -> list[str]:
     """The titles of the rules behind one conclusion (an `explanations` key), with their
     sources: the reasoning in words."""
     ex = r["explanations"].get(key, {})
     return [f"{x['title']} ({', '.join(x['sources'])})" for x in ex.get("rules", ())]
 
 
-def requirement_text(r: dict[str, Any], requirement: str) -> str:
+def requirement_text(r: Mapping[str, Any], requirement: str) -> str:
     """An unmet requirement's text, from the rungs."""
     for rung in r["rungs"]:
         for u in rung["unmet"]:
@@ -279,7 +300,7 @@ def requirement_text(r: dict[str, Any], requirement: str) -> str:
     return "a requirement"
 
 
-def conclusion_title(r: dict[str, Any], key: str) -> str:
+def conclusion_title(r: Mapping[str, Any], key: str) -> str:
     """An `explanations` key in words: `action R1a` -> `Action 1: Agree, ...`."""
     kind, _, rest = key.partition(" ")
     if kind == "action":
@@ -294,42 +315,42 @@ def conclusion_title(r: dict[str, Any], key: str) -> str:
 
 # -- the headline: what a reader takes in first -------------------------------------------
 
-def verdict_words(r: dict[str, Any]) -> str | None:
+def verdict_words(r: Mapping[str, Any]) -> str | None:
     """A proposal's readiness verdict in words, or None for any other profile."""
     verdict = r.get("headline", {}).get("verdict")
     return VERDICT_WORDS[verdict] if verdict else None
 
 
-def headline_reasons(r: dict[str, Any]) -> list[str]:
+def headline_reasons(r: Mapping[str, Any]) -> list[str]:
     """The verdict's reasons (none when there is no verdict: then the summary says it)."""
     return list(r["headline"]["reasons"]) if verdict_words(r) else []
 
 
-def top_actions(r: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+def top_actions(r: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     """The headline's first actions, each with its number in the plan."""
     numbers = action_numbers(r)
     by_id = {a["id"]: a for a in r["actions"]}
     return [(numbers[i], by_id[i]) for i in r["headline"]["top_actions"] if i in by_id]
 
 
-def top_questions(r: dict[str, Any]) -> list[dict[str, Any]]:
+def top_questions(r: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The headline's open questions, those that could change the most first."""
     by_fact = {q["fact"]: q for q in r["open_questions"]}
     return [by_fact[f] for f in r["headline"]["top_questions"] if f in by_fact]
 
 
-def action_line(a: dict[str, Any]) -> str:
+def action_line(a: Mapping[str, Any]) -> str:
     """An action in one line: its text, then who and when."""
     return f"{' '.join(a['text'].split())} ({a['owner']}, {a['horizon']})"
 
 
-def question_text(r: dict[str, Any], q: dict[str, Any]) -> str:
+def question_text(r: Mapping[str, Any], q: Mapping[str, Any]) -> str:
     """An open question as the interview asks it, its study section kept as the source,
     with its role named first where that is needed."""
     role = named_role(r, q["fact"])
     return f"{role}: {q['question']}" if role else str(q["question"])
 
 
-def question_note(q: dict[str, Any]) -> str:
+def question_note(q: Mapping[str, Any]) -> str:
     """What an open question's answer could change, and who is best placed to answer."""
     return f"could change {could_change(q['could_change'])} · ask {answered_by(q['fact'])}"
