@@ -576,26 +576,11 @@ class _Collator:
             for d in a.depends_on:
                 if d in chosen:
                     ds.append(d)
-        changed = True
-        while changed:  # a prerequisite is needed as soon as what depends on it
-            changed = False
-            for aid, ds in deps.items():
-                for d in ds:
-                    if horizon[d] > horizon[aid]:
-                        horizon[d] = horizon[aid]
-                        changed = True
-
-        # a prerequisite unlocks what its dependants unlock: it takes their lowest rung
-        # and stage, so it comes just before them rather than wherever its own would put it
+        _inherit(horizon, deps)  # a prerequisite is needed as soon as what depends on it
+        # and it unlocks what its dependants unlock: it takes their lowest rung and stage,
+        # so it comes just before them rather than wherever its own would put it
         unlocks = {aid: (a.rung_key, a.stage_key) for aid, (_, a, _) in chosen.items()}
-        changed = True
-        while changed:
-            changed = False
-            for aid, ds in deps.items():
-                for d in ds:
-                    if unlocks[d] > unlocks[aid]:
-                        unlocks[d] = unlocks[aid]
-                        changed = True
+        _inherit(unlocks, deps)
         keys = {aid: (horizon[aid], *unlocks[aid], aid) for aid in chosen}
         out: list[res.Action] = []
         for aid in _topological(list(chosen), deps, keys.__getitem__):
@@ -754,6 +739,19 @@ def _light(r: CompiledRule) -> Light:
 def _requirement(r: CompiledRule) -> Requirement:
     assert r.rule.then.requirement is not None
     return r.rule.then.requirement
+
+
+def _inherit(values: dict[str, Any], deps: dict[str, list[str]]) -> None:
+    """Give each prerequisite the least value of the actions that depend on it, however
+    far down the chain (in place; the rulebook has no dependency cycles)."""
+    changed = True
+    while changed:
+        changed = False
+        for aid, ds in deps.items():
+            for d in ds:
+                if values[d] > values[aid]:
+                    values[d] = values[aid]
+                    changed = True
 
 
 def _topological(ids: list[str], deps: dict[str, list[str]], key: Any) -> list[str]:
