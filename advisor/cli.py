@@ -88,6 +88,10 @@ def _profile_path(profile: Path | None, example: str | None) -> Path:
 def run() -> None:
     """The `advisor` console script: the command group in a process of its own, with
     the cycle collector paused until start-up is over (see `advisor.startup`)."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show ● gets ?, not
+        reconfigure = getattr(stream, "reconfigure", None)  # an error (cp1252, latin-1)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     pause()
     try:
         main()

@@ -230,7 +230,7 @@ def parse_answer(q: Question, raw: str) -> Any:
             raise BadAnswer(f"give any of {', '.join(q.choices)}, separated by commas")
         return items
     if q.kind == "int":
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # '²' is a digit to isdigit alone
             raise BadAnswer("answer with a whole number, or unknown")
         return int(text)
     if q.kind == "list":
@@ -264,6 +264,33 @@ def set_answer(data: Data, path: str, value: Any) -> None:
     # `roles: unknown` stays unknown: whether a role is selected is then an open question,
     # not the answer "none"
     set_in(data, path, value)
+
+
+def refusal(data: Data, path: str, value: Any) -> str | None:
+    """What the profile format says against this answer (a population past its range, a
+    name too long), in its own words, or None when the file would accept it: nothing the
+    interview saves is refused when the file is read."""
+    import copy
+
+    from pydantic import ValidationError
+
+    from advisor.paths import dotted
+    from advisor.profile import Profile, upgrade_data
+    from advisor.yamlio import Document
+
+    trial = copy.deepcopy(data)
+    set_answer(trial, path, value)
+    trial.setdefault("profile_version", CURRENT_VERSION)
+    try:
+        Profile.model_validate(upgrade_data(trial, Document(data=trial, source="answer")))
+    except ValidationError as err:
+        for e in err.errors():
+            loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and "[" in p))
+            if dotted(loc) == path or dotted(loc).startswith(path + "."):
+                return str(e["msg"])
+    except Exception:  # anything else about the rest of the file is for validate to say
+        return None
+    return None
 
 
 def prompt_for(q: Question) -> str:

@@ -8,8 +8,10 @@ own notes) and the order of its keys stay as they were; only the answers change.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from advisor.interview import (
     parse_answer,
     prompt_for,
     questions,
+    refusal,
     set_answer,
     settled,
     start,
@@ -66,7 +69,7 @@ def _writable(path: Path) -> None:
                          f"writable first (chmod u+w {path})", file=str(path))
 
 
-def _ask(q: Question, book: Rulebook, number: int) -> Any:
+def _ask(q: Question, book: Rulebook, number: int, data: dict[str, Any]) -> Any:
     while True:
         raw = click.prompt(f"{number}. {prompt_for(q)} (? for why)", default="",
                            show_default=False, prompt_suffix="\n> ")
@@ -74,13 +77,52 @@ def _ask(q: Question, book: Rulebook, number: int) -> Any:
             click.echo(f"   Why we ask: {why(q, book)}")
             continue
         try:
-            return parse_answer(q, raw)
+            value = parse_answer(q, raw)
         except BadAnswer as err:
             click.echo(f"   {err}")
+            continue
+        problem = refusal(data, q.path, value)
+        if problem is None:
+            return value
+        click.echo(f"   {problem}")
+
+
+@contextlib.contextmanager
+def _only_interview(path: Path) -> Iterator[None]:
+    """Hold a lock beside the profile while the interview runs: two interviews on one
+    file would each save over the other's answers."""
+    import fcntl
+
+    lock = path.with_name(f".{path.name}.interview-lock")
+    try:
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError as err:
+        raise InputError(f"cannot lock it for the interview ({err.strerror})",
+                         file=str(path)) from err
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError("another interview is writing this file; finish or stop that "
+                             "one first", file=str(path)) from None
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+    finally:
+        os.close(fd)
 
 
 def run_interview(path: Path, *, resume: bool, edit_field: str | None, kind: str | None,
                   force: bool, book: Rulebook) -> None:
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write: folder {path.parent} does not exist", file=str(path))
+    with _only_interview(path):
+        _run(path, resume=resume, edit_field=edit_field, kind=kind, force=force, book=book)
+
+
+def _run(path: Path, *, resume: bool, edit_field: str | None, kind: str | None,
+         force: bool, book: Rulebook) -> None:
     if path.exists() and not (resume or edit_field or force):
         raise InputError("already exists; add --resume to carry on, --edit FIELD to change "
                          "one answer, or --force to start again", file=str(path))
@@ -89,8 +131,9 @@ def run_interview(path: Path, *, resume: bool, edit_field: str | None, kind: str
     if (resume or edit_field) and path.exists():
         text = yamlio.read_text(path, "profile")
         data = yamlio.parse(text, str(path)).data
-        if not isinstance(data, dict):
-            raise InputError("is not a profile this interview wrote", file=str(path))
+        if not isinstance(data, dict) or "profile_version" not in data:
+            raise InputError("is not a site profile (it has no profile_version), so the "
+                             "interview cannot carry it on", file=str(path))
         file = _File(path, data, text)
     elif resume or edit_field:
         raise InputError("no such profile to resume", file=str(path))
@@ -106,7 +149,7 @@ def run_interview(path: Path, *, resume: bool, edit_field: str | None, kind: str
 
                 raise InputError(f"no question for {edit_field!r}"
                                  f"{did_you_mean(edit_field, known)}")
-            file.answer(edit_field, _ask(match[0], book, 1))
+            file.answer(edit_field, _ask(match[0], book, 1, file.data))
         else:
             asked: set[str] = set()  # each question once: Enter keeps a fact unknown
             while True:
@@ -117,7 +160,7 @@ def run_interview(path: Path, *, resume: bool, edit_field: str | None, kind: str
                     break
                 q = pending[0]
                 asked.add(q.path)
-                file.answer(q.path, _ask(q, book, listed.index(q) + 1))
+                file.answer(q.path, _ask(q, book, listed.index(q) + 1, file.data))
     except click.Abort:
         click.echo(f"\nStopped. Your answers so far are saved in {path}; carry on with "
                    f"'advisor interview -o {path} --resume'.", err=True)

@@ -475,3 +475,50 @@ def test_the_interview_asks_about_every_fact_the_model_holds() -> None:
     facts = {path for path, spec in FACT_PATHS.items() if not spec.derived_from}
     named = {"roles[].title", "other_roles[].title"}  # given when the roles are named
     assert facts - named <= asked, sorted(facts - named - asked)
+
+
+def test_the_interview_refuses_what_the_format_would_refuse(tmp_path: Path) -> None:
+    """An answer is checked against the profile format before it is saved: a population
+    past its range, a digit that is not ASCII, a name too long are asked again."""
+    path = tmp_path / "wing.yaml"
+    child = _spawn("-o", str(path), "--kind", "proposal")
+    _answer(child, "Which prison is this", "x" * 300)
+    child.expect("is 300 characters long; at most 200 allowed")
+    child.expect("> ")
+    child.sendline("HMP Example")
+    _answer(child, "What is the wing called", "A wing")
+    _answer(child, "On what date", "")
+    _answer(child, "Who made the assessment", "")
+    _answer(child, "Which categories does the prison hold", "")
+    _answer(child, "How many people does the prison hold", "999999999")
+    child.expect("999999999 is out of range: give 1 to 100000")
+    child.expect("> ")
+    child.sendline("²")
+    child.expect("answer with a whole number, or unknown")
+    child.expect("> ")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert load_profile(path).site.population == "unknown"  # every save stayed valid
+
+
+def test_two_interviews_on_one_file_are_not_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "wing.yaml"
+    first = _spawn("-o", str(path), "--kind", "proposal")
+    first.expect("Which prison is this")
+    second = _invoke("interview", "-o", str(path), "--resume")
+    assert second.exit_code == 2 and second.stdout == ""
+    assert "another interview is writing this file" in second.stderr
+    first.sendcontrol("c")
+    first.expect(pexpect.EOF)
+    first.close()
+    assert list(tmp_path.iterdir()) == [path]  # the lock went with the interview
+
+
+def test_resuming_a_file_that_is_not_a_profile_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("description: rules\nrules: []\n", encoding="utf-8")
+    r = _invoke("interview", "-o", str(path), "--resume")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "is not a site profile (it has no profile_version)" in r.stderr
+    assert path.read_text(encoding="utf-8") == "description: rules\nrules: []\n"

@@ -88,3 +88,17 @@ def test_a_new_file_gets_the_usual_permissions_and_a_replaced_one_keeps_its_own(
         assert stat.S_IMODE(kept.stat().st_mode) == 0o664
     finally:
         os.umask(old)
+
+
+def test_a_terminal_that_cannot_show_every_character_still_gets_the_report() -> None:
+    """A cp1252 or latin-1 terminal gets a ? for a light's symbol, not an error."""
+    import subprocess
+    import sys
+
+    for encoding in ("cp1252", "latin-1"):
+        run = subprocess.run([sys.executable, "-m", "advisor", "assess", str(HIGH_DOWN)],
+                             capture_output=True, env={**os.environ,
+                                                       "PYTHONIOENCODING": encoding},
+                             check=False)
+        assert run.returncode == 0, run.stderr
+        assert "Ambassador: rung 0 of 5".encode(encoding) in run.stdout
