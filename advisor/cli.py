@@ -455,10 +455,12 @@ def batch(folder: Path, output: Path, fmt: str, jobs: int, rules_dir: Path | Non
 
     Example: advisor batch audits/ -o - --format json
     """
-    from advisor.batch import run_batch
+    from advisor.batch import find_profiles, run_batch
 
     if not folder.is_dir():
         raise InputError("is not a folder", file=str(folder))
+    if str(output) != "-":  # never a summary over a profile it reads: refused before work
+        write_atomic(output, "", inputs=find_profiles(folder)[0], check_only=True)
     text, failures, count = run_batch(folder, fmt, jobs, rules_dir,
                                       progress=sys.stderr.isatty())
     if str(output) == "-":

@@ -21,8 +21,10 @@ from pathlib import Path
 from advisor.errors import InputError
 
 
-def write_atomic(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
-    """Write `text` to `path`, all or nothing; never over any of `inputs`."""
+def write_atomic(path: Path, text: str, *, inputs: Iterable[Path] = (),
+                 check_only: bool = False) -> None:
+    """Write `text` to `path`, all or nothing; never over any of `inputs`. With
+    `check_only`, only say (by raising) whether it could be written, before the work."""
     name = str(path)
     try:
         info = path.stat()  # follows a link: what would be written is what counts
@@ -40,6 +42,8 @@ def write_atomic(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
         if same:
             raise InputError(f"is the file being read ({source}); give another file for the "
                              "output", file=name)
+    if check_only:
+        return
     if info is not None and not stat.S_ISREG(info.st_mode):
         _write_through(path, text)
         return

@@ -102,3 +102,14 @@ def test_a_terminal_that_cannot_show_every_character_still_gets_the_report() -> 
                              check=False)
         assert run.returncode == 0, run.stderr
         assert "Ambassador: rung 0 of 5".encode(encoding) in run.stdout
+
+
+def test_a_batch_summary_is_never_written_over_a_profile_it_reads(tmp_path: Path) -> None:
+    folder = tmp_path / "audits"
+    folder.mkdir()
+    profile = folder / "wing.yaml"
+    profile.write_bytes(HIGH_DOWN.read_bytes())
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(profile)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "is the file being read" in result.stderr
+    assert profile.read_bytes() == HIGH_DOWN.read_bytes()
