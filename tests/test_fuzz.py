@@ -117,3 +117,66 @@ def test_the_numbers_the_engine_cannot_take_never_reach_it(tmp_path: Path) -> No
         content = base.replace("weeks: 8", f"weeks: {value}", 1)
         assert content != base
         check(tmp_path, content.encode(), allowed=(2,))
+
+
+YAML_TRICKS = st.sampled_from([
+    "!!str ", "!!int ", "!!bool ", "!!float ", "!!null ", "!!binary ", "!!timestamp ",
+    "!!python/object/apply:os.system ", "!custom ", "&anchor ", "&a !!str ",
+])
+BIG_VALUES = st.sampled_from([
+    "9" * 5000, "-" + "9" * 4301, "0x" + "f" * 4000, "0o" + "7" * 5000,
+    "[" * 400 + "]" * 400, "{a: " * 300 + "1" + "}" * 300, "010", "20:00", "1_000", "0b101",
+])
+
+
+@FUZZ
+@given(profiles(), st.data())
+def test_tags_anchors_huge_numbers_and_deep_nesting_anywhere(
+        tmp_path: Path, data: dict[str, Any], draw: st.DataObject) -> None:
+    """Written into a valid profile's text at random: a tag or an anchor before a value,
+    or a value past Python's digit limit or nested hundreds deep. Each is assessed or
+    refused with one line, never an exit 1."""
+    lines = _dump(data).decode("utf-8").splitlines()
+    spots = [n for n, line in enumerate(lines) if ": " in line or line.lstrip().startswith("- ")]
+    for _ in range(draw.draw(st.integers(1, 3))):
+        n = draw.draw(st.sampled_from(spots))
+        head, sep, value = lines[n].partition(": ") if ": " in lines[n] else \
+            lines[n].partition("- ")
+        trick = draw.draw(st.one_of(YAML_TRICKS.map(value.__radd__), BIG_VALUES))
+        lines[n] = f"{head}{sep}{trick}"
+    check(tmp_path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["stages.yaml", "ladder.yaml", "findings.yaml", "role-fit.yaml"]),
+       st.integers(0, 10_000), st.sampled_from([
+           "!!python/object/apply:os.system ['touch PWNED']", "&x 1", "*x", "!!str x",
+           "{all: " * 40 + "{flag: stage1.green}" + "}" * 40, "9" * 5000, "[" * 100 + "]" * 100,
+           "{depends_on: [" + ", ".join(f"X{i}" for i in range(2000)) + "]}"]))
+def test_hostile_rule_folders_are_refused_with_one_line(tmp_path_factory: Any, name: str,
+                                                        where: int, hostile: str) -> None:
+    """A rule file with something hostile written into one of its values: the rulebook
+    loads and assesses, or the command exits 2 naming the file; it never runs code,
+    spins or crashes."""
+    import shutil
+
+    from advisor.rulebook import DEFAULT_RULES_DIR
+
+    rules = tmp_path_factory.mktemp("rules") / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    lines = (rules / name).read_text(encoding="utf-8").splitlines()
+    spots = [n for n, line in enumerate(lines) if ": " in line and not line.lstrip()
+             .startswith("#")]
+    n = spots[where % len(spots)]
+    head, _, _ = lines[n].partition(": ")
+    lines[n] = f"{head}: {hostile}"
+    (rules / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    profile = Path(__file__).parent.parent / "profiles" / "hmp-high-down-clu.yaml"
+    result = CliRunner().invoke(main, ["assess", str(profile), "--rules", str(rules),
+                                       "--format", "json"])
+    assert result.exit_code in (0, 2), (result.exit_code, result.stderr[:300])
+    assert "Traceback" not in result.stderr
+    assert not (Path.cwd() / "PWNED").exists()
+    if result.exit_code == 2:
+        assert result.stdout == "" and result.stderr.count("\n") == 1
+        assert str(rules) in result.stderr
