@@ -4,6 +4,7 @@ nothing on stdout, no traceback, nothing written."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -246,3 +247,27 @@ def test_whatif_with_a_role_number_that_is_not_ascii_exits_2(runner: CliRunner) 
     result = runner.invoke(main, ["whatif", str(HIGH_DOWN), "--set", "roles[²].title=x"])
     assert result.exit_code == 2 and result.stdout == ""
     assert "roles[...] needs a role number" in result.stderr
+
+
+def test_a_file_of_thousands_of_unknown_keys_is_refused_without_a_search_for_each(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A "did you mean" search for every one of 35,000 unknown keys took 9 s: only the
+    error shown is worded (counted, not timed)."""
+    from advisor import profile as profile_module
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("profile_version: 2\nkind: proposal\nsite: {prison: X}\nwing: {name: Y}\n"
+                   "governance:\n" + "".join(f"  unknown_key_{i:07d}: true\n"
+                                             for i in range(35_000)), encoding="utf-8")
+    calls: list[object] = []
+    real = profile_module.did_you_mean
+
+    def counted(word: object, options: Any) -> str:
+        calls.append(word)
+        return real(word, options)
+
+    monkeypatch.setattr(profile_module, "did_you_mean", counted)
+    result = runner.invoke(main, ["assess", str(bad)])
+    assert result.exit_code == 2
+    assert "bad.yaml:6: governance.unknown_key_0000000: unknown field" in result.stderr
+    assert len(calls) <= 2
