@@ -35,3 +35,18 @@ def run(data: dict[str, Any]) -> Assessment:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_CACHE, ignore_errors=True)
+
+
+# The longest-running tests (a real pseudo-terminal per interview, thousands of generated
+# profiles): `make test` runs them; `make check`, the quick loop, leaves them out.
+_SLOW = ("test_interview_", "test_engine_and_oracle_agree", "test_mutated_valid_profiles",
+         "test_tags_anchors_huge_numbers", "test_assessments_are_isolated",
+         "test_improving_one_fact_never_lowers", "test_hostile_rule_folders",
+         "test_a_long_chain_of_dependencies_loads", "test_workers_die",
+         "test_the_wheel_ships", "test_the_installed_wheel")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.name.startswith(_SLOW):
+            item.add_marker(pytest.mark.slow)
