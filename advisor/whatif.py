@@ -96,37 +96,47 @@ def whatif_title(changes: list[tuple[str, Any]], before: Mapping[str, Any]) -> s
                                       for path, value in changes)
 
 
-def render_diff(d: Mapping[str, Any], title: str) -> str:
-    """What moved, in words: rungs, lights, actions by their text, questions as asked."""
+def _diff_items(d: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """What moved, in words, as (level, line): level 0 says what moved, level 1 lists the
+    actions (by their text) and questions (as asked) under it."""
     from advisor.render import words
 
     # the role titles the diff carries, for naming a fact's role
     named: Json = {"assessed_role": d.get("assessed_role"), "explanations": {}}
-    out = [title]
+    out: list[tuple[int, str]] = []
     for key, label in (("current_rung", "current rung"), ("target_rung", "target rung")):
         x = d[key]
         if x["from"] == x["to"]:
-            out.append(f"  {label}: {x['to']} (unchanged)")
+            out.append((0, f"{label}: {x['to']} (unchanged)"))
         else:
             arrow = "up" if x["to"] > x["from"] else "down"
-            out.append(f"  {label}: {x['from']} -> {x['to']} ({arrow})")
+            out.append((0, f"{label}: {x['from']} -> {x['to']} ({arrow})"))
     if d["lights"]:
-        for x in d["lights"]:
-            out.append(f"  stage {x['stage']}: {x['from'].upper()} -> {x['to'].upper()} "
-                       f"({x['direction']})")
+        out += [(0, f"stage {x['stage']}: {x['from'].upper()} -> {x['to'].upper()} "
+                    f"({x['direction']})") for x in d["lights"]]
     else:
-        out.append("  stage lights: unchanged")
+        out.append((0, "stage lights: unchanged"))
     for key, label in (("actions_added", "actions added"),
                        ("actions_removed", "actions no longer needed")):
         if d[key]:
-            out.append(f"  {label}:")
-            out += [f"    - {' '.join(a['text'].split())}" for a in d[key]]
+            out.append((0, f"{label}:"))
+            out += [(1, " ".join(a["text"].split())) for a in d[key]]
     for key, label in (("questions_settled", "open questions settled"),
                        ("questions_opened", "open questions raised")):
         if d[key]:
-            out.append(f"  {label}:")
-            out += [f"    - {words.fact_label(named, path)}" for path in d[key]]
-    return "\n".join(out) + "\n"
+            out.append((0, f"{label}:"))
+            out += [(1, " ".join(words.fact_label(named, path).split())) for path in d[key]]
+    return out
+
+
+def _plain(items: list[tuple[int, str]]) -> list[str]:
+    """Diff items as indented plain text: `  what moved`, `    - what is listed`."""
+    return [f"  {text}" if level == 0 else f"    - {text}" for level, text in items]
+
+
+def render_diff(d: Mapping[str, Any], title: str) -> str:
+    """What moved, in words: rungs, lights, actions by their text, questions as asked."""
+    return "\n".join([title, *_plain(_diff_items(d))]) + "\n"
 
 
 # -- comparing profiles ---------------------------------------------------------------
@@ -165,6 +175,8 @@ def compare(results: Sequence[tuple[str, Mapping[str, Any]]]) -> Json:
 
 
 def render_compare(c: Mapping[str, Any], fmt: str) -> str:
+    """The comparison in `fmt`. Names, wings and prisons are shown as they are: escaped in
+    Markdown and HTML, and on one line in a table cell."""
     import json
 
     if fmt == "json":
@@ -182,45 +194,68 @@ def render_compare(c: Mapping[str, Any], fmt: str) -> str:
         ["open questions", *[str(r["open_questions"]) for r in rows]],
         ["red stages", *[", ".join(map(str, r["weak_stages"])) or "none" for r in rows]],
     ]
+    header, table = [" ".join(x.split()) for x in header], [
+        [" ".join(x.split()) for x in row] for row in table]
+    # after the table: a paragraph for proposals; for audits, what moved at each step
+    ranking = None
+    steps: list[tuple[tuple[str, str], list[tuple[int, str]]]] = []
+    if c["mode"] == "proposals":
+        ranking = (c["readiest"], list(c["ranking"]))
+    else:
+        for step in c["changes"]:
+            items = _diff_items(step)
+            if step["actions_completed"]:
+                done = {a["id"]: " ".join(a["text"].split()) for a in step["actions_removed"]}
+                items += [(0, "actions completed:"),
+                          *[(1, done.get(i, "an action")) for i in step["actions_completed"]]]
+            steps.append(((step["from"], step["to"]), items))
     if fmt == "markdown":
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(x.replace("|", "\\|") for x in row) + " |"
-                  for row in table]
-    elif fmt == "html":
+        return _compare_markdown(header, table, ranking, steps)
+    extra = []
+    if ranking is not None:
+        extra.append(f"Readiest: {ranking[0]} ({_RANKED_BY}): " + " > ".join(ranking[1]))
+    for (before, after), items in steps:
+        extra += [f"From {before} to {after}:", *_plain(items)]
+    if fmt == "html":
         from html import escape
 
         cells = "".join(f"<th>{escape(h)}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>"
                        for row in table)
-        lines = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-                 '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-                 'style-src \'unsafe-inline\'"><title>Comparison</title><style>'
-                 "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px}"
-                 f"</style></head><body><h1>Comparison ({escape(c['mode'])})</h1>"
-                 f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"]
-    else:
-        widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
-        lines = ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)).rstrip()
-                 for row in [header, *table]]
-    extra = []
-    if c["mode"] == "proposals":
-        extra.append(f"Readiest: {c['readiest']} (ranked by current rung, target rung, "
-                     "lights, then fewest open questions): " + " > ".join(c["ranking"]))
-    else:
-        for step in c["changes"]:
-            extra.append(render_diff(step, f"From {step['from']} to {step['to']}:").rstrip())
-            if step["actions_completed"]:
-                done = {a["id"]: " ".join(a["text"].split()) for a in step["actions_removed"]}
-                extra.append("  actions completed:")
-                extra += [f"    - {done.get(i, 'an action')}" for i in step["actions_completed"]]
-    if fmt == "markdown":
-        lines += ["", *[f"    {x}" if x.startswith(" ") else x for x in extra]]
-    elif fmt == "html":
-        from html import escape
+        return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+                'style-src \'unsafe-inline\'"><title>Comparison</title><style>'
+                "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px}"
+                f"</style></head><body><h1>Comparison ({escape(c['mode'])})</h1>"
+                f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>\n"
+                "<pre>" + escape("\n".join(extra)) + "</pre></body></html>\n")
+    widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
+    lines = ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)).rstrip()
+             for row in [header, *table]]
+    return "\n".join([*lines, "", *extra]) + "\n"
 
-        lines += ["<pre>" + escape("\n".join(extra)) + "</pre></body></html>"]
-    else:
-        lines += ["", *extra]
+
+_RANKED_BY = "ranked by current rung, target rung, lights, then fewest open questions"
+
+
+def _compare_markdown(header: list[str], table: list[list[str]],
+                      ranking: tuple[str, list[str]] | None,
+                      steps: list[tuple[tuple[str, str], list[tuple[int, str]]]]) -> str:
+    """The comparison as Markdown: a table, then the ranking or, for each step between
+    audits, what moved as a list. Every name and line is escaped (file names and the
+    profiles' wings and prisons can hold anything)."""
+    from advisor.render.markdown import escape
+
+    lines = ["| " + " | ".join(escape(x, cell=True) for x in header) + " |",
+             "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(escape(x, cell=True) for x in row) + " |" for row in table]
+    if ranking is not None:
+        lines += ["", f"Readiest: {escape(ranking[0], inline=True)} ({_RANKED_BY}): "
+                  + " > ".join(escape(x, inline=True) for x in ranking[1])]
+    for (before, after), items in steps:
+        lines += ["", f"From {escape(before, inline=True)} to {escape(after, inline=True)}:",
+                  ""]
+        lines += [f"{'  ' * level}- {escape(text)}" for level, text in items]
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from advisor.assess import assess
@@ -60,3 +64,77 @@ def test_markup_in_profile_text_stays_text() -> None:
     assert "<em>" not in html  # no *star* or _team_ read as emphasis, anywhere
     tables = _tables(md)
     assert all(len(row) == len(t[0]) for t in tables for row in t)
+
+
+# -- escaping (issue 16): text shows as written, and only markup gets a backslash --------
+
+#: Where the reports put text: a heading, list items (nested and numbered, with a
+#: continuation line), strong text, the middle of a line, a line of its own, table cells.
+CONTEXTS: dict[str, Callable[[str, Callable[..., str]], str]] = {
+    "heading": lambda s, e: f"# Peer involvement assessment: {e(s, inline=True)}",
+    "heading3": lambda s, e: f"### {e(s)}",
+    "item": lambda s, e: f"- {e(s)} Evidence: {e(s, inline=True)}",
+    "nested": lambda s, e: f"- a\n  - {e(s)}",
+    "numbered": lambda s, e: f"1. {e(s)}\n   {e(s)}",
+    "strong": lambda s, e: f"**{e(s, inline=True)}**. {e(s, inline=True)}",
+    "line": lambda s, e: e(s),
+    "cells": lambda s, e: f"| a | b |\n|---|---|\n| {e(s, cell=True)} | {e(s, cell=True)} |",
+}
+PIECES = ["*", "_", "`", "[", "]", "(", ")", "!", "<", ">", "#", "-", "+", "=", "|", "\\",
+          "&", "&amp;", "&#60;", ";", ":", "//", "www.", "@", "~", "$", "1.", "2)", " ",
+          "\n", "\t", "a", "é", "_x_", "**", "__", "~~", "<a>", "<!--", "-->", "http"]
+TEXT = st.lists(st.sampled_from(PIECES)
+                | st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=3),
+                min_size=1, max_size=12).map("".join).filter(lambda s: bool(s.split()))
+MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def md_shape(md: str) -> list[tuple[str, str]]:
+    """The Markdown's structure: every token but text, by type and tag."""
+    out = []
+    for tok in MD.parse(md):
+        out.append((tok.type, tok.tag))
+        out += [(c.type, c.tag) for c in tok.children or ()
+                if c.type not in ("text", "text_special")]
+    return out
+
+
+def md_shown(md: str) -> str:
+    """The text a reader of the rendered Markdown sees, a line per block."""
+    return "\n".join("".join(c.content for c in tok.children or ()
+                             if c.type in ("text", "text_special"))
+                     for tok in MD.parse(md) if tok.type == "inline")
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT, st.sampled_from(sorted(CONTEXTS)))
+def test_escaped_text_is_shown_as_written_wherever_it_stands(text: str, where: str) -> None:
+    """Any text, escaped, parses to the same structure as a plain word in its place, and
+    the reader sees it as written (on one line)."""
+    from advisor.render.markdown import escape
+
+    md = CONTEXTS[where](text, escape)
+    assert md_shape(md) == md_shape(CONTEXTS[where]("x", escape)), md
+    assert " ".join(text.split()) in md_shown(md), md
+
+
+def test_markdown_escapes_only_what_markdown_would_read() -> None:
+    """Normal text keeps its characters; a backslash goes only where Markdown would
+    otherwise read markup."""
+    from advisor.render.markdown import escape
+
+    for same in ["Peer mentor!", "snake_case and a_b", "5 * 3 = 15", "a < b > c", "AT&T",
+                 "Level 2 (QS)", "50% of residents", "St Giles Trust - a charity", "#1 wing",
+                 "it's \"quoted\"", "C:\\Users", "x = y + z", "about 50 ~ 60"]:
+        assert escape(same) == same, same
+    assert escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
+    assert escape("![i](u)") == "!\\[i\\](u)"
+    assert escape("<script>") == "\\<script>"
+    assert escape("*a* _b_ ~~c~~ `d`") == "\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\`d\\`"
+    assert escape("# h") == "\\# h" and escape("# h", inline=True) == "# h"
+    assert escape("1. x") == "1\\. x" and escape("1. x", cell=True) == "1. x"
+    assert escape("a | b", cell=True) == "a \\| b" and escape("a | b") == "a | b"
+    assert escape("see https://e.example or www.e.example, jo@e.example") == (
+        "see https\\://e.example or www\\.e.example, jo\\@e.example")
+    assert escape("&amp; &#60;") == "\\&amp; \\&#60;"
+    assert escape("line\nbreak\tand  tab") == "line break and tab"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,19 +10,75 @@ from advisor.render import words
 from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
 from advisor.words import SOURCE_NAMES, STAGE_TITLES
 
+# Markdown is escaped as HTML is: every piece of text from a profile, a rule or a file
+# name goes through `escape`, which puts a backslash before exactly the characters that
+# CommonMark or GitHub's Markdown would read as markup where they stand, and nowhere else
+# (`snake_case`, `5 * 3`, `a < b` and `Hello!` are left as they are).
 
-def _esc(text: Any) -> str:
-    """Plain text that Markdown will not read as markup or HTML, on one line (so it is
-    safe in a table cell too)."""
-    out = []
-    for ch in "" if text is None else str(text):
-        out.append("\\" + ch if ch in "\\`*_{}[]<>#|!" else ch)
-    return " ".join("".join(out).split())
+#: What a backslash escapes in CommonMark: ASCII punctuation.
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+#: An entity or character reference (`&amp;`, `&#60;`), which Markdown would decode.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+#: What opens a block when it starts a line (or a list item's text): an ATX heading, a
+#: quote, a bullet, a thematic break or setext underline.
+_BLOCK_START = re.compile(r"#{1,6}(?= |$)|>|[-+](?= |$)|[-=]+$")
+#: The characters that may need a backslash, depending on where they stand.
+_CANDIDATES = re.compile(r"[`\[\]\\*~$_<&#:.@]")
+#: An ordered list item's number: the `.` or `)` after it is escaped.
+_NUMBERED = re.compile(r"[0-9]{1,9}([.)])(?= |$)")
+
+
+def _escaped_at(s: str, line_start: bool) -> set[int]:
+    """The places in `s` (whitespace already collapsed) that need a backslash before
+    them, within a line or (`line_start`) at the start of one."""
+    at: set[int] = set()
+    if line_start and _BLOCK_START.match(s):
+        at.add(0)
+    elif line_start and (numbered := _NUMBERED.match(s)):
+        at.add(numbered.start(1))
+    for found in _CANDIDATES.finditer(s):
+        i, ch = found.start(), found.group()
+        before = s[i - 1] if i else ""
+        after = s[i + 1] if i + 1 < len(s) else ""
+        spaced = before == " " and after == " "  # neither opens nor closes anything
+        if (
+            ch in "`[]"  # code spans, links, images, footnotes, references
+            or (ch == "\\" and (after in _PUNCTUATION or not after))  # an escape, or one
+            # that would escape the report's own next character
+            or (ch in "*~$" and not spaced)  # emphasis, strikethrough, GitHub's math
+            or (ch == "_" and not spaced and not (before.isalnum() and after.isalnum()))
+            or (ch == "<" and after != " ")  # raw HTML and <autolinks>
+            or (ch == "&" and _ENTITY.match(s, i))
+            or (ch == "#" and before in ("", " ") and not s[i:].strip("#"))  # ends a heading
+            # GitHub links bare addresses (scheme://, www., e-mail) and @names
+            or (ch == ":" and s.startswith("//", i + 1))
+            or (ch == "." and s[max(i - 3, 0):i].lower() == "www")
+            or (ch == "@" and (after.isalnum() or after in "-_"))
+        ):
+            at.add(i)
+    return at
+
+
+def escape(value: Any, *, inline: bool = False, cell: bool = False) -> str:
+    """Plain text that Markdown shows as it is: nothing in it can become a link, an
+    image, HTML, a heading, a list, a quote, emphasis or a code span. On one line (runs of
+    whitespace, newlines and tabs become one space). Text that never starts a line or a
+    list item's text (`inline`, or in a table `cell`) keeps its leading `#`, `>`, `-`
+    or `1.` as it is; in a `cell`, a `|` cannot end the cell."""
+    s = " ".join(("" if value is None else str(value)).split())
+    at = _escaped_at(s, line_start=not (inline or cell))
+    if cell:
+        at |= {i for i, ch in enumerate(s) if ch == "|"}
+    out, last = [], 0
+    for i in sorted(at):
+        out += [s[last:i], "\\"]
+        last = i
+    return "".join([*out, s[last:]])
 
 
 def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(_esc(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(escape(c, cell=True) for c in row) + " |" for row in rows]
     return lines
 
 
@@ -29,12 +86,14 @@ def render_markdown(r: Mapping[str, Any], sections: tuple[str, ...] | None = Non
     from advisor.render.words import SECTIONS
 
     p = r["profile"]
-    out = [f"# Peer involvement assessment: {_esc(p['wing'])}, {_esc(p['prison'])}", ""]
-    out.append(f"Profile kind: {p['kind']}. Rulebook {r['rulebook']['version']} "
+    wing, prison = escape(p["wing"], inline=True), escape(p["prison"], inline=True)
+    out = [f"# Peer involvement assessment: {wing}, {prison}", ""]
+    out.append(f"Profile kind: {p['kind']}. "
+               f"Rulebook {escape(r['rulebook']['version'], inline=True)} "
                f"({r['rulebook']['rules']} rules).")
     assessed = words.assessed_line(r)
     if assessed:
-        out.append(f"{_esc(assessed)}.")
+        out.append(f"{escape(assessed)}.")
     out += ["", *_headline(r)]
     for name in sections or SECTIONS[None]:
         out += ["", *_SECTIONS[name](r)]
@@ -42,8 +101,8 @@ def render_markdown(r: Mapping[str, Any], sections: tuple[str, ...] | None = Non
     if noted:
         out += ["", "## Evidence", ""]
         for path, note, said in noted:
-            out.append(f"- {_esc(words.noted_label(r, path))}"
-                       + (f" Evidence: {_esc(note)}" if note else ""))
+            out.append(f"- {escape(words.noted_label(r, path))}"
+                       + (f" Evidence: {escape(note, inline=True)}" if note else ""))
             out += _voices(said)
     out.append("")
     return "\n".join(out)
@@ -56,20 +115,22 @@ def _headline(r: Mapping[str, Any]) -> list[str]:
     verdict = words.verdict_words(r)
     if verdict:
         out += [f"**Verdict: {verdict}.**", ""]
-        out += [f"- {_esc(x)}" for x in words.headline_reasons(r)]
+        out += [f"- {escape(x)}" for x in words.headline_reasons(r)]
         out.append("")
     summary = r["headline"]["summary"]
-    out += [f"**{_esc(summary[0])}** " + " ".join(_esc(x) for x in summary[1:]), ""]
+    out += [f"**{escape(summary[0], inline=True)}** "
+            + " ".join(escape(x, inline=True) for x in summary[1:]), ""]
     actions = words.top_actions(r)
     if actions:
         out += ["First actions:", ""]
-        out += [f"- Action {n}: {_esc(words.action_line(a))}" for n, a in actions]
+        out += [f"- Action {n}: {escape(words.action_line(a), inline=True)}"
+                for n, a in actions]
         out.append("")
     questions = words.top_questions(r)
     if questions:
         out += ["Questions that matter most:", ""]
-        out += [f"- {_esc(words.question_text(r, q))} — {_esc(words.question_note(q))}"
-                for q in questions]
+        out += [f"- {escape(words.question_text(r, q))} — "
+                f"{escape(words.question_note(q), inline=True)}" for q in questions]
     else:
         out.append(words.NO_QUESTIONS)
     return out
@@ -77,9 +138,9 @@ def _headline(r: Mapping[str, Any]) -> list[str]:
 
 def _ladder(r: Mapping[str, Any]) -> list[str]:
     out = ["## Ladder (App 1)", "",
-           f"**{_esc(words.rung_line(r))}**. {words.LADDER_NOTE}", ""]
-    out += [f"- {f['kind'].replace('_', ' ').capitalize()}: {_esc(f['text'])} "
-            f"({', '.join(f['sources'])})" for f in words.beside_rung(r)]
+           f"**{escape(words.rung_line(r), inline=True)}**. {words.LADDER_NOTE}", ""]
+    out += [f"- {f['kind'].replace('_', ' ').capitalize()}: {escape(f['text'], inline=True)} "
+            f"({escape(', '.join(f['sources']), inline=True)})" for f in words.beside_rung(r)]
     out.append(f"- Target rung: **{r['target_rung']}**")
     aspiration = words.aspiration_words(r)
     if aspiration:
@@ -130,8 +191,8 @@ def _questions(r: Mapping[str, Any]) -> list[str]:
     out = [title, ""]
     if r["open_questions"]:
         for q in r["open_questions"]:
-            out += [f"{q['rank']}. {_esc(words.question_text(r, q))}",
-                    f"   {_esc(words.question_note(q))}"]
+            out += [f"{q['rank']}. {escape(words.question_text(r, q))}",
+                    f"   {escape(words.question_note(q))}"]
         return out
     return [*out, words.NO_QUESTIONS]
 
@@ -157,14 +218,16 @@ def _reasoning(r: Mapping[str, Any]) -> list[str]:
             for u in ex["why_not"]:
                 facts = "; ".join(words.fact_words(r, f["fact"], f["value"])
                                   for f in u["facts"])
-                out.append(f"- {_esc(words.requirement_text(r, u['requirement']))} "
-                           f"({u['kind']}) does not hold: {_esc(facts)}")
+                out.append(f"- {escape(words.requirement_text(r, u['requirement']))} "
+                           f"({u['kind']}) does not hold: {escape(facts, inline=True)}")
         else:
-            out.append(f"### {_esc(words.conclusion_title(r, key))}")
-            out += [f"- by the rule: {_esc(title)}" for title in words.rule_titles(r, key)]
+            out.append(f"### {escape(words.conclusion_title(r, key))}")
+            out += [f"- by the rule: {escape(title, inline=True)}"
+                    for title in words.rule_titles(r, key)]
             for f in ex["facts"]:
-                note = f" (evidence: {_esc(f['evidence'])})" if f["evidence"] else ""
-                out.append(f"- {_esc(words.fact_words(r, f['fact'], f['value']))}{note}")
+                note = (f" (evidence: {escape(f['evidence'], inline=True)})"
+                        if f["evidence"] else "")
+                out.append(f"- {escape(words.fact_words(r, f['fact'], f['value']))}{note}")
                 out += _voices(words.voice_lines(f.get("voices")))
         out.append("")
     return out
@@ -172,7 +235,7 @@ def _reasoning(r: Mapping[str, Any]) -> list[str]:
 
 def _voices(said: list[str]) -> list[str]:
     """What people say of a fact, as a list nested under the fact's item."""
-    return [f"  - {_esc(line)}" for line in said]
+    return [f"  - {escape(line)}" for line in said]
 
 
 _SECTIONS = {"ladder": _ladder, "stages": _stages, "plan": _plan, "findings": _findings,
