@@ -25,6 +25,11 @@ from advisor.words import SOURCE_NAMES, STAGE_TITLES
 WIDTH = 88
 
 
+def _one_line(text: str) -> str:
+    """Text on one line: a profile's tabs and newlines would break the steps' layout."""
+    return " ".join(text.split())
+
+
 def _wrap(text: str, indent: int = 2, hang: int = 2) -> list[str]:
     pad = " " * indent
     return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent=pad,
@@ -77,11 +82,11 @@ def narrate(r: Mapping[str, Any], profile: Profile) -> str:
     """The whole assessment as numbered steps, after the assessment in short."""
     p = r["profile"]
     ex = r["explanations"]
-    out: list[str] = [f"How the advisor assessed {p['wing']}, {p['prison']} ({p['kind']}), "
-                      f"with rulebook {r['rulebook']['version']}"]
+    out: list[str] = [_one_line(f"How the advisor assessed {p['wing']}, {p['prison']} "
+                                f"({p['kind']}), with rulebook {r['rulebook']['version']}")]
     assessed = words.assessed_line(r)
     if assessed:
-        out.append(assessed)
+        out.append(_one_line(assessed))
     out += _headline(r)
     known, unknown = _count_facts(profile)
     out += ["", "Step 1. The facts"]
@@ -197,7 +202,8 @@ def rule_report(book: Rulebook, profile: Profile, rule_id: str) -> str:
         out.append(f"  alternative {n}:")
         for role in roles:
             if role is not None:
-                out.append(f"    for roles[{role}] ({profile.role_list[role].title}):")
+                title = _one_line(profile.role_list[role].title)
+                out.append(f"    for roles[{role}] ({title}):")
             for atom in alt.atoms:
                 out.append("      " + _tick(atom, profile, role))
     if fired:
@@ -230,7 +236,7 @@ def _tick(atom: object, profile: Profile, role: int | None) -> str:
         value = value_at(profile, path)
         encoded = encode_value(generic_of(atom.path), value)
         mark = "?" if encoded is None else ("✓" if _holds(atom, encoded) else "✗")
-        return f"{mark} {atom.shown}   [{path} = {show(value)}]"
+        return f"{mark} {atom.shown}   [{path} = {_one_line(show(value))}]"
     if isinstance(atom, FlagAtom):
         return f"· {'not ' if atom.negated else ''}{atom.name}"
     return f"· {atom}"

@@ -21,11 +21,21 @@ from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
 from advisor.words import SOURCE_NAMES, STAGE_TITLES
 
 COLOURS = {"green": "bold green", "orange": "bold dark_orange", "red": "bold red"}
+#: The widths the report is laid out in, whatever the terminal (or COLUMNS) claims: wider
+#: lines are no easier to read, and each column more costs memory and time (a width of
+#: 100,000,000 once took 690 MB); narrower ones would cut words.
+MIN_WIDTH, DEFAULT_WIDTH, MAX_WIDTH = 40, 100, 200
+
+
+def layout_width(width: int | None) -> int:
+    """The width to lay the report out in: the one asked for, kept within
+    MIN_WIDTH..MAX_WIDTH (DEFAULT_WIDTH when none, or 0, is asked for)."""
+    return DEFAULT_WIDTH if not width else max(MIN_WIDTH, min(width, MAX_WIDTH))
 
 
 def render_terminal(r: Mapping[str, Any], sections: tuple[str, ...] | None = None, *,
                     color: bool = False, width: int | None = None) -> str:
-    console = Console(record=True, width=width or 100, color_system="standard" if color
+    console = Console(record=True, width=layout_width(width), color_system="standard" if color
                       else None, force_terminal=color, no_color=not color,
                       highlight=False, emoji=False, markup=False, soft_wrap=False,
                       file=_Null())
@@ -105,7 +115,7 @@ def _ladder(console: Console, r: Mapping[str, Any]) -> None:
                               f"[{', '.join(f['sources'])}]", (0, 0, 0, 2)))
     ladder = Table(show_header=True, header_style="bold", expand=False, box=None)
     ladder.add_column("rung", justify="right")
-    ladder.add_column("")
+    ladder.add_column("", overflow="fold")
     ladder.add_column("met")
     ladder.add_column("unmet requirements", overflow="fold")
     for rung in reversed(r["rungs"]):
@@ -136,7 +146,7 @@ def _stages(console: Console, r: Mapping[str, Any]) -> None:
                    header_style="bold", expand=True, box=box.SIMPLE_HEAD)
     stages.add_column("stage", justify="right", no_wrap=True)
     stages.add_column("light", no_wrap=True)
-    stages.add_column("opportunity", ratio=2)
+    stages.add_column("opportunity", ratio=2, overflow="fold")
     stages.add_column("because", ratio=3, overflow="fold")
     for s in r["stages"]:
         light = Text(f"{LIGHT_SYMBOL[s['light']]} {LIGHT_WORD[s['light']]}",
@@ -154,7 +164,7 @@ def _plan(console: Console, r: Mapping[str, Any]) -> None:
                  box=box.SIMPLE_HEAD, show_lines=True)
     plan.add_column("#", justify="right", no_wrap=True)
     plan.add_column("when", no_wrap=True)
-    plan.add_column("owner", ratio=1)
+    plan.add_column("owner", ratio=1, overflow="fold")
     plan.add_column("action", ratio=4, overflow="fold")
     for n, a in enumerate(r["actions"], 1):
         cell = Text(a["text"])
