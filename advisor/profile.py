@@ -67,6 +67,8 @@ def did_you_mean(word: object, options: tuple[str, ...] | list[str]) -> str:
 
 
 def _show(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"a number {len(hex(abs(value))) - 2} hex digits long"  # str() has a limit
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
     if isinstance(value, bool):
@@ -142,7 +144,7 @@ def _count(low: int, high: int) -> Callable[[Any], int | str]:
             return v
         if isinstance(v, int) and not isinstance(v, bool):
             raise PydanticCustomError("range", "{got} is out of range: give {low} to {high}",
-                                      {"got": str(v), "low": low, "high": high})
+                                      {"got": _show(v), "low": low, "high": high})
         raise PydanticCustomError(
             "count", "{got} is not a whole number from {low} to {high}, or unknown",
             {"got": _show(v), "low": low, "high": high})

@@ -134,6 +134,10 @@ CASES: dict[str, tuple[bytes | str, str]] = {
     "a role number in a digit that is not ASCII": (
         _edit("  roles[0].engagement.phase2:", "  roles[²].engagement.phase2:"),
         "evidence: 'roles[²].engagement.phase2': roles[...] needs a role number"),
+    "a hex number past Python's digit limit": (_edit("  beds: 98 ", "  beds: 0x" + "f" * 4000
+                                                    + " "),
+                                              "wing.beds: a number 4000 hex digits long is "
+                                              "out of range"),
     "very long text": ("profile_version: 2\nkind: proposal\nsite: {prison: "
                        + "x" * 10_000 + "}\nwing: {name: Y}\n",
                        "site.prison: is 10000 characters long"),
