@@ -651,5 +651,12 @@ def _runs(book: Any) -> Any:
         yield f"case '{case.name}'", {f.rule for f in firings if not f.maybe}
 
 
+# The web service's commands live beside the web app (advisor/web/commands.py).
+from advisor.web.commands import COMMANDS as _WEB_COMMANDS  # noqa: E402
+
+for _command in _WEB_COMMANDS:
+    main.add_command(_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -31,12 +31,15 @@ STAGES: dict[str, tuple[str, ...]] = {
     "root": ("advisor.cache", "advisor.assess"),
     # 6. renderers: the assessment in words
     "render": ("advisor.render.words", "advisor.render.jsonout", "advisor.render.terminal",
-               "advisor.render.markdown", "advisor.render.html", "advisor.render"),
+               "advisor.render.markdown", "advisor.render.html", "advisor.render.csvout",
+               "advisor.render.charts", "advisor.render"),
     # 7. tools built on the pipeline
     "tools": ("advisor.cases", "advisor.ruletools", "advisor.explain", "advisor.whatif",
               "advisor.path", "advisor.batch", "advisor.intake", "advisor.interview",
               "advisor.reference"),
-    # 8. the command line
+    # 8. the web service: stored assessments and the app that serves them
+    "service": ("advisor.web", "advisor.web.commands"),
+    # 9. the command line
     "cli": ("advisor.cli", "advisor.interview_cli", "advisor.__main__"),
 }
 ORDER = {module: n for n, modules in enumerate(STAGES.values()) for module in modules}
