@@ -132,10 +132,14 @@ def main() -> None:
               default=None, help="Write to this file (atomically) instead of stdout.")
 @click.option("--color/--no-color", default=None,
               help="Colour in terminal output (default: when stdout is a terminal).")
+@click.option("--full", is_flag=True,
+              help="In the terminal, the whole report rather than the one-screen summary "
+                   "(the other formats are always whole).")
 @_rules_option
 @reports_errors
 def assess(profile: Path | None, example: str | None, fmt: str, audience: str | None,
-           output: Path | None, color: bool | None, rules_dir: Path | None) -> None:
+           output: Path | None, color: bool | None, full: bool,
+           rules_dir: Path | None) -> None:
     """Assess one site profile: stage lights, rungs, action plan, open questions.
 
     Example: advisor assess profiles/hmp-high-down-clu.yaml --format json -o out.json
@@ -155,7 +159,8 @@ def assess(profile: Path | None, example: str | None, fmt: str, audience: str | 
         import shutil
 
         width = shutil.get_terminal_size().columns
-    emit(render(result, fmt, color=color, width=width, audience=audience), output, (source,))
+    emit(render(result, fmt, color=color, width=width, audience=audience, full=full),
+         output, (source,))
 
 
 @main.command()

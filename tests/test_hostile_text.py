@@ -338,7 +338,7 @@ def test_a_huge_columns_does_not_grow_the_terminal_report(tmp_path: Path) -> Non
     exe = shutil.which("advisor", path=str(Path(sys.executable).parent)) or "advisor"
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": "100000000", "NO_COLOR": "1"}
-    with subprocess.Popen([exe, "assess", str(HIGH_DOWN)], stdout=follower,
+    with subprocess.Popen([exe, "assess", "--full", str(HIGH_DOWN)], stdout=follower,
                           stderr=subprocess.PIPE, env=env) as proc:
         os.close(follower)
         chunks = []

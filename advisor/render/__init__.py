@@ -30,14 +30,18 @@ class Renderer(Protocol):
 
 
 def render(result: Mapping[str, Any], fmt: str, *, color: bool = False,
-           width: int | None = None, audience: str | None = None) -> str:
+           width: int | None = None, audience: str | None = None, full: bool = True) -> str:
     """The assessment as text in `fmt` (one of FORMATS), ordered for `audience`. A
     renderer's module is loaded when first asked for (HTML needs Jinja2, the terminal
-    rich)."""
+    rich). `full=False` asks for the one-screen summary, from a renderer whose module
+    names its sections in `SUMMARY` (the terminal's); the others always give everything."""
     if fmt not in RENDERERS:
         raise ValueError(f"unknown format {fmt!r}")
-    renderer: Renderer = import_module(f"advisor.render.{RENDERERS[fmt]}").render
-    return renderer(result, SECTIONS[audience], color=color, width=width, audience=audience)
+    module = import_module(f"advisor.render.{RENDERERS[fmt]}")
+    renderer: Renderer = module.render
+    summary: tuple[str, ...] | None = getattr(module, "SUMMARY", None)
+    sections = SECTIONS[audience] if full or summary is None else summary
+    return renderer(result, sections, color=color, width=width, audience=audience)
 
 
 __all__ = ["AUDIENCES", "FORMATS", "RENDERERS", "Renderer", "render", "to_json"]

@@ -45,7 +45,8 @@ def render_terminal(r: Mapping[str, Any], sections: tuple[str, ...] | None = Non
     _headline(console, r)
     for name in sections or SECTIONS[None]:
         _SECTIONS[name](console, r)
-    _evidence(console, r)
+    if sections != SUMMARY:
+        _evidence(console, r)
     text: str = console.export_text(styles=color)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
@@ -246,8 +247,23 @@ def _evidence(console: Console, r: Mapping[str, Any]) -> None:
     console.print()
 
 
-_SECTIONS = {"ladder": _ladder, "stages": _stages, "plan": _plan, "findings": _findings,
-             "questions": _questions, "fit": _fit, "reasoning": _reasoning}
+def _summary(console: Console, r: Mapping[str, Any]) -> None:
+    """After the headline, the six lights on one line each, and how to see the rest."""
+    for s in r["stages"]:
+        line = Text(f"  {LIGHT_SYMBOL[s['light']]} {LIGHT_WORD[s['light']]:<6} ",
+                    style=COLOURS[s["light"]])
+        line.append(f"stage {s['stage']}: {STAGE_TITLES[s['stage']]}", style="")
+        console.print(line)
+    console.print()
+    console.print(f"The whole report ({len(r['actions'])} actions, the ladder, findings and "
+                  "every open question): add --full.", style="dim")
+
+
+#: the sections of the one-screen summary (`advisor assess` without --full)
+SUMMARY = ("summary",)
+
+_SECTIONS = {"summary": _summary, "ladder": _ladder, "stages": _stages, "plan": _plan,
+             "findings": _findings, "questions": _questions, "fit": _fit, "reasoning": _reasoning}
 
 
 class _Null(io.StringIO):
