@@ -860,6 +860,13 @@ def _cross_check(book: Rulebook) -> None:
                 raise fail(r, f"depends_on names no action: {dep!r}"
                               f"{did_you_mean(dep, list(actions))}")
     _check_cycles(book, actions, fail)
+    # findings and actions share one list of ids in the JSON and in `explain`: one id,
+    # one thing
+    for r in book.rules:
+        finding = r.rule.then.finding
+        if finding is not None and finding.id in actions:
+            raise fail(r, f"finding id {finding.id!r} is also an action's id (rule "
+                          f"{actions[finding.id].id}); give one of them another id")
     for r in book.rules:
         if r.rule.kind in ("action",) and r.rule.then.action is None:
             raise fail(r, "an action rule needs `then: {action: ...}`")

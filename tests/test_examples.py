@@ -115,7 +115,7 @@ def test_markdown_and_terminal_show_the_same_plan(name: str) -> None:
     term = render(r, "terminal", width=120)
     flat = " ".join(term.split())
     for n, a in enumerate(r["actions"], 1):  # by number and text: ids are for programs
-        assert f"| {n} | {a['horizon']} | {' '.join(a['text'].split())} |" in md
+        assert f"\n{n}. **{' '.join(a['text'].split())}** (" in md
         assert " ".join(a["text"].split()) in flat
 
 

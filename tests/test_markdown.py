@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from collections.abc import Callable
 
 from hypothesis import HealthCheck, given, settings
@@ -46,10 +48,20 @@ def test_markdown_parses_into_the_expected_headings_and_tables() -> None:
     stages = next(t for t in tables if t[0][:2] == ["Stage", "Source"])
     assert [row[3] for row in stages[1:]] == ["● GREEN", "● GREEN", "◐ ORANGE", "◐ ORANGE",
                                               "◐ ORANGE", "◐ ORANGE"]
-    plan = next(t for t in tables if t[0][:3] == ["#", "Horizon", "Action"])
-    assert [row[2] for row in plan[1:]] == [" ".join(a["text"].split())
-                                            for a in result["actions"]]
-    assert all(len(row) == len(plan[0]) for row in plan)  # no cell broke the table
+    # the plan is numbered items under one heading per horizon, not a wide table
+    assert [h for h in headings if h.startswith(("Now", "Next", "Later"))] == [
+        "Now: up to the target, rung 3 (participation); also what can start at once (16)",
+        "Next: toward rung 4 (co-production), one above the target; also groundwork for "
+        "the longer run (10)",
+        "Later: toward rung 5 (peer-led); also links beyond the wing (5)"]
+    html = MarkdownIt("commonmark").render(md)
+    plan = html[html.index("<h2>Action plan</h2>"):html.index("<h2>Findings</h2>")]
+    items = re.findall(r'<li>\s*<strong>(.*?)</strong>', plan)
+    assert [html_lib.unescape(x) for x in items] == [" ".join(a["text"].split())
+                                                     for a in result["actions"]]
+    numbers = [int(n) for n in re.findall(r'<ol(?: start="(\d+)")?>', plan) if n]
+    assert numbers == [17, 27]  # each horizon's list carries on the plan's numbering
+    assert not any("Action" in t[0] for t in tables)
 
 
 def test_markup_in_profile_text_stays_text() -> None:

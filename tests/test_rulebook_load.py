@@ -61,6 +61,9 @@ BROKEN = {
     "one action id with two different texts": (
         "ladder.yaml", "        id: R1c-visible\n", "        id: R1a\n",
         "action 'R1a' is also defined, differently, by rule"),
+    "a finding and an action with one id": (
+        "findings.yaml", "        id: GP1-add\n", "        id: GP1\n",
+        "findings.yaml:8: rule GP1: finding id 'GP1' is also an action's id (rule GP1-absent)"),
     "a flag nobody emits": (
         "stages.yaml", "not_flag: stage1.green\n", "not_flag: stage1.gren\n",
         "rule S1-orange: flag 'stage1.gren' is emitted by no rule"),

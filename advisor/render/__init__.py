@@ -18,7 +18,7 @@ from advisor.render.words import AUDIENCES, SECTIONS
 
 #: format -> the module of this package that renders it
 RENDERERS = {"terminal": "terminal", "json": "jsonout", "markdown": "markdown",
-             "html": "html"}
+             "html": "html", "csv": "csvout"}
 FORMATS = tuple(RENDERERS)
 
 

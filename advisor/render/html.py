@@ -12,11 +12,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from advisor.render import words
 from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
-from advisor.words import HORIZONS, RUNG_NAMES, SOURCE_NAMES, STAGE_TITLES
+from advisor.words import RUNG_NAMES, SOURCE_NAMES, STAGE_TITLES
 
-HORIZON_TITLES = {"now": "Now: toward the target rung",
-                  "next": "Next: the structure for the rung above",
-                  "later": "Later: stages 5-6 and beyond"}
+#: the views that end with the printable checklist: the ones a delivery team works from
+CHECKLIST_FOR = (None, "delivery")
+
 
 @functools.cache
 def _environment() -> Environment:
@@ -40,12 +40,10 @@ def render_html(r: Mapping[str, Any], sections: tuple[str, ...],
     ladder = _ladder_geometry(r)
     by_source = [(src, [s for s in r["stages"] if s["source"] == src])
                  for src in tuple(SOURCE_NAMES)]
-    horizons = [(h, HORIZON_TITLES[h], [(n, a) for n, a in enumerate(r["actions"], 1)
-                                         if a["horizon"] == h])
-                for h in HORIZONS]
     return _environment().get_template("report.html.j2").render(
-        r=r, sections=sections, audience=audience, ladder=ladder, by_source=by_source,
-        horizons=horizons, fact_note=fact_note, fact_voices=fact_voices, words=words,
+        r=r, sections=sections, audience=audience, checklist=audience in CHECKLIST_FOR,
+        ladder=ladder, by_source=by_source,
+        fact_note=fact_note, fact_voices=fact_voices, words=words,
         LIGHT_SYMBOL=LIGHT_SYMBOL, LIGHT_WORD=LIGHT_WORD, SOURCE_NAMES=SOURCE_NAMES,
         STAGE_TITLES=STAGE_TITLES)
 

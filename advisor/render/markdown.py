@@ -168,13 +168,29 @@ def _stages(r: Mapping[str, Any]) -> list[str]:
 
 
 def _plan(r: Mapping[str, Any]) -> list[str]:
-    rows = [[n, a["horizon"], a["text"], a["owner"], a["done_when"],
-             "; ".join(words.after_words(r, a)),
-             "; ".join(words.because_words(r, b) for b in a["because"]),
-             ", ".join(a["sources"])]
-            for n, a in enumerate(r["actions"], 1)]
-    return ["## Action plan", "", *_table(["#", "Horizon", "Action", "Owner", "Done when",
-                                           "After", "Because", "Sources"], rows)]
+    """Each horizon a heading, each action a numbered item with what a team needs to work
+    it beneath (a table of nine columns is unreadable rendered)."""
+    out = ["## Action plan", "",
+           "Numbered in the order to take them; the facts each rests on come first, then "
+           "those still to find out."]
+    for _horizon, title, items in words.plan(r):
+        out += ["", f"### {escape(title)} ({len(items)})", ""]
+        for n, a in items:
+            held, missing = words.held_and_missing(r, a["because"])
+            out.append(f"{n}. **{escape(' '.join(a['text'].split()), inline=True)}** "
+                       f"({escape(', '.join(a['sources']), inline=True)})")
+            details = [f"Owner: {a['owner']}", f"Done when: {a['done_when']}"]
+            if a["depends_on"]:
+                details.append(f"After: {'; '.join(words.after_short(r, a))}")
+            if held:
+                details.append(f"Rests on: {' · '.join(held)}")
+            if missing:
+                details.append(f"To find out: {' · '.join(missing)}")
+            indent = " " * len(f"{n}. ")  # under the item's text, or it ends the list
+            out += [f"{indent}- {escape(d, inline=True)}" for d in details]
+    if not r["actions"]:
+        out += ["", "No action: nothing in this assessment calls for one."]
+    return out
 
 
 def _findings(r: Mapping[str, Any]) -> list[str]:

@@ -279,6 +279,107 @@ def after_words(r: Mapping[str, Any], a: Mapping[str, Any]) -> list[str]:
             else "an action not in this plan" for d in a["depends_on"]]
 
 
+# -- the plan: horizons that say what they hold, facts held and facts missing ---------------
+
+HORIZON_NAMES = {"now": "Now", "next": "Next", "later": "Later"}
+#: What a horizon holds besides work toward a rung (the rulebook's horizons for actions
+#: that unlock no rung: see advisor/words.py).
+HORIZON_REST = {"now": "what can start at once",
+                "next": "groundwork for the longer run",
+                "later": "links beyond the wing"}
+
+
+def _rung_span(rungs: list[int]) -> str:
+    from advisor.words import RUNG_NAMES
+
+    if len(rungs) == 1:
+        return f"rung {rungs[0]} ({RUNG_NAMES[rungs[0]]})"
+    if len(rungs) > 2 and rungs == list(range(rungs[0], rungs[-1] + 1)):
+        return f"rungs {rungs[0]} to {rungs[-1]}"
+    return f"rungs {_listed([str(x) for x in rungs])}"
+
+
+def horizon_title(r: Mapping[str, Any], horizon: str,
+                  actions: list[Mapping[str, Any]]) -> str:
+    """A horizon's heading, saying what its actions are for: `Now: up to the target,
+    rung 3 (participation); also what can start at once`."""
+    from advisor.words import RUNG_NAMES
+
+    rungs = sorted({a["unlocks_rung"] for a in actions if a["unlocks_rung"] is not None})
+    target = r["target_rung"]
+    parts = []
+    if horizon == "now" and rungs and rungs[-1] == target:
+        parts.append(f"up to the target, rung {target} ({RUNG_NAMES[target]})")
+    elif horizon == "next" and rungs == [target + 1]:
+        parts.append(f"toward {_rung_span(rungs)}, one above the target")
+    elif rungs:
+        parts.append(f"toward {_rung_span(rungs)}")
+    rest = any(a["unlocks_rung"] is None for a in actions)
+    if rest:
+        parts.append(f"also {HORIZON_REST[horizon]}" if parts else HORIZON_REST[horizon])
+    return f"{HORIZON_NAMES[horizon]}: {'; '.join(parts)}" if parts \
+        else HORIZON_NAMES[horizon]
+
+
+def plan(r: Mapping[str, Any]) -> list[tuple[str, str, list[tuple[int, dict[str, Any]]]]]:
+    """The plan by horizon, in order: (horizon, its heading, [(number, action)]), leaving
+    out a horizon with no action."""
+    from advisor.words import HORIZONS
+
+    numbered = list(enumerate(r["actions"], 1))
+    out = []
+    for horizon in HORIZONS:
+        items = [(n, a) for n, a in numbered if a["horizon"] == horizon]
+        if items:
+            out.append((horizon, horizon_title(r, horizon, [a for _, a in items]), items))
+    return out
+
+
+def held_and_missing(r: Mapping[str, Any], because: list[str]) -> tuple[list[str], list[str]]:
+    """A conclusion's facts in words, told apart: those the profile answers (they hold),
+    and those it leaves not known (still to find out)."""
+    held: list[str] = []
+    missing: list[str] = []
+    for item in because:
+        path, _, value = item.partition(" = ")
+        (missing if value == "unknown" else held).append(
+            fact_label(r, path) if value == "unknown" else because_words(r, item))
+    return held, missing
+
+
+def short_text(text: str, most: int = 60) -> str:
+    """The start of an action's text, whole words up to `most` characters, then `…`."""
+    flat = " ".join(text.split())
+    if len(flat) <= most:
+        return flat
+    cut = flat[:most + 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut}…"
+
+
+def after_short(r: Mapping[str, Any], a: Mapping[str, Any]) -> list[str]:
+    """The actions an action waits for, by number and the start of their text."""
+    numbers = action_numbers(r)
+    by_id = {x["id"]: x for x in r["actions"]}
+    return [f"{numbers[d]}. {short_text(by_id[d]['text'])}" if d in by_id
+            else "an action not in this plan" for d in a["depends_on"]]
+
+
+def known_because(because: list[str]) -> list[str]:
+    """The `path = value` lines of facts the profile answers (not `unknown`)."""
+    return [b for b in because if not b.endswith(" = unknown")]
+
+
+def numbered_actions(r: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Every action with its number in the plan."""
+    return list(enumerate(r["actions"], 1))
+
+
+def after_numbers(r: Mapping[str, Any], a: Mapping[str, Any]) -> str:
+    """The actions an action waits for, by number only: `3, 5` (for narrow columns)."""
+    numbers = action_numbers(r)
+    return ", ".join(str(numbers[d]) for d in a["depends_on"] if d in numbers)
+
+
 def function_words(names: list[str]) -> str:
     """Role functions (App 2) in words: `bridging, civic representation`."""
     return ", ".join(n.replace("_", " ") for n in names) or "nothing"
