@@ -38,7 +38,11 @@ STAGES: dict[str, tuple[str, ...]] = {
               "advisor.path", "advisor.batch", "advisor.intake", "advisor.interview",
               "advisor.reference"),
     # 8. the web service: stored assessments and the app that serves them
-    "service": ("advisor.web", "advisor.web.commands"),
+    "service": ("advisor.web", "advisor.web.models", "advisor.web.db", "advisor.web.passwords",
+                "advisor.web.store", "advisor.web.guided", "advisor.web.security",
+                "advisor.web.app", "advisor.web.migrations", "advisor.web.migrations.env",
+                "advisor.web.migrations.versions",
+                "advisor.web.migrations.versions.v0001_first_schema", "advisor.web.commands"),
     # 9. the command line
     "cli": ("advisor.cli", "advisor.interview_cli", "advisor.__main__"),
 }

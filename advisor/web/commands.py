@@ -7,6 +7,182 @@ assess` never pays for them.
 
 from __future__ import annotations
 
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from advisor.errors import AdvisorError, InputError
+
+ROLE_CHOICES = ("admin", "commissioner", "delivery", "trainer")
+
+
+def _where(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options naming the database: `--data DIR` (SQLite) or `--database URL`."""
+    command = click.option(
+        "--database", metavar="URL", envvar="ADVISOR_DATABASE_URL", default=None,
+        help="A PostgreSQL database for a shared deployment, e.g. "
+             "postgresql://advisor@localhost/advisor (or $ADVISOR_DATABASE_URL).")(command)
+    return click.option(
+        "--data", type=click.Path(path_type=Path, file_okay=False), default=None,
+        envvar="ADVISOR_DATA", help="The folder of the SQLite database (default: your "
+                                    "per-user data folder).")(command)
+
+
+def _reports(command: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except AdvisorError as err:
+            click.echo(f"advisor: {err.one_line()}", err=True)
+            sys.exit(err.exit_code)
+    return run
+
+
+def _engine(data: Path | None, database: str | None) -> Any:
+    from advisor.web import db
+
+    return db.engine_for(db.database_url(data, database))
+
+
+@click.command()
+@_where
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on (127.0.0.1: this computer only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@_reports
+def serve(data: Path | None, database: str | None, host: str, port: int) -> None:
+    """Serve the advisor in the browser: accounts, wings, guided assessments.
+
+    Example: advisor db upgrade && advisor serve
+    """
+    import secrets
+
+    import uvicorn
+
+    from advisor.web import db
+    from advisor.web.app import create_app
+    from advisor.web.security import Settings
+    from advisor.web.store import Store
+
+    engine = _engine(data, database)
+    db.check(engine)
+    store = Store(engine)
+    setup = None
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    if store.user_count() == 0:
+        setup = secrets.token_urlsafe(24)
+        click.echo("No accounts yet. Make the first administrator at "
+                   f"http://{shown}:{port}/setup?token={setup}\n(or stop this and run "
+                   "'advisor users add EMAIL --role admin').", err=True)
+    click.echo(f"Serving from {db.where(str(engine.url))} at http://{shown}:{port}/ "
+               "(Ctrl+C to stop)", err=True)
+    app = create_app(store, settings=Settings(setup_token=setup))
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True,
+                server_header=False)
+
+
+@click.group()
+def users() -> None:
+    """Accounts of the web service."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(ROLE_CHOICES),
+              help="admin manages accounts and wings; commissioner sees every wing; "
+                   "delivery sees and changes its own wings; trainer sees the worked "
+                   "examples.")
+@click.option("--wing", "wings", multiple=True, metavar="PRISON/WING",
+              help="A wing a delivery team works on, as 'Prison/Wing' (made if new; "
+                   "repeatable).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input rather than asking for it.")
+@_where
+@_reports
+def users_add(email: str, role: str, wings: tuple[str, ...], password_stdin: bool, *,
+              data: Path | None, database: str | None) -> None:
+    """Add an account.
+
+    Example: advisor users add lead@example.org --role delivery --wing "HMP High Down/CLU"
+    """
+    from advisor.web import db
+    from advisor.web.store import Store, StoreError
+
+    engine = _engine(data, database)
+    db.check(engine)
+    store = Store(engine)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password (at least 10 characters)", hide_input=True,
+                                confirmation_prompt=True)
+    try:
+        ids = []
+        for spec in wings:
+            prison, sep, name = spec.rpartition("/")
+            if not sep or not prison.strip() or not name.strip():
+                raise InputError(f"--wing {spec!r}: give it as 'Prison/Wing'")
+            found = [w for w in store.wings() if (w.prison, w.name) ==
+                     (" ".join(prison.split()), " ".join(name.split()))]
+            ids.append(found[0].id if found else store.add_wing(prison, name, by=None).id)
+        store.add_user(email, password, role, wings=tuple(ids))
+    except StoreError as err:
+        raise InputError(f"{err.field + ': ' if err.field else ''}{err.message}") from None
+    click.echo(f"Added {email.strip().lower()} ({role}).")
+
+
+@users.command("list")
+@_where
+@_reports
+def users_list(data: Path | None, database: str | None) -> None:
+    """List the accounts, their roles and wings."""
+    from advisor.web import db
+    from advisor.web.store import Store
+
+    engine = _engine(data, database)
+    db.check(engine)
+    for user in Store(engine).users():
+        wings = "; ".join(f"{w.prison}/{w.name}" for w in user.wings)
+        click.echo(f"{user.email}\t{user.role}" + (f"\t{wings}" if wings else ""))
+
+
+@click.group("db")
+def database_group() -> None:
+    """The web service's database."""
+
+
+@database_group.command("upgrade")
+@_where
+@_reports
+def db_upgrade(data: Path | None, database: str | None) -> None:
+    """Make the database's tables, or bring them up to this version of the advisor."""
+    from advisor.web import db
+
+    engine = _engine(data, database)
+    before, after = db.upgrade(engine)
+    name = db.where(str(engine.url))
+    if before == after:
+        click.echo(f"{name} is up to date (schema {after}).")
+    else:
+        click.echo(f"{name}: schema {before or 'none'} -> {after}.")
+
+
+@database_group.command("current")
+@_where
+@_reports
+def db_current(data: Path | None, database: str | None) -> None:
+    """Say which schema the database is at, and whether it is the newest."""
+    from advisor.web import db
+
+    engine = _engine(data, database)
+    at, head = db.current(engine), db.head()
+    state = "up to date" if at == head else f"needs 'advisor db upgrade' (newest {head})"
+    click.echo(f"{db.where(str(engine.url))}: schema {at or 'none'}, {state}.")
+
+
+COMMANDS: list[click.Command] = [serve, users, database_group]

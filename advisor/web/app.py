@@ -1,0 +1,717 @@
+"""The web app: pages rendered on the server from Jinja2 templates, no scripts.
+
+`create_app(store)` builds it; `advisor serve` runs it under uvicorn. Each route names
+who may use it (`advisor.web.security`); what it does is the library's: questions from
+`advisor.interview` (through `advisor.web.guided`), profiles read by `advisor.profile`,
+assessments by `advisor.assess`, reports by `advisor.render`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import secrets
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile as StarletteUpload
+
+from advisor.errors import AdvisorError
+from advisor.rulebook import Rulebook
+from advisor.web import guided
+from advisor.web.models import KINDS, ROLE_TITLES, ROLES, Draft, Result, Wing
+from advisor.web.security import (
+    COOKIE,
+    EVERYONE,
+    PUBLIC,
+    READERS,
+    SIGNIN_COOKIE,
+    WRITERS,
+    Settings,
+    SignInNeeded,
+    address,
+    can_write,
+    current,
+    need,
+    readable,
+    visible_wing_ids,
+    writable,
+)
+from advisor.web.store import Signed, Store, StoreError
+
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
+# the report as a file of its own keeps its inline style sheet
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
+KIND_TITLES = {"self-audit": "Self-audit of a running wing", "proposal": "Proposal for a new wing",
+               "example": "Worked example"}
+SOURCE_TITLES = {"guided": "answered on the web", "upload": "uploaded profile",
+                 "reassessed": "re-assessed"}
+
+#: routes anyone may use, by path: every other route must declare `need(...)`
+PUBLIC_ROUTES = {("GET", "/signin"), ("POST", "/signin"), ("GET", "/style.css"),
+                 ("GET", "/setup"), ("POST", "/setup")}
+
+
+@functools.cache
+def _templates() -> Environment:
+    env = Environment(loader=ChoiceLoader([PackageLoader("advisor.web", "templates"),
+                                           PackageLoader("advisor", "templates")]),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(ROLE_TITLES=ROLE_TITLES, KIND_TITLES=KIND_TITLES,
+                       SOURCE_TITLES=SOURCE_TITLES, VOICES=guided.VOICES,
+                       dont_know=guided.dont_know)
+    return env
+
+
+@functools.cache
+def _style() -> str:
+    report = files("advisor").joinpath("templates", "report.css").read_text(encoding="utf-8")
+    web = files("advisor.web").joinpath("templates", "web.css").read_text(encoding="utf-8")
+    return report + "\n" + web
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    signed = current(request)
+    html = _templates().get_template(template).render(
+        signed=signed, csrf=signed.csrf if signed else "", **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _formats() -> list[tuple[str, str, str]]:
+    """The downloads a stored assessment offers: (file suffix, format, label)."""
+    from advisor.render import RENDERERS
+
+    out = [("profile.yaml", "", "Profile (YAML)"), ("assessment.json", "json", "JSON"),
+           ("report.md", "markdown", "Markdown"), ("report.html", "html", "Report (HTML)")]
+    if "csv" in RENDERERS:
+        out.append(("plan.csv", "csv", "Action plan (CSV)"))
+    return out
+
+
+def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR0915
+               book: Rulebook | None = None) -> FastAPI:
+    """The app over `store`. Its routes are closures over the store, the settings and the
+    rulebook, so one process may hold several apps (the tests do): hence one long body."""
+    from advisor.assess import default_rulebook
+
+    app = FastAPI(title="advisor", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+    app.state.settings = settings or Settings()
+    rulebook = book or default_rulebook()
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, _: SignInNeeded) -> Response:
+        target = request.url.path if request.method == "GET" else "/"
+        return see_other(f"/signin?next={quote(target)}")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, err: HTTPException) -> Response:
+        titles = {400: "That did not work", 403: "Not allowed", 404: "Not found",
+                  405: "Not allowed", 429: "Too many attempts"}
+        return page(request, "error.html.j2", err.status_code,
+                    title=titles.get(err.status_code, "Something went wrong"),
+                    message=err.detail if isinstance(err.detail, str) else "")
+
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    @app.exception_handler(StarletteHTTPException)
+    async def starlette_error(request: Request, err: StarletteHTTPException) -> Response:
+        return await http_error(request, HTTPException(err.status_code, err.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_form(request: Request, err: RequestValidationError) -> Response:
+        return page(request, "error.html.j2", 400, title="That did not work",
+                    message="The form was incomplete. Go back and send it again.")
+
+    # -- public: the style sheet, signing in, the first-run set-up -----------------------
+
+    @app.get("/style.css")
+    def style() -> Response:
+        return Response(_style(), media_type="text/css",
+                        headers={"Cache-Control": "max-age=3600"})
+
+    @app.get("/signin")
+    def signin_form(request: Request, next: str = "/") -> Response:
+        if store.user_count() == 0 and app.state.settings.setup_token:
+            return page(request, "error.html.j2", title="No accounts yet",
+                        message="Open the set-up link 'advisor serve' printed to make the "
+                                "first administrator, or run 'advisor users add'.")
+        return _signin_page(request, next)
+
+    def _signin_page(request: Request, next: str, status: int = 200, error: str = "",
+                     email: str = "") -> Response:
+        token = secrets.token_urlsafe(32)
+        response = page(request, "signin.html.j2", status, signin_token=token,
+                        next=_local(next), error=error, email=email)
+        _set_cookie(request, response, SIGNIN_COOKIE, token, max_age=3600)
+        return response
+
+    @app.post("/signin")
+    def signin(request: Request, form: Annotated[SignInForm, Form()]) -> Response:
+        from advisor.web.passwords import dummy_verify, verify_password
+
+        expected = request.cookies.get(SIGNIN_COOKIE, "")
+        if not expected or not secrets.compare_digest(expected, form.csrf):
+            return _signin_page(request, form.next, 400, "The form had expired; sign in "
+                                "again.", form.email)
+        email = form.email.strip().lower()
+        by_email, by_address = store.failures(email, address(request),
+                                              app.state.settings.window)
+        s = app.state.settings
+        if by_email >= s.per_email or by_address >= s.per_address:
+            minutes = int(s.window.total_seconds() // 60)
+            return _signin_page(request, form.next, 429,
+                                "Too many failed attempts to sign in. Wait "
+                                f"{minutes} minutes, then try again.", form.email)
+        user = store.user_by_email(email)
+        if user is None:
+            dummy_verify()
+        if user is None or not verify_password(user.password_hash, form.password):
+            store.record_failure(email, address(request))
+            return _signin_page(request, form.next, 401, "That email and password do not "
+                                "match an account.", form.email)
+        token = store.sign_in(user, replacing=request.cookies.get(COOKIE))
+        response = see_other(_local(form.next))
+        _set_cookie(request, response, COOKIE, token,
+                    max_age=int(app.state.settings.lifetime.total_seconds()))
+        response.delete_cookie(SIGNIN_COOKIE, path="/")
+        return response
+
+    @app.get("/setup")
+    def setup_form(request: Request, token: str = "") -> Response:
+        _check_setup(token)
+        return page(request, "setup.html.j2", token=token, errors={}, email="")
+
+    @app.post("/setup")
+    def setup(request: Request, form: Annotated[SetupForm, Form()]) -> Response:
+        _check_setup(form.token)
+        try:
+            if form.password != form.again:
+                raise StoreError("the two passwords differ", "again")
+            store.add_user(form.email, form.password, "admin")
+        except StoreError as err:
+            return page(request, "setup.html.j2", 400, token=form.token,
+                        errors={err.field or "email": err.message}, email=form.email)
+        return see_other("/signin")
+
+    def _check_setup(token: str) -> None:
+        expected = app.state.settings.setup_token
+        if not expected or store.user_count() > 0 \
+                or not secrets.compare_digest(token.encode(), expected.encode()):
+            raise HTTPException(404, "There is no such page.")
+
+    # -- signed in: home, examples, sign-out ---------------------------------------------
+
+    @app.get("/")
+    def home(request: Request, signed: Annotated[Signed, Depends(need(*EVERYONE))]
+             ) -> Response:
+        if signed.user.role == "trainer":
+            return see_other("/examples")
+        wings = store.wings(visible_wing_ids(signed))
+        return page(request, "home.html.j2", wings=wings, errors={}, given={},
+                    can_add=signed.user.role in WRITERS)
+
+    @app.post("/wings")
+    def add_wing(request: Request, signed: Annotated[Signed, Depends(need(*WRITERS))],
+                 form: Annotated[WingForm, Form()]) -> Response:
+        try:
+            wing = store.add_wing(form.prison, form.name, by=signed.user)
+        except StoreError as err:
+            wings = store.wings(visible_wing_ids(signed))
+            return page(request, "home.html.j2", 400, wings=wings, can_add=True,
+                        errors={err.field: err.message}, given=form.model_dump())
+        return see_other(f"/wings/{wing.id}")
+
+    @app.post("/signout")
+    def signout(signed: Annotated[Signed, Depends(need(*EVERYONE))]) -> Response:
+        store.sign_out(signed)
+        response = see_other("/signin")
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    @app.get("/examples")
+    def example_list(request: Request,
+                     signed: Annotated[Signed, Depends(need(*EVERYONE))]) -> Response:
+        from advisor.examples import examples
+
+        return page(request, "examples.html.j2", examples=examples())
+
+    @app.get("/examples/{name}")
+    def example(request: Request, name: str,
+                signed: Annotated[Signed, Depends(need(*EVERYONE))],
+                audience: str | None = None) -> Response:
+        from advisor.assess import assess
+        from advisor.examples import examples
+        from advisor.profile import load_profile
+
+        found = [e for e in examples() if e.name == name]
+        if not found:
+            raise HTTPException(404, "There is no such worked example.")
+        result = assess(load_profile(found[0].path), rulebook)
+        return page(request, "report.html.j2", title=found[0].name,
+                    report=_report_body(result, _audience(audience)), audience=audience,
+                    base=f"/examples/{name}", downloads=[], result=None, wing=None)
+
+    # -- wings, drafts and the guided assessment -----------------------------------------
+
+    @app.get("/wings/{wing_id}")
+    def wing_page(request: Request, wing_id: int,
+                  signed: Annotated[Signed, Depends(need(*READERS))]) -> Response:
+        wing = readable(signed, store.wing(wing_id))
+        return page(request, "wing.html.j2", wing=wing, drafts=store.drafts(wing.id),
+                    results=store.results(wing.id), can_change=can_write(signed, wing.id),
+                    kinds=KINDS, upload_error="")
+
+    @app.post("/wings/{wing_id}/drafts")
+    def start_draft(wing_id: int, signed: Annotated[Signed, Depends(need(*WRITERS))],
+                    form: Annotated[KindForm, Form()]) -> Response:
+        wing = writable(signed, store.wing(wing_id))
+        if form.kind not in KINDS:
+            raise HTTPException(400, "Choose a self-audit or a proposal.")
+        state = guided.new_state(form.kind, wing.prison, wing.name)
+        draft = store.start_draft(wing, form.kind, state, by=signed.user)
+        return see_other(f"/drafts/{draft.id}")
+
+    def _draft(signed: Signed, draft_id: int) -> tuple[Draft, Wing, dict[str, Any]]:
+        draft = store.draft(draft_id)
+        wing = writable(signed, store.wing(draft.wing_id) if draft else None)
+        assert draft is not None
+        if draft.finished_at is not None:
+            raise HTTPException(404, "This assessment is finished: its result is kept on "
+                                     "the wing's page.")
+        state: dict[str, Any] = json.loads(draft.state)
+        return draft, wing, state
+
+    @app.get("/drafts/{draft_id}")
+    def resume(draft_id: int, signed: Annotated[Signed, Depends(need(*WRITERS))]) -> Response:
+        draft, _, state = _draft(signed, draft_id)
+        nxt = guided.next_page(state)
+        return see_other(f"/drafts/{draft.id}/" + (nxt.key if nxt else "finish"))
+
+    @app.get("/drafts/{draft_id}/finish")
+    def review(request: Request, draft_id: int,
+               signed: Annotated[Signed, Depends(need(*WRITERS))]) -> Response:
+        draft, wing, state = _draft(signed, draft_id)
+        return page(request, "finish.html.j2", draft=draft, wing=wing,
+                    pages=guided.pages(state), done=set(state["done"]),
+                    missing=[p.title for p in guided.pages(state)
+                             if p.key not in state["done"]])
+
+    @app.post("/drafts/{draft_id}/finish")
+    def finish(draft_id: int, signed: Annotated[Signed, Depends(need(*WRITERS))]) -> Response:
+        from advisor.render import to_json
+
+        draft, wing, state = _draft(signed, draft_id)
+        text = guided.profile_yaml(state)
+        result = _assess_text(text, "profile.yaml", rulebook)
+        stored = store.add_result(wing, kind=draft.kind, source="guided", profile_yaml=text,
+                                  rulebook_version=rulebook.version,
+                                  result_json=to_json(result), by=signed.user, draft=draft)
+        return see_other(f"/results/{stored.id}")
+
+    @app.get("/drafts/{draft_id}/{key}")
+    def section(request: Request, draft_id: int, key: str,
+                signed: Annotated[Signed, Depends(need(*WRITERS))]) -> Response:
+        draft, wing, state = _draft(signed, draft_id)
+        found = guided.page(state, key)
+        if found is None:
+            raise HTTPException(404, "This assessment has no such part.")
+        return _section_page(request, draft, wing, state, found=found,
+                             outcome=guided.Outcome())
+
+    @app.post("/drafts/{draft_id}/{key}")
+    async def answer(request: Request, draft_id: int, key: str,
+                     signed: Annotated[Signed, Depends(need(*WRITERS))]) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        draft, wing, state = await run_in_threadpool(_draft, signed, draft_id)
+        before = guided.page(state, key)
+        if before is None:
+            raise HTTPException(404, "This assessment has no such part.")
+        form = await request.form()
+        fields: dict[str, Any] = {}
+        for name in form:
+            values = [v for v in form.getlist(name) if isinstance(v, str)]
+            fields[name] = values if name.startswith("many:") else (values[-1] if values
+                                                                   else "")
+        outcome = guided.apply_page(state, key, fields)
+        saved = len(outcome.errors) < len(before.questions) or not outcome.errors
+        if saved:
+            await run_in_threadpool(store.save_draft, draft, state,
+                                    f"answered '{before.title}'", by=signed.user)
+        if outcome.errors or outcome.more:
+            found = guided.page(state, key) or before
+            return _section_page(request, draft, wing, state, found=found, outcome=outcome,
+                                 status=400 if outcome.errors else 200)
+        nxt = guided.next_page(state)
+        return see_other(f"/drafts/{draft.id}/" + (nxt.key if nxt else "finish"))
+
+    def _section_page(request: Request, draft: Draft, wing: Wing, state: dict[str, Any], *,
+                      found: guided.Page, outcome: guided.Outcome,
+                      status: int = 200) -> Response:
+        from advisor.interview import why
+
+        all_pages = guided.pages(state)
+        keys = [p.key for p in all_pages]
+        index = keys.index(found.key) if found.key in keys else 0
+        items = []
+        for q in found.questions:
+            text, unknown = guided.current(state, q)
+            if q.path in outcome.given:
+                text, unknown = outcome.given[q.path], False
+            items.append({"q": q, "text": text, "unknown": unknown,
+                          "picked": [t.strip() for t in text.split(",")],
+                          "why": _plain_why(why(q, rulebook), rulebook),
+                          "error": outcome.errors.get(q.path),
+                          "evidence": outcome.given.get(f"evidence:{q.path}",
+                                                        state["evidence"].get(q.path, "")),
+                          "voices": {w: outcome.given.get(
+                              f"{w}:{q.path}", state["voices"].get(q.path, {}).get(w, ""))
+                              for w, _ in guided.VOICES},
+                          "voice_errors": {w: outcome.errors.get(f"{w}:{q.path}")
+                                           for w, _ in guided.VOICES},
+                          "evidence_error": outcome.errors.get(f"evidence:{q.path}")})
+        return page(request, "section.html.j2", status, draft=draft, wing=wing,
+                    section=found, items=items, number=index + 1, total=len(all_pages),
+                    pages=all_pages, done=set(state["done"]), more=outcome.more,
+                    error_count=len(outcome.errors))
+
+    # -- uploads and stored results ------------------------------------------------------
+
+    @app.post("/wings/{wing_id}/upload")
+    async def upload(request: Request, wing_id: int,
+                     signed: Annotated[Signed, Depends(need(*WRITERS))],
+                     profile: Annotated[UploadFile, File()]) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        from advisor.render import to_json
+        from advisor.yamlio import MAX_BYTES
+
+        wing = await run_in_threadpool(lambda: writable(signed, store.wing(wing_id)))
+        raw = await profile.read(MAX_BYTES + 1)
+        name = _upload_name(profile)
+        try:
+            text, result = await run_in_threadpool(_assess_upload, raw, name, rulebook)
+            about = (result["profile"]["prison"], result["profile"]["wing"])
+            if about != (wing.prison, wing.name):
+                raise AdvisorError(f"this profile is about {about[1]}, {about[0]}, not "
+                                   f"{wing.name}, {wing.prison}: upload it to that wing's "
+                                   "page", file=name)
+        except AdvisorError as err:
+            return page(request, "wing.html.j2", 400, wing=wing, drafts=store.drafts(wing.id),
+                        results=store.results(wing.id), can_change=True, kinds=KINDS,
+                        upload_error=err.one_line())
+        stored = await run_in_threadpool(
+            lambda: store.add_result(wing, kind=result["profile"]["kind"], source="upload",
+                                     profile_yaml=text, rulebook_version=rulebook.version,
+                                     result_json=to_json(result), by=signed.user))
+        return see_other(f"/results/{stored.id}")
+
+    def _result(signed: Signed, result_id: int) -> tuple[Result, Wing]:
+        found = store.result(result_id)
+        wing = readable(signed, store.wing(found.wing_id) if found else None)
+        assert found is not None
+        return found, wing
+
+    @app.get("/results/{result_id}")
+    def result_page(request: Request, result_id: int,
+                    signed: Annotated[Signed, Depends(need(*READERS))],
+                    audience: str | None = None) -> Response:
+        found, wing = _result(signed, result_id)
+        data = json.loads(found.result_json)
+        return page(request, "report.html.j2", title=f"{wing.name}, {wing.prison}",
+                    report=_report_body(data, _audience(audience)), audience=audience,
+                    base=f"/results/{found.id}", downloads=_formats(), result=found,
+                    wing=wing, can_change=can_write(signed, wing.id),
+                    current_version=rulebook.version)
+
+    @app.get("/results/{result_id}/{filename}")
+    def download(result_id: int, filename: str,
+                 signed: Annotated[Signed, Depends(need(*READERS))],
+                 audience: str | None = None) -> Response:
+        from advisor.render import render
+
+        found, wing = _result(signed, result_id)
+        formats = {suffix: fmt for suffix, fmt, _ in _formats()}
+        if filename not in formats:
+            raise HTTPException(404, "There is no such download.")
+        stem = _slug(f"{wing.prison}-{wing.name}-{found.id}")
+        types = {"profile.yaml": "application/yaml", "assessment.json": "application/json",
+                 "report.md": "text/markdown", "report.html": "text/html",
+                 "plan.csv": "text/csv"}
+        if filename == "profile.yaml":
+            body = found.profile_yaml
+        elif filename == "assessment.json":
+            body = found.result_json
+        else:
+            body = render(json.loads(found.result_json), formats[filename],
+                          audience=_audience(audience))
+        headers = {}
+        if filename == "report.html":
+            headers["Content-Security-Policy"] = REPORT_CSP
+        else:
+            headers["Content-Disposition"] = f'attachment; filename="{stem}-{filename}"'
+        return Response(body.encode(), media_type=f"{types[filename]}; charset=utf-8",
+                        headers=headers)
+
+    @app.post("/results/{result_id}/reassess")
+    def reassess(result_id: int, signed: Annotated[Signed, Depends(need(*WRITERS))]
+                 ) -> Response:
+        from advisor.render import to_json
+
+        found, wing = _result(signed, result_id)
+        writable(signed, wing)
+        data = _assess_text(found.profile_yaml, "profile.yaml", rulebook)
+        stored = store.add_result(wing, kind=found.kind, source="reassessed",
+                                  profile_yaml=found.profile_yaml,
+                                  rulebook_version=rulebook.version,
+                                  result_json=to_json(data), by=signed.user)
+        return see_other(f"/results/{stored.id}")
+
+    # -- administration ------------------------------------------------------------------
+
+    @app.get("/admin/users")
+    def users(request: Request, signed: Annotated[Signed, Depends(need("admin"))]) -> Response:
+        return _users_page(request, {}, {})
+
+    def _users_page(request: Request, errors: dict[str | None, str], given: dict[str, Any],
+                    status: int = 200) -> Response:
+        return page(request, "users.html.j2", status, users=store.users(),
+                    wings=store.wings(), roles=ROLES, errors=errors, given=given)
+
+    @app.post("/admin/users")
+    def add_user(request: Request, signed: Annotated[Signed, Depends(need("admin"))],
+                 form: Annotated[UserForm, Form()]) -> Response:
+        try:
+            wings = (int(form.wing),) if form.wing else ()
+            store.add_user(form.email, form.password, form.role, wings=wings, by=signed.user)
+        except (StoreError, ValueError) as err:
+            field = getattr(err, "field", "wing")
+            message = getattr(err, "message", "choose a wing from the list")
+            return _users_page(request, {field: message}, form.model_dump(exclude={"password"}),
+                               400)
+        return see_other("/admin/users")
+
+    @app.post("/admin/users/{user_id}/role")
+    def set_role(request: Request, user_id: int,
+                 signed: Annotated[Signed, Depends(need("admin"))],
+                 form: Annotated[RoleForm, Form()]) -> Response:
+        try:
+            store.set_role(user_id, form.role, by=signed.user)
+        except StoreError as err:
+            return _users_page(request, {f"user-{user_id}": err.message}, {}, 400)
+        return see_other("/admin/users")
+
+    @app.post("/admin/users/{user_id}/wings")
+    def grant(request: Request, user_id: int, signed: Annotated[Signed, Depends(need("admin"))],
+              form: Annotated[GrantForm, Form()]) -> Response:
+        try:
+            store.grant_wing(user_id, int(form.wing or 0), by=signed.user)
+        except (StoreError, ValueError) as err:
+            return _users_page(request, {f"user-{user_id}": getattr(err, "message",
+                                                                    "choose a wing")}, {}, 400)
+        return see_other("/admin/users")
+
+    @app.post("/admin/users/{user_id}/remove")
+    def remove(request: Request, user_id: int,
+               signed: Annotated[Signed, Depends(need("admin"))]) -> Response:
+        if user_id == signed.user.id:
+            return _users_page(request, {f"user-{user_id}": "you cannot remove your own "
+                                                            "account"}, {}, 400)
+        try:
+            store.remove_user(user_id, by=signed.user)
+        except StoreError as err:
+            return _users_page(request, {f"user-{user_id}": err.message}, {}, 400)
+        return see_other("/admin/users")
+
+    @app.get("/admin/audit")
+    def audit(request: Request, signed: Annotated[Signed, Depends(need("admin"))]) -> Response:
+        return page(request, "audit.html.j2", entries=store.audit_log())
+
+    for route in app.routes:  # every route says who may use it: see advisor.web.security
+        _check_declared(route)
+    return app
+
+
+def _check_declared(route: Any) -> None:
+    from fastapi.routing import APIRoute
+
+    from advisor.web.security import Need
+
+    if not isinstance(route, APIRoute):
+        return
+    needs = [d.call for d in route.dependant.dependencies if isinstance(d.call, Need)]
+    for method in route.methods or ():
+        if (method, route.path) in PUBLIC_ROUTES:
+            if needs:
+                raise AssertionError(f"{method} {route.path} is public and needs a role")
+        elif len(needs) != 1:
+            raise AssertionError(f"{method} {route.path} must say who may use it: "
+                                 "Depends(need(...)), or list it in PUBLIC_ROUTES")
+
+
+def access(route: Any) -> tuple[str, ...] | str:
+    """Who may use a route: the roles its `need` names, or PUBLIC."""
+    from advisor.web.security import Need
+
+    needs = [d.call for d in route.dependant.dependencies if isinstance(d.call, Need)]
+    return needs[0].roles if needs else PUBLIC
+
+
+# -- forms ---------------------------------------------------------------------------
+
+class SignInForm(BaseModel):
+    email: str = ""
+    password: str = ""
+    csrf: str = ""
+    next: str = "/"
+
+
+class SetupForm(BaseModel):
+    token: str = ""
+    email: str = ""
+    password: str = ""
+    again: str = ""
+
+
+class WingForm(BaseModel):
+    prison: str = ""
+    name: str = ""
+    csrf: str = ""
+
+
+class KindForm(BaseModel):
+    kind: str = ""
+    csrf: str = ""
+
+
+class UserForm(BaseModel):
+    email: str = ""
+    password: str = ""
+    role: str = ""
+    wing: str = ""
+    csrf: str = ""
+
+
+class RoleForm(BaseModel):
+    role: str = ""
+    csrf: str = ""
+
+
+class GrantForm(BaseModel):
+    wing: str = ""
+    csrf: str = ""
+
+
+# -- helpers -------------------------------------------------------------------------
+
+def _local(target: str) -> str:
+    """A redirect target within this site only (never `//elsewhere` or a full URL)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str,
+                max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https")
+
+
+def _audience(audience: str | None) -> str | None:
+    from advisor.render import AUDIENCES
+
+    return audience if audience in AUDIENCES else None
+
+
+def _report_body(result: Any, audience: str | None) -> str:
+    """The HTML report's body, to show inside a page (its style sheet is the page's)."""
+    from advisor.render import render
+
+    html = render(result, "html", audience=audience)
+    start = html.index("<body>") + len("<body>")
+    return html[start:html.rindex("</body>")]
+
+
+def _assess_text(text: str, name: str, book: Rulebook) -> Any:
+    from advisor import yamlio
+    from advisor.assess import assess
+    from advisor.profile import profile_from_document
+
+    return assess(profile_from_document(yamlio.parse(text, name)), book)
+
+
+def _assess_upload(raw: bytes, name: str, book: Rulebook) -> tuple[str, Any]:
+    """Read an uploaded profile exactly as `advisor assess FILE` reads a file (the same
+    checks, the same messages, naming the file as uploaded), then assess it."""
+    from advisor.assess import assess
+    from advisor.profile import load_profile
+    from advisor.yamlio import read_text
+
+    with tempfile.TemporaryDirectory(prefix="advisor-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(raw)
+        try:
+            text = read_text(path, "profile")
+            profile = load_profile(path)
+        except AdvisorError as err:
+            if err.file == str(path):
+                err.file = name
+            raise
+    return text, assess(profile, book)
+
+
+def _upload_name(upload: StarletteUpload) -> str:
+    name = Path((upload.filename or "").replace("\\", "/")).name
+    return re.sub(r"[^\w.\- ]", "_", name)[:100].strip(". ") or "profile.yaml"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "assessment"
+
+
+def _plain_why(text: str, book: Rulebook) -> str:
+    """`interview.why` in plain words: an action or finding by what it says, not its id."""
+    actions = {r.rule.then.action.id: r.rule.then.action.text
+               for r in book.rules if r.rule.then.action}
+    findings = {r.rule.then.finding.id: r.rule.then.finding.text
+                for r in book.rules if r.rule.then.finding}
+    text = re.sub(r"whether action ([\w.-]+?) is needed",
+                  lambda m: f"whether the plan asks: “{_first_sentence(actions.get(m[1]))}”",
+                  text)
+    return re.sub(r"finding ([\w-]+)",
+                  lambda m: f"the finding “{_first_sentence(findings.get(m[1]))}”", text)
+
+
+def _first_sentence(text: str | None) -> str:
+    if not text:
+        return "a step of the plan"
+    first = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
+    return first.rstrip(".")
+
+
+__all__ = ["CSP", "PUBLIC_ROUTES", "access", "create_app"]

@@ -1,0 +1,257 @@
+"""The guided assessment on the web: `advisor interview`'s questions, one section of the
+profile per page.
+
+Nothing here is a second copy of the questions: the pages are `advisor.interview`'s
+questions (same wording, allowed answers, "why we ask" and skip logic) grouped by the
+profile section each belongs to, and every answer is read by `interview.parse_answer` and
+checked by `interview.refusal`, so a bad answer gets the CLI's own message.
+
+A draft's state is the answers given so far, by question path, with the evidence notes
+and what people say. The profile is built from it the way the interview builds its file:
+the questions asked in order, each answer set as the interview sets it, a question not
+answered set to unknown as Enter would, and the file written by `interview.dump`. So the
+same answers give the same bytes as `advisor interview`, and an answer a later one made
+irrelevant (a forum question once there is no forum) is left out, as the interview would
+never have asked it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.interview import (
+    REQUIRED,
+    BadAnswer,
+    Question,
+    dump,
+    parse_answer,
+    questions,
+    refusal,
+    set_answer,
+    settled,
+    start,
+)
+from advisor.paths import MISSING
+from advisor.profile import SECTIONS
+
+State = dict[str, Any]
+VOICES = (("residents", "What residents say"), ("holders", "What role holders say"),
+          ("staff", "What staff say"))
+_FIXED = {"kind", "site.prison", "wing.name"}  # set when the assessment is started
+
+
+def _title(description: str | None) -> str:
+    text = description or ""
+    return text.rpartition(" (")[0] if text.endswith(")") else text
+
+
+PAGE_TITLES: dict[str, str] = {
+    **{s.name: _title(s.description) for s in SECTIONS},
+    "assessed": "When, and by whom, the wing was assessed",
+    "site": "The prison",
+    "aspiration_rung": "What you aim for",
+}
+
+
+def section_of(q: Question) -> str:
+    """The page a question belongs on: the profile section its path starts with."""
+    head = q.path.split(".", 1)[0]
+    return head.split("[", 1)[0]
+
+
+def new_state(kind: str, prison: str, wing: str) -> State:
+    return {"answers": {"kind": kind, "site.prison": prison, "wing.name": wing},
+            "evidence": {}, "voices": {}, "done": []}
+
+
+def profile_data(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile the answers make, built as `advisor interview` builds its file (a
+    required question never answered raises BadAnswer)."""
+    answers = state["answers"]
+    data = start(None)
+    asked: set[str] = set()
+    while True:
+        pending = [q for q in questions(data) if q.path not in asked
+                   and not settled(data, q.path)]
+        if not pending:
+            break
+        q = pending[0]
+        asked.add(q.path)
+        value = answers[q.path] if q.path in answers else parse_answer(q, "")
+        set_answer(data, q.path, value)
+    paths = [q.path for q in questions(data)]
+    evidence = {p: state["evidence"][p] for p in paths if p in state["evidence"]}
+    voices = {p: state["voices"][p] for p in paths if p in state["voices"]}
+    if evidence:
+        data["evidence"] = evidence
+    if voices:
+        data["voices"] = voices
+    return data
+
+
+def profile_yaml(state: Mapping[str, Any]) -> str:
+    return dump(profile_data(state))
+
+
+def _working(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers so far as a profile, for working out which questions are asked (a
+    required answer still missing is left as the placeholder the interview skips)."""
+    answers = dict(state["answers"])
+    for path in REQUIRED:
+        answers.setdefault(path, "unknown")
+    return profile_data({**state, "answers": answers})
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    questions: tuple[Question, ...]
+
+
+def pages(state: Mapping[str, Any]) -> list[Page]:
+    """The pages of the assessment, in order, given the answers so far."""
+    grouped: dict[str, list[Question]] = {}
+    for q in questions(_working(state)):
+        if q.path not in _FIXED:
+            grouped.setdefault(section_of(q), []).append(q)
+    return [Page(k, PAGE_TITLES.get(k, k), tuple(qs)) for k, qs in grouped.items()]
+
+
+def page(state: Mapping[str, Any], key: str) -> Page | None:
+    return next((p for p in pages(state) if p.key == key), None)
+
+
+def next_page(state: Mapping[str, Any]) -> Page | None:
+    """The first page not yet submitted: where an assessment resumes (None: all done)."""
+    done = set(state["done"])
+    return next((p for p in pages(state) if p.key not in done), None)
+
+
+# -- the form ------------------------------------------------------------------------
+
+def dont_know(q: Question) -> bool:
+    """Whether "I don't know" is offered (everything but the names the file needs)."""
+    return q.path not in REQUIRED
+
+
+def shown(q: Question, value: Any) -> tuple[str, bool]:
+    """An answer as the form shows it: (the text or choice, whether "I don't know")."""
+    if value is MISSING:
+        return "", False
+    if value == "unknown" or (value is None and q.path == "aspiration_rung"):
+        return "", True
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), False
+    if q.kind == "roles":
+        return (value[0]["title"] if value else "none"), False
+    if q.kind == "others":
+        return (", ".join(r["title"] for r in value) if value else "none"), False
+    if isinstance(value, list):
+        return (", ".join(value) if value or q.kind == "choices" else "none"), False
+    return str(value), False
+
+
+def current(state: Mapping[str, Any], q: Question) -> tuple[str, bool]:
+    return shown(q, state["answers"].get(q.path, MISSING))
+
+
+@dataclass
+class Outcome:
+    """What a submitted page did: errors by question path (with the text given, to show
+    again), and whether answers opened questions the page did not show yet."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    given: dict[str, str] = field(default_factory=dict)
+    more: bool = False
+
+
+def raw_answer(q: Question, form: Mapping[str, Any]) -> str | None:
+    """The answer as the interview would have read it typed, or None if the page did
+    not carry the question."""
+    name = q.path
+    if form.get(f"dk:{name}") and dont_know(q):
+        return ""
+    if q.kind == "choices":
+        if f"shown:{name}" not in form:
+            return None
+        picked = form.get(f"many:{name}") or []
+        return ",".join(picked)
+    value = form.get(name)
+    if value is None:
+        return None if f"shown:{name}" not in form else ""
+    return str(value)
+
+
+def apply_page(state: State, key: str, form: Mapping[str, Any]) -> Outcome:
+    """Read one submitted page into `state` (answers that pass; notes), marking it done
+    when every answer passed and no new question opened. `form` maps a field to its
+    text, and a `many:` field to the list of ticked choices."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from advisor.profile import Note
+
+    out = Outcome()
+    note = TypeAdapter(Note)
+    before = page(state, key)
+    if before is None:
+        return out
+    for q in before.questions:
+        raw = raw_answer(q, form)
+        if raw is None:
+            continue
+        try:
+            value = parse_answer(q, raw)
+            problem = refusal(_working(state), q.path, value)
+            if problem is not None:
+                raise BadAnswer(problem)
+        except BadAnswer as err:
+            out.errors[q.path] = str(err)
+            out.given[q.path] = raw
+            continue
+        state["answers"][q.path] = value
+        text = str(form.get(f"evidence:{q.path}", "")).strip()
+        _note(state["evidence"], q.path, text, note, out)
+        said: dict[str, str] = {}
+        for who, _ in VOICES:
+            text = str(form.get(f"{who}:{q.path}", "")).strip()
+            if text:
+                try:
+                    said[who] = note.validate_python(text)
+                except ValidationError as err:
+                    out.errors[f"{who}:{q.path}"] = err.errors()[0]["msg"]
+                    out.given[f"{who}:{q.path}"] = text
+        if said:
+            state["voices"][q.path] = said
+        else:
+            state["voices"].pop(q.path, None)
+    after = page(state, key)
+    shown_before = {q.path for q in before.questions}
+    out.more = after is not None and any(q.path not in shown_before for q in after.questions)
+    if not out.errors and not out.more and key not in state["done"]:
+        state["done"].append(key)
+    return out
+
+
+def _note(store: dict[str, Any], path: str, text: str, adapter: Any, out: Outcome) -> None:
+    from pydantic import ValidationError
+
+    if not text:
+        store.pop(path, None)
+        return
+    try:
+        store[path] = adapter.validate_python(text)
+    except ValidationError as err:
+        out.errors[f"evidence:{path}"] = err.errors()[0]["msg"]
+        out.given[f"evidence:{path}"] = text
+
+
+def complete(state: Mapping[str, Any]) -> bool:
+    return next_page(state) is None
+
+
+__all__ = ["PAGE_TITLES", "VOICES", "Outcome", "Page", "apply_page", "complete", "current",
+           "dont_know", "new_state", "next_page", "page", "pages", "profile_data",
+           "profile_yaml", "raw_answer", "section_of", "shown"]

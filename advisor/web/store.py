@@ -1,0 +1,367 @@
+"""The web service's storage: accounts, wings, drafts, stored results, sessions and the
+audit log, over SQLAlchemy (SQLite or PostgreSQL alike).
+
+Every change goes through a `Store` method that records it in the audit log in the same
+transaction: a change is stored with its record, or neither is. Who may do what is the
+app's business (`advisor.web.app`); the store only keeps things.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import sessionmaker
+
+from advisor.web.models import (
+    KINDS,
+    ROLES,
+    Audit,
+    Draft,
+    Result,
+    Session,
+    SignInFailure,
+    User,
+    Wing,
+)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+class StoreError(ValueError):
+    """A change the store refuses, with a message for a person (and the form field it is
+    about, when it is about one)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_email(email: str) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise StoreError("give an email address, like name@example.org", "email")
+    return email
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise StoreError(f"a password needs at least {MIN_PASSWORD} characters", "password")
+    if len(password) > 1000:
+        raise StoreError("a password may be at most 1000 characters", "password")
+
+
+def check_text(value: str, field: str, what: str) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise StoreError(f"give the {what}", field)
+    if len(text) > 200:
+        raise StoreError(f"the {what} may be at most 200 characters", field)
+    return text
+
+
+@dataclass
+class Signed:
+    """A signed-in browser: its user and its form token."""
+
+    user: User
+    csrf: str
+    token_hash: str
+
+
+class Store:
+    def __init__(self, engine: Engine, *, now: Callable[[], dt.datetime] = utcnow) -> None:
+        self.engine = engine
+        self.now = now
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def begin(self) -> Iterator[DbSession]:
+        with self._sessions.begin() as db:
+            yield db
+
+    @staticmethod
+    def audit(db: DbSession, who: User | None, what: str, at: dt.datetime) -> None:
+        db.add(Audit(at=at, user_id=who.id if who else None,
+                     who=who.email if who else "advisor (command line)", what=what))
+
+    # -- accounts -----------------------------------------------------------------------
+
+    def add_user(self, email: str, password: str, role: str, *, wings: tuple[int, ...] = (),
+                 by: User | None = None) -> User:
+        from advisor.web.passwords import hash_password
+
+        email = check_email(email)
+        if role not in ROLES:
+            raise StoreError(f"the role is one of {', '.join(ROLES)}", "role")
+        check_password(password)
+        if wings and role != "delivery":
+            raise StoreError("only a delivery team account works on given wings", "wings")
+        now = self.now()
+        with self.begin() as db:
+            if db.scalar(select(User).where(User.email == email)) is not None:
+                raise StoreError(f"there is already an account for {email}", "email")
+            found = [db.get(Wing, w) for w in wings]
+            if any(w is None for w in found):
+                raise StoreError("no such wing", "wings")
+            user = User(email=email, password_hash=hash_password(password), role=role,
+                        created_at=now, wings=[w for w in found if w is not None])
+            db.add(user)
+            db.flush()
+            where = "".join(f", wing {w.prison} {w.name}" for w in user.wings)
+            self.audit(db, by, f"added account {email} ({role}{where})", now)
+        return user
+
+    def user_count(self) -> int:
+        with self.begin() as db:
+            return int(db.scalar(select(func.count()).select_from(User)) or 0)
+
+    def users(self) -> list[User]:
+        from sqlalchemy.orm import selectinload
+
+        with self.begin() as db:
+            return list(db.scalars(select(User).options(selectinload(User.wings))
+                                   .order_by(User.email)))
+
+    def user(self, user_id: int) -> User | None:
+        from sqlalchemy.orm import selectinload
+
+        with self.begin() as db:
+            return db.scalar(select(User).options(selectinload(User.wings))
+                             .where(User.id == user_id))
+
+    def user_by_email(self, email: str) -> User | None:
+        with self.begin() as db:
+            return db.scalar(select(User).where(User.email == email.strip().lower()))
+
+    def grant_wing(self, user_id: int, wing_id: int, *, by: User | None) -> None:
+        now = self.now()
+        with self.begin() as db:
+            user, wing = db.get(User, user_id), db.get(Wing, wing_id)
+            if user is None or wing is None:
+                raise StoreError("no such account or wing")
+            if user.role != "delivery":
+                raise StoreError("only a delivery team account works on given wings", "wing")
+            if wing not in user.wings:
+                user.wings.append(wing)
+                self.audit(db, by, f"gave {user.email} wing {wing.prison} {wing.name}", now)
+
+    def set_role(self, user_id: int, role: str, *, by: User | None) -> None:
+        if role not in ROLES:
+            raise StoreError(f"the role is one of {', '.join(ROLES)}", "role")
+        now = self.now()
+        with self.begin() as db:
+            user = db.get(User, user_id)
+            if user is None:
+                raise StoreError("no such account")
+            if user.role == role:
+                return
+            if user.role == "admin" and self._admins(db) == 1:
+                raise StoreError("this is the only administrator; make another first", "role")
+            old, user.role = user.role, role
+            if role != "delivery":
+                user.wings = []
+            db.execute(delete(Session).where(Session.user_id == user.id))  # sign them out
+            self.audit(db, by, f"changed {user.email} from {old} to {role}", now)
+
+    def remove_user(self, user_id: int, *, by: User | None) -> None:
+        now = self.now()
+        with self.begin() as db:
+            user = db.get(User, user_id)
+            if user is None:
+                raise StoreError("no such account")
+            if user.role == "admin" and self._admins(db) == 1:
+                raise StoreError("this is the only administrator; make another first")
+            self.audit(db, by, f"removed account {user.email} ({user.role})", now)
+            db.delete(user)
+
+    @staticmethod
+    def _admins(db: DbSession) -> int:
+        return int(db.scalar(select(func.count()).select_from(User)
+                             .where(User.role == "admin")) or 0)
+
+    # -- sessions and sign-in -----------------------------------------------------------
+
+    def sign_in(self, user: User, *, replacing: str | None = None) -> str:
+        """A new session for `user` (a fresh random token: never one the browser held
+        before), ending the one it replaces; the token for the cookie."""
+        token = secrets.token_urlsafe(32)
+        now = self.now()
+        with self.begin() as db:
+            if replacing:
+                db.execute(delete(Session).where(Session.token_hash == _hash_token(replacing)))
+            db.add(Session(token_hash=_hash_token(token), user_id=user.id,
+                           csrf=secrets.token_urlsafe(32), created_at=now, last_seen=now))
+            db.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
+            self.audit(db, user, "signed in", now)
+        return token
+
+    def session(self, token: str, *, idle: dt.timedelta, lifetime: dt.timedelta) -> Signed | None:
+        """The signed-in browser holding `token`, or None when there is none or it has
+        expired (idle too long, or older than its lifetime: then it is ended)."""
+        from sqlalchemy.orm import selectinload
+
+        now = self.now()
+        with self.begin() as db:
+            found = db.scalar(select(Session).options(
+                selectinload(Session.user).selectinload(User.wings))
+                .where(Session.token_hash == _hash_token(token)))
+            if found is None:
+                return None
+            if now - found.last_seen > idle or now - found.created_at > lifetime:
+                db.delete(found)
+                return None
+            if now - found.last_seen > dt.timedelta(minutes=1):
+                found.last_seen = now
+            return Signed(found.user, found.csrf, found.token_hash)
+
+    def sign_out(self, signed: Signed) -> None:
+        now = self.now()
+        with self.begin() as db:
+            db.execute(delete(Session).where(Session.token_hash == signed.token_hash))
+            self.audit(db, signed.user, "signed out", now)
+
+    def failures(self, email: str, address: str, since: dt.timedelta) -> tuple[int, int]:
+        """Failed sign-ins within `since`: for this email, and from this address."""
+        start = self.now() - since
+        with self.begin() as db:
+            by_email = db.scalar(select(func.count()).select_from(SignInFailure).where(
+                SignInFailure.email == email, SignInFailure.at >= start)) or 0
+            by_address = db.scalar(select(func.count()).select_from(SignInFailure).where(
+                SignInFailure.address == address, SignInFailure.at >= start)) or 0
+            return int(by_email), int(by_address)
+
+    def record_failure(self, email: str, address: str) -> None:
+        now = self.now()
+        with self.begin() as db:
+            db.add(SignInFailure(email=email[:254], address=address[:64], at=now))
+            db.execute(delete(SignInFailure).where(
+                SignInFailure.at < now - dt.timedelta(days=1)))
+
+    # -- wings --------------------------------------------------------------------------
+
+    def add_wing(self, prison: str, name: str, *, by: User | None) -> Wing:
+        prison = check_text(prison, "prison", "prison's name")
+        name = check_text(name, "name", "wing's name")
+        now = self.now()
+        try:
+            with self.begin() as db:
+                wing = Wing(prison=prison, name=name, created_at=now,
+                            created_by=by.id if by else None)
+                db.add(wing)
+                db.flush()
+                if by is not None and by.role == "delivery":  # a team's own new wing
+                    owner = db.get(User, by.id)
+                    assert owner is not None
+                    owner.wings.append(wing)
+                self.audit(db, by, f"added wing {prison} {name}", now)
+        except IntegrityError:
+            raise StoreError(f"{prison} already has a wing called {name}", "name") from None
+        return wing
+
+    def wings(self, ids: list[int] | None = None) -> list[Wing]:
+        with self.begin() as db:
+            query = select(Wing).order_by(Wing.prison, Wing.name)
+            if ids is not None:
+                query = query.where(Wing.id.in_(ids))
+            return list(db.scalars(query))
+
+    def wing(self, wing_id: int) -> Wing | None:
+        with self.begin() as db:
+            return db.get(Wing, wing_id)
+
+    # -- drafts -------------------------------------------------------------------------
+
+    def start_draft(self, wing: Wing, kind: str, state: dict[str, Any], *, by: User) -> Draft:
+        if kind not in KINDS:
+            raise StoreError("choose a self-audit or a proposal", "kind")
+        now = self.now()
+        with self.begin() as db:
+            draft = Draft(wing_id=wing.id, kind=kind, state=json.dumps(state),
+                          created_by=by.id, created_at=now, updated_at=now)
+            db.add(draft)
+            db.flush()
+            self.audit(db, by, f"started a {kind} of {wing.prison} {wing.name} "
+                               f"(draft {draft.id})", now)
+        return draft
+
+    def drafts(self, wing_id: int) -> list[Draft]:
+        with self.begin() as db:
+            return list(db.scalars(select(Draft).where(Draft.wing_id == wing_id,
+                                                       Draft.finished_at.is_(None))
+                                   .order_by(Draft.id)))
+
+    def draft(self, draft_id: int) -> Draft | None:
+        with self.begin() as db:
+            return db.get(Draft, draft_id)
+
+    def save_draft(self, draft: Draft, state: dict[str, Any], what: str, *, by: User) -> None:
+        now = self.now()
+        with self.begin() as db:
+            row = db.get(Draft, draft.id)
+            if row is None or row.finished_at is not None:
+                raise StoreError("this assessment is finished; start a new one to change it")
+            row.state = json.dumps(state)
+            row.updated_at = now
+            self.audit(db, by, f"draft {draft.id}: {what}", now)
+        draft.state = json.dumps(state)
+
+    # -- results ------------------------------------------------------------------------
+
+    def add_result(self, wing: Wing, *, kind: str, source: str, profile_yaml: str,
+                   rulebook_version: str, result_json: str, by: User,
+                   draft: Draft | None = None) -> Result:
+        """Store a finished assessment (and finish its draft) in one transaction."""
+        now = self.now()
+        with self.begin() as db:
+            if draft is not None:
+                row = db.get(Draft, draft.id)
+                if row is None or row.finished_at is not None:
+                    raise StoreError("this assessment was already finished")
+                row.finished_at = now
+            result = Result(wing_id=wing.id, kind=kind, source=source,
+                            profile_yaml=profile_yaml, rulebook_version=rulebook_version,
+                            result_json=result_json, created_by=by.id, created_at=now,
+                            draft_id=draft.id if draft else None)
+            db.add(result)
+            db.flush()
+            self.audit(db, by, f"stored assessment {result.id} of {wing.prison} {wing.name} "
+                               f"({source}, rulebook {rulebook_version})", now)
+        return result
+
+    def results(self, wing_id: int) -> list[Result]:
+        with self.begin() as db:
+            return list(db.scalars(select(Result).where(Result.wing_id == wing_id)
+                                   .order_by(Result.id.desc())))
+
+    def result(self, result_id: int) -> Result | None:
+        with self.begin() as db:
+            return db.get(Result, result_id)
+
+    def audit_log(self, limit: int = 500) -> list[Audit]:
+        with self.begin() as db:
+            return list(db.scalars(select(Audit).order_by(Audit.id.desc()).limit(limit)))
+
+
+__all__ = ["MIN_PASSWORD", "Signed", "Store", "StoreError", "check_email", "check_password",
+           "utcnow"]

@@ -1,0 +1,162 @@
+"""The web service's storage, on SQLite and on PostgreSQL: the migrations make the models'
+schema, an out-of-date schema is refused, and the store keeps what it is given (results
+for ever, sessions until they expire, every change in the audit log)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine, text
+
+from advisor.errors import InputError
+from advisor.web import db
+from advisor.web.models import Base, Result
+from advisor.web.passwords import verify_password
+from advisor.web.store import Store, StoreError
+from tests.web.conftest import PASSWORD, Clock
+
+
+def test_the_migrations_make_exactly_the_models_schema(any_engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    assert db.current(any_engine) is None
+    assert db.upgrade(any_engine) == (None, db.head())
+    with any_engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    assert db.upgrade(any_engine) == (db.head(), db.head())  # a second run changes nothing
+    db.check(any_engine)
+
+
+def test_serving_an_unmigrated_or_older_schema_is_refused_in_one_line(
+        any_engine: Engine) -> None:
+    with pytest.raises(InputError) as empty:
+        db.check(any_engine)
+    assert "has no tables yet: run 'advisor db upgrade'" in empty.value.one_line()
+    db.upgrade(any_engine)
+    with any_engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0000'"))
+    with pytest.raises(InputError) as old:
+        db.check(any_engine)
+    line = old.value.one_line()
+    assert "\n" not in line
+    assert f"is at schema 0000, this advisor needs {db.head()}: run 'advisor db upgrade'" \
+        in line
+
+
+def _store(engine: Engine, clock: Clock) -> Store:
+    db.upgrade(engine)
+    return Store(engine, now=clock)
+
+
+def test_accounts_hash_passwords_with_argon2_and_refuse_duplicates(any_engine: Engine) -> None:
+    clock = Clock()
+    store = _store(any_engine, clock)
+    wing = store.add_wing("HMP High Down", " Community  Living Unit ", by=None)
+    assert wing.name == "Community Living Unit"  # spaces tidied as a person meant them
+    user = store.add_user(" Lead@Example.ORG ", PASSWORD, "delivery", wings=(wing.id,))
+    assert user.email == "lead@example.org"
+    found = store.user_by_email("LEAD@example.org")
+    assert found is not None
+    assert found.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in found.password_hash
+    assert verify_password(found.password_hash, PASSWORD)
+    assert not verify_password(found.password_hash, PASSWORD + "x")
+    with pytest.raises(StoreError, match=r"already an account for lead@example\.org"):
+        store.add_user("lead@example.org", PASSWORD, "trainer")
+    with pytest.raises(StoreError, match="at least 10 characters"):
+        store.add_user("new@example.org", "short", "trainer")
+    with pytest.raises(StoreError, match="only a delivery team account"):
+        store.add_user("new@example.org", PASSWORD, "trainer", wings=(wing.id,))
+    with pytest.raises(StoreError, match="already has a wing called Community Living Unit"):
+        store.add_wing("HMP High Down", "Community Living Unit", by=None)
+    (listed,) = store.users()
+    assert [w.name for w in listed.wings] == ["Community Living Unit"]
+
+
+def test_a_stored_result_is_never_changed(any_engine: Engine) -> None:
+    store = _store(any_engine, Clock())
+    wing = store.add_wing("P", "W", by=None)
+    user = store.add_user("d@example.org", PASSWORD, "delivery", wings=(wing.id,))
+    result = store.add_result(wing, kind="proposal", source="upload", profile_yaml="a: 1\n",
+                              rulebook_version="1.2.3", result_json="{}\n", by=user)
+    with store.begin() as session:
+        row = session.get(Result, result.id)
+        assert row is not None
+        row.profile_yaml = "changed"
+        with pytest.raises(ValueError, match="never changed"):
+            session.flush()
+        session.rollback()
+    kept = store.result(result.id)
+    assert kept is not None
+    assert (kept.profile_yaml, kept.rulebook_version, kept.result_json) == \
+        ("a: 1\n", "1.2.3", "{}\n")
+
+
+def test_sessions_expire_when_idle_or_old_and_are_stored_only_hashed(
+        any_engine: Engine) -> None:
+    clock = Clock()
+    store = _store(any_engine, clock)
+    user = store.add_user("a@example.org", PASSWORD, "admin")
+    idle, lifetime = dt.timedelta(hours=2), dt.timedelta(hours=12)
+    token = store.sign_in(user)
+    with any_engine.connect() as conn:
+        stored = conn.execute(text("SELECT token_hash FROM sessions")).scalar_one()
+    assert token not in stored and len(stored) == 64
+    clock.advance(hours=1, minutes=59)
+    assert store.session(token, idle=idle, lifetime=lifetime) is not None  # seen: renewed
+    clock.advance(hours=1, minutes=59)
+    assert store.session(token, idle=idle, lifetime=lifetime) is not None
+    clock.advance(hours=2, minutes=1)  # idle for more than two hours
+    assert store.session(token, idle=idle, lifetime=lifetime) is None
+    token = store.sign_in(user)
+    for _ in range(6):  # in use every two hours, but twelve hours after signing in it ends
+        clock.advance(hours=1, minutes=59)
+        assert store.session(token, idle=idle, lifetime=lifetime) is not None
+    clock.advance(minutes=7)
+    assert store.session(token, idle=idle, lifetime=lifetime) is None
+    assert store.session("no such token", idle=idle, lifetime=lifetime) is None
+
+
+def test_sign_in_failures_are_counted_by_email_and_address_within_the_window(
+        any_engine: Engine) -> None:
+    clock = Clock()
+    store = _store(any_engine, clock)
+    window = dt.timedelta(minutes=15)
+    for _ in range(3):
+        store.record_failure("a@example.org", "10.0.0.1")
+    store.record_failure("b@example.org", "10.0.0.1")
+    assert store.failures("a@example.org", "10.0.0.1", window) == (3, 4)
+    assert store.failures("a@example.org", "10.0.0.2", window) == (3, 0)
+    clock.advance(minutes=16)
+    assert store.failures("a@example.org", "10.0.0.1", window) == (0, 0)
+
+
+def test_every_change_is_in_the_audit_log_with_who_and_when(any_engine: Engine) -> None:
+    clock = Clock()
+    store = _store(any_engine, clock)
+    admin = store.add_user("admin@example.org", PASSWORD, "admin")
+    clock.advance(minutes=1)
+    wing = store.add_wing("HMP High Down", "CLU", by=admin)
+    clock.advance(minutes=1)
+    team = store.add_user("team@example.org", PASSWORD, "delivery", by=admin)
+    store.grant_wing(team.id, wing.id, by=admin)
+    store.set_role(team.id, "commissioner", by=admin)
+    with pytest.raises(StoreError, match="only administrator"):
+        store.set_role(admin.id, "trainer", by=admin)
+    log = [(e.at, e.who, e.what) for e in reversed(store.audit_log())]
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    assert log == [
+        (start, "advisor (command line)", "added account admin@example.org (admin)"),
+        (start + dt.timedelta(minutes=1), "admin@example.org", "added wing HMP High Down CLU"),
+        (start + dt.timedelta(minutes=2), "admin@example.org",
+         "added account team@example.org (delivery)"),
+        (start + dt.timedelta(minutes=2), "admin@example.org",
+         "gave team@example.org wing HMP High Down CLU"),
+        (start + dt.timedelta(minutes=2), "admin@example.org",
+         "changed team@example.org from delivery to commissioner"),
+    ]
+    changed = store.user(team.id)
+    assert changed is not None
+    assert changed.wings == []  # a commissioner sees every wing; none is "theirs"
