@@ -88,7 +88,10 @@ def serve(data: Path | None, database: str | None, host: str, port: int) -> None
 
 @click.group()
 def users() -> None:
-    """Accounts of the web service."""
+    """Accounts of the web service: add them, list them.
+
+    Example: advisor users add lead@example.org --role admin
+    """
 
 
 @users.command("add")
@@ -140,7 +143,10 @@ def users_add(email: str, role: str, wings: tuple[str, ...], password_stdin: boo
 @_where
 @_reports
 def users_list(data: Path | None, database: str | None) -> None:
-    """List the accounts, their roles and wings."""
+    """List the accounts, their roles and wings.
+
+    Example: advisor users list --data ~/advisor-data
+    """
     from advisor.web import db
     from advisor.web.store import Store
 
@@ -153,14 +159,20 @@ def users_list(data: Path | None, database: str | None) -> None:
 
 @click.group("db")
 def database_group() -> None:
-    """The web service's database."""
+    """The web service's database: make it, upgrade it, say which schema it is at.
+
+    Example: advisor db upgrade --database postgresql://advisor@localhost/advisor
+    """
 
 
 @database_group.command("upgrade")
 @_where
 @_reports
 def db_upgrade(data: Path | None, database: str | None) -> None:
-    """Make the database's tables, or bring them up to this version of the advisor."""
+    """Make the database's tables, or bring them up to this version of the advisor.
+
+    Example: advisor db upgrade --data ~/advisor-data
+    """
     from advisor.web import db
 
     engine = _engine(data, database)
@@ -176,7 +188,10 @@ def db_upgrade(data: Path | None, database: str | None) -> None:
 @_where
 @_reports
 def db_current(data: Path | None, database: str | None) -> None:
-    """Say which schema the database is at, and whether it is the newest."""
+    """Say which schema the database is at, and whether it is the newest.
+
+    Example: advisor db current
+    """
     from advisor.web import db
 
     engine = _engine(data, database)
