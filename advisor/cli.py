@@ -377,7 +377,7 @@ def whatif(profile: Path | None, example: str | None, settings: tuple[str, ...],
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "-f", "fmt",
-              type=click.Choice(FORMATS),
+              type=click.Choice(["terminal", "json", "markdown", "html"]),
               default="terminal", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
@@ -385,21 +385,24 @@ def whatif(profile: Path | None, example: str | None, settings: tuple[str, ...],
 @reports_errors
 def compare(profiles: tuple[Path, ...], fmt: str, output: Path | None,
             rules_dir: Path | None) -> None:
-    """Compare profiles side by side: proposals (which is readier, where each is weak) or
-    audits of one wing over time, oldest first (what improved, slipped, was completed).
+    """Compare profiles side by side: wings ranked by readiness (proposals told apart from
+    running wings by their kind), or audits of one wing over time, put in date order by
+    their assessment date (what improved, slipped, was completed).
 
     Example: advisor compare audit-2025.yaml audit-2026.yaml
     """
     from advisor.assess import assess as run_assessment
+    from advisor.compare import compare as compare_results
+    from advisor.compare import render_compare
     from advisor.profile import load_profile
-    from advisor.whatif import compare as compare_results
-    from advisor.whatif import render_compare
 
     if len(profiles) < 2:
         raise InputError("compare needs at least two profiles")
     book = _book(rules_dir)
-    results = [(p.name, run_assessment(load_profile(p), book)) for p in profiles]
-    emit(render_compare(compare_results(results), fmt), output, profiles)
+    loaded = [load_profile(p) for p in profiles]
+    results = [(p.name, run_assessment(x, book)) for p, x in zip(profiles, loaded, strict=True)]
+    compared = compare_results(results, [x.model_dump(mode="python") for x in loaded])
+    emit(render_compare(compared, fmt), output, profiles)
 
 
 @main.command()

@@ -34,7 +34,8 @@ STAGES: dict[str, tuple[str, ...]] = {
                "advisor.render.markdown", "advisor.render.html", "advisor.render.csvout",
                "advisor.render.charts", "advisor.render"),
     # 7. tools built on the pipeline
-    "tools": ("advisor.cases", "advisor.ruletools", "advisor.explain", "advisor.whatif",
+    "tools": ("advisor.cases", "advisor.ruletools", "advisor.explain", "advisor.compare",
+              "advisor.whatif",
               "advisor.path", "advisor.batch", "advisor.intake", "advisor.interview",
               "advisor.reference"),
     # 8. the web service: stored assessments and the app that serves them
