@@ -1,30 +1,38 @@
-"""The assessment for a terminal: lights as words, symbols and colour; the plan as a table.
+"""The assessment for a terminal: lights as words, symbols and colour; every list with
+hanging indents.
 
-Uses rich for colour, tables and wrapping to the terminal's width. With colour off (a
+Uses rich for colour and for wrapping words to the terminal's width. Everything is laid out
+here, not in rich tables: a line wraps under its own text (never at column 0, never under
+its number), between words (a word is split only when it is longer than the line), and an
+owner or a role's title is moved whole to the next line rather than cut. With colour off (a
 pipe, a file, NO_COLOR) the same layout is written as plain text.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from rich import box
 from rich.console import Console
-from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from advisor.render import words
 from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
 from advisor.words import SOURCE_NAMES, STAGE_TITLES
 
-COLOURS = {"green": "bold green", "orange": "bold dark_orange", "red": "bold red"}
+#: A light's colour, from the 16 every terminal has (rich's "standard" system): green is
+#: ANSI 32, orange is yellow (33), red is 31. An orange from the 256-colour palette would
+#: be brought down to bright red (91), which most themes show as red. The symbol and the
+#: word beside each colour tell the lights apart without it.
+COLOURS = {"green": "bold green", "orange": "bold yellow", "red": "bold red"}
 #: The widths the report is laid out in, whatever the terminal (or COLUMNS) claims: wider
 #: lines are no easier to read, and each column more costs memory and time (a width of
 #: 100,000,000 once took 690 MB); narrower ones would cut words.
 MIN_WIDTH, DEFAULT_WIDTH, MAX_WIDTH = 40, 100, 200
+#: How far a wrapped line that is not a list item is indented beyond its first line.
+HANG = 2
 
 
 def layout_width(width: int | None) -> int:
@@ -51,23 +59,114 @@ def render_terminal(r: Mapping[str, Any], sections: tuple[str, ...] | None = Non
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
+# -- laying out: wrapping under the text, keeping short things whole -----------------------
+
+def _text(body: Text | str, style: str = "") -> Text:
+    return body.copy() if isinstance(body, Text) else Text(body, style=style)
+
+
+#: A reference to the study is not broken between lines: "App 1", "Fig 1.8", "fn 11".
+_REFERENCE = re.compile(r"(?<![\w-])(App|Fig|fn) (?=\d)")
+#: what holds a reference together while its lines are wrapped: one cell wide, not a space
+_GLUE = "\ue000"
+
+
+def _wrap(console: Console, body: Text, width: int) -> list[Text]:
+    """`body`'s lines wrapped to `width` between words (a word longer than `width` is
+    folded: nothing else can be done with it), a reference to the study kept whole."""
+    glued = _GLUE not in body.plain
+    if glued:
+        body = body.copy()
+        body.plain = _REFERENCE.sub(lambda m: m.group(1) + _GLUE, body.plain)
+    lines = list(body.wrap(console, max(width, 1), justify="left", overflow="fold"))
+    for line in lines:
+        line.rstrip()
+        if glued:
+            line.plain = line.plain.replace(_GLUE, " ")
+    return lines or [Text()]
+
+
+def _flow(console: Console, parts: Sequence[Text | str], width: int, sep: str = ", ") -> Text:
+    """Parts joined by `sep`, laid into lines of `width`: a part that would be cut at the
+    end of a line, but fits on a line of its own, starts the next line whole (an owner, a
+    role's title); a longer part wraps between its words."""
+    out = Text()
+    for n, part in enumerate(_text(p) for p in parts):
+        if n:
+            last = _wrap(console, out, width)[-1].cell_len
+            if last + len(sep) + part.cell_len <= width or part.cell_len > width:
+                out.append(sep)
+            else:
+                out.append(sep.rstrip() + "\n")
+        out.append_text(part)
+    return out
+
+
+def _item(console: Console, body: Text | str, *, indent: int = 0, mark: Text | str = "",
+          mark_width: int = 0, hang: int = 0, style: str = "") -> Text:
+    """One item: `mark` (right-aligned in `mark_width`) at `indent`, then `body`, every
+    further line of which starts under the body's first word: a list item wraps under its
+    text, not under its number. Without a mark, further lines are indented by `hang`."""
+    mark = _text(mark)
+    width_of_mark = max(mark_width, mark.cell_len)
+    lead = indent + (width_of_mark + 1 if width_of_mark else hang)
+    out = Text(" " * indent)
+    if width_of_mark:
+        out.append(" " * (width_of_mark - mark.cell_len))
+        out.append_text(mark)
+        out.append(" ")
+    first = indent + (width_of_mark + 1 if width_of_mark else 0)
+    # a line's first line starts at `first`, the rest at `lead`: wrap to the narrower
+    lines = _wrap(console, _text(body, style), console.width - max(first, lead))
+    for n, line in enumerate(lines):
+        if n:
+            out.append("\n" + " " * lead)
+        out.append_text(line)
+    return out
+
+
+def _list(console: Console, items: Iterable[tuple[Text | str, Text | str]],
+          indent: int = 2) -> None:
+    """A list whose items wrap under their text, their marks (numbers, dashes) aligned."""
+    items = list(items)
+    width = max((_text(m).cell_len for m, _ in items), default=0)
+    for mark, body in items:
+        console.print(_item(console, body, indent=indent, mark=mark, mark_width=width))
+
+
+def _para(console: Console, body: Text | str, *, indent: int = 0, style: str = "") -> None:
+    """A line of its own, further lines indented under it (never back to its start)."""
+    console.print(_item(console, body, indent=indent, hang=HANG, style=style))
+
+
+def _title(console: Console, title: str) -> None:
+    _para(console, title, style="bold")
+
+
+def _room(console: Console, lead: int) -> int:
+    """The width left for text that starts at column `lead`."""
+    return console.width - lead
+
+
+# -- the report's parts ---------------------------------------------------------------------
+
 def _header(console: Console, r: Mapping[str, Any]) -> None:
     p = r["profile"]
-    console.print(Text(f"{p['wing']}, {p['prison']}", style="bold"))
+    _para(console, f"{p['wing']}, {p['prison']}", style="bold")
     meta = [p["kind"], f"rulebook {r['rulebook']['version']}"]
     assessed = words.assessed_line(r)
-    console.print(" · ".join([*meta, assessed] if assessed else meta), style="dim")
+    _para(console, " · ".join([*meta, assessed] if assessed else meta), style="dim")
     console.print()
 
 
-def _numbered(items: list[tuple[str, Text | str]], indent: int = 2) -> Padding:
-    """A numbered list whose lines wrap under their text, not under the number."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for mark, text in items:
-        grid.add_row(mark, text)
-    return Padding(grid, (0, 0, 0, indent))
+def _action_line(console: Console, a: Mapping[str, Any], lead: int) -> Text:
+    """An action's text, then who and when, the owner never cut between lines."""
+    return _flow(console, [" ".join(a["text"].split()), f"({a['owner']}, {a['horizon']})"],
+                 _room(console, lead), sep=" ")
+
+
+def _mark_width(marks: Iterable[str]) -> int:
+    return max((len(m) for m in marks), default=0)
 
 
 def _headline(console: Console, r: Mapping[str, Any]) -> None:
@@ -76,113 +175,159 @@ def _headline(console: Console, r: Mapping[str, Any]) -> None:
     verdict = words.verdict_words(r)
     if verdict:
         console.print(Text(f"Verdict: {verdict}", style="bold reverse"))
-        console.print(_numbered([("-", x) for x in words.headline_reasons(r)]))
+        _list(console, [("-", x) for x in words.headline_reasons(r)])
     summary = r["headline"]["summary"]
-    console.print(Text(summary[0], style="bold"))
+    _para(console, summary[0], style="bold")
     for line in summary[1:]:
-        console.print(line)
+        _para(console, line)
     actions = words.top_actions(r)
     if actions:
         console.print()
-        console.print(Text("First actions", style="bold"))
-        console.print(_numbered([(f"{n}.", words.action_line(a)) for n, a in actions]))
+        _title(console, "First actions")
+        width = _mark_width(f"{n}." for n, _ in actions)
+        _list(console, [(f"{n}.", _action_line(console, a, 2 + width + 1))
+                        for n, a in actions])
     questions = words.top_questions(r)
     console.print()
     if questions:
-        console.print(Text("Questions that matter most", style="bold"))
-        console.print(_numbered([(f"{q['rank']}.", _question(r, q)) for q in questions]))
+        _title(console, "Questions that matter most")
+        _question_list(console, r, questions)
     else:
-        console.print(words.NO_QUESTIONS)
+        _para(console, words.NO_QUESTIONS)
     console.print()
 
 
-def _question(r: Mapping[str, Any], q: Mapping[str, Any]) -> Text:
-    text = Text(words.question_text(r, q))
-    text.append(f"\n{words.question_note(q)}", style="dim")
-    return text
+def _question_list(console: Console, r: Mapping[str, Any],
+                   questions: Sequence[Mapping[str, Any]]) -> None:
+    """Open questions by rank, each with what its answer could change and whom to ask
+    (who is never cut between lines)."""
+    width = _mark_width(f"{q['rank']}." for q in questions)
+    room = _room(console, 2 + width + 1)
+    items = []
+    for q in questions:
+        text = Text(words.question_text(r, q))
+        changes, _, ask = words.question_note(q).partition(" · ")
+        text.append("\n")
+        text.append_text(_flow(console, [changes, ask] if ask else [changes], room,
+                               sep=" · "))
+        text.stylize("dim", len(words.question_text(r, q)) + 1)
+        items.append((f"{q['rank']}.", text))
+    _list(console, items)
 
 
 def _ladder(console: Console, r: Mapping[str, Any]) -> None:
-    console.print(Text("Service user involvement ladder (App 1)", style="bold"))
+    _title(console, "Service user involvement ladder (App 1)")
     line = Text(words.rung_line(r), style="bold")
     line.append(f" · target rung {r['target_rung']}")
     aspiration = words.aspiration_words(r)
     if aspiration:
         line.append(f" · {aspiration}", style="bold red" if r.get("aspiration_gap") else "")
-    console.print(line)
-    console.print(words.LADDER_NOTE)
+    _para(console, line)
+    _para(console, words.LADDER_NOTE)
     for f in words.beside_rung(r):
-        console.print(Padding(f"{f['kind'].replace('_', ' ')}: {f['text']} "
-                              f"[{', '.join(f['sources'])}]", (0, 0, 0, 2)))
-    ladder = Table(show_header=True, header_style="bold", expand=False, box=None)
-    ladder.add_column("rung", justify="right")
-    ladder.add_column("", overflow="fold")
-    ladder.add_column("met")
-    ladder.add_column("unmet requirements", overflow="fold")
-    for rung in reversed(r["rungs"]):
-        mark = []
-        if rung["rung"] == r["target_rung"]:
-            mark.append("◀ target")
-        if rung["rung"] == r["current_rung"]:
-            mark.append("◀ current")
-        ladder.add_row(str(rung["rung"]), f"{rung['name']} {' '.join(mark)}".strip(),
-                       "yes" if rung["met"] else "no",
-                       "; ".join(f"{u['text']} ({u['kind']})" for u in rung["unmet"]))
-    console.print(ladder)
-    if r["current_rung"] == 0:
-        console.print("  0 non-engagement ◀ current")
+        _para(console, f"{f['kind'].replace('_', ' ')}: {' '.join(f['text'].split())} "
+                       f"[{', '.join(f['sources'])}]", indent=2)
+    _ladder_rows(console, r)
     console.print()
-    console.print(Text("What the words mean", style="bold"))
-    terms = Table.grid(padding=(0, 1))
-    terms.add_column(no_wrap=True)
-    terms.add_column()
+    _title(console, "What the words mean")
+    width = _mark_width(f"{word}:" for word in words.TERMS)
     for word, meaning in words.TERMS.items():
-        terms.add_row(f"{word}:", meaning)
-    console.print(Padding(terms, (0, 0, 0, 2)))
+        console.print(_item(console, meaning, indent=2, mark=f"{word}:".ljust(width),
+                            mark_width=width))
     console.print()
+
+
+def _ladder_rows(console: Console, r: Mapping[str, Any]) -> None:
+    """Rungs 5 down to 0, one row each: the rung, its name and where the role stands, met
+    or not, and the unmet requirements one a line, each column aligned."""
+    from advisor.words import RUNG_NAMES
+
+    rows = [(rung["rung"], rung["name"], "yes" if rung["met"] else "no",
+             [f"{u['text']} ({u['kind']})" for u in rung["unmet"]])
+            for rung in reversed(r["rungs"])]
+    if all(rung["rung"] != 0 for rung in r["rungs"]):
+        rows.append((0, RUNG_NAMES[0], "", []))  # the floor: nothing to meet, no mark
+
+    def name(rung: int, title: str) -> str:
+        marks = [m for m, at in (("◀ target", r["target_rung"]),
+                                 ("◀ current", r["current_rung"])) if at == rung]
+        return " ".join([title, *marks])
+
+    names = [name(rung, title) for rung, title, _, _ in rows]
+    name_width = max(len(n) for n in names)
+    lead = 2 + 4 + 2 + name_width + 2 + 3 + 2  # rung, name, met, then the requirements
+    # the requirements beside their rung when each fits on the rest of its line, else
+    # listed under the rung's name
+    beside = all(len(u) <= _room(console, lead) for _, _, _, unmet in rows for u in unmet)
+    console.print(Text(f"  rung  {'':<{name_width}}  met  unmet requirements".rstrip(),
+                       style="bold"))
+    for (rung, _, met, unmet), title in zip(rows, names, strict=True):
+        row = Text(f"  {rung:>4}  {title:<{name_width}}  {met:<3}  ")
+        if beside and unmet:
+            row.append(unmet[0])
+        console.print(row)
+        if beside:
+            for u in unmet[1:]:
+                console.print(_item(console, u, indent=lead, hang=HANG))
+        else:
+            for u in unmet:
+                console.print(_item(console, u, indent=8, hang=HANG))
+
+
+def _stage_mark(s: Mapping[str, Any]) -> Text:
+    """A light by its stage, symbol, word and colour: `1 ● GREEN `."""
+    light = f"{LIGHT_SYMBOL[s['light']]} {LIGHT_WORD[s['light']]}"
+    mark = Text(f"{s['stage']} ")
+    mark.append(light, style=COLOURS[s["light"]])
+    mark.append(" " * (len("◐ ORANGE") - len(light)))
+    return mark
 
 
 def _stages(console: Console, r: Mapping[str, Any]) -> None:
-    stages = Table(title="Social capital stages (Fig 1.8)", title_justify="left",
-                   header_style="bold", expand=True, box=box.SIMPLE_HEAD)
-    stages.add_column("stage", justify="right", no_wrap=True)
-    stages.add_column("light", no_wrap=True)
-    stages.add_column("opportunity", ratio=2, overflow="fold")
-    stages.add_column("because", ratio=3, overflow="fold")
+    _title(console, "Social capital stages (Fig 1.8)")
     for s in r["stages"]:
-        light = Text(f"{LIGHT_SYMBOL[s['light']]} {LIGHT_WORD[s['light']]}",
-                     style=COLOURS[s["light"]])
-        because = Text("\n".join(words.rule_titles(r, f"stage {s['stage']}")), style="italic")
+        mark = _stage_mark(s)
+        lead = 2 + mark.cell_len + 1
+        console.print(_item(console, f"{SOURCE_NAMES[s['source']]}: "
+                                     f"{STAGE_TITLES[s['stage']]}",
+                            indent=2, mark=mark, style="bold"))
+        for title in words.rule_titles(r, f"stage {s['stage']}"):
+            console.print(_item(console, f"because: {title}", indent=lead, hang=HANG,
+                                style="italic"))
         for item in s["because"]:
-            because.append(f"\n{words.because_words(r, item)}", style="")
-        stages.add_row(str(s["stage"]), light,
-                       f"{SOURCE_NAMES[s['source']]}: {STAGE_TITLES[s['stage']]}", because)
-    console.print(stages)
+            console.print(_item(console, words.because_words(r, item), indent=lead,
+                                hang=HANG))
+    console.print()
 
 
 def _plan(console: Console, r: Mapping[str, Any]) -> None:
-    plan = Table(title="Action plan", title_justify="left", header_style="bold", expand=True,
-                 box=box.SIMPLE_HEAD, show_lines=True)
-    plan.add_column("#", justify="right", no_wrap=True)
-    plan.add_column("when", no_wrap=True)
-    plan.add_column("owner", ratio=1, overflow="fold")
-    plan.add_column("action", ratio=4, overflow="fold")
+    _title(console, "Action plan")
+    width = _mark_width(f"{n}." for n in range(1, len(r["actions"]) + 1))
+    lead = 2 + width + 1
     for n, a in enumerate(r["actions"], 1):
-        cell = Text(a["text"])
-        cell.append(f"\ndone when: {a['done_when']}", style="dim")
-        for after in words.after_words(r, a):
-            cell.append(f"\nafter {after}", style="dim")
+        if n > 1:
+            console.print()
+        body = Text(" ".join(a["text"].split()))
+        # who and when start a line of their own: an owner is never cut
+        body.append(f"\n{a['owner']}, {a['horizon']}", style="bold")
+        body.append(f" · done when: {a['done_when']}", style="dim")
+        console.print(_item(console, body, indent=2, mark=Text(f"{n}.", style="bold"),
+                            mark_width=width))
+        details = [f"after {after}" for after in words.after_words(r, a)]
         because = "; ".join(words.because_words(r, b) for b in a["because"])
-        cell.append(f"\nbecause: {because} [{', '.join(a['sources'])}]", style="dim")
-        plan.add_row(str(n), a["horizon"], a["owner"], cell)
-    console.print(plan)
+        details.append(f"because: {because} [{', '.join(a['sources'])}]")
+        for line in details:
+            console.print(_item(console, line, indent=lead, hang=HANG, style="dim"))
+    console.print()
 
 
 def _findings(console: Console, r: Mapping[str, Any]) -> None:
-    if r["findings"]:
-        console.print(Text("Findings", style="bold"))
-        console.print(_numbered([("-", f"{f['kind'].replace('_', ' ')}: {f['text']} "
-                                       f"[{', '.join(f['sources'])}]") for f in r["findings"]]))
+    # the work the role did not start is shown beside the rung, in the ladder: not twice
+    shown = [f for f in r["findings"] if not f.get("beside_rung")]
+    if shown:
+        _title(console, "Findings")
+        _list(console, [("-", f"{f['kind'].replace('_', ' ')}: {' '.join(f['text'].split())} "
+                              f"[{', '.join(f['sources'])}]") for f in shown])
         console.print()
 
 
@@ -190,47 +335,77 @@ def _questions(console: Console, r: Mapping[str, Any]) -> None:
     title = "Open questions, those that could change the most first"
     if r["profile"]["kind"] == "proposal":
         title += ": risks in this proposal"
-    console.print(Text(title, style="bold"))
-    if r["open_questions"]:
-        console.print(_numbered([(f"{q['rank']}.", _question(r, q))
-                                 for q in r["open_questions"]]))
-    else:
-        console.print(f"  {words.NO_QUESTIONS}")
+    _title(console, title)
+    questions = r["open_questions"]
+    top = words.top_questions(r)
+    if top and questions[:len(top)] == top:  # the headline has asked these: not twice
+        _para(console, f"{_span(top)}: under Questions that matter most, above.", indent=2)
+        questions = questions[len(top):]
+    if questions:
+        _question_list(console, r, questions)
+    elif not top:
+        _para(console, words.NO_QUESTIONS, indent=2)
     console.print()
+
+
+def _span(questions: Sequence[Mapping[str, Any]]) -> str:
+    """The ranks of the first questions: `1`, `1 and 2`, `1 to 3`."""
+    ranks = [q["rank"] for q in questions]
+    if len(ranks) == 1:
+        return f"Question {ranks[0]}"
+    return f"Questions {ranks[0]} {'and' if len(ranks) == 2 else 'to'} {ranks[-1]}"
 
 
 def _fit(console: Console, r: Mapping[str, Any]) -> None:
     fit = r["role_fit"]
-    console.print(Text("Role fit (App 2)", style="bold"))
-    console.print(f"  needed: {words.function_words(fit['needed'])} · missing: "
-                  f"{words.function_words(fit['missing'])}")
+    _title(console, "Role fit (App 2)")
+    rows = [("needed:", words.function_words(fit["needed"])),
+            ("missing:", words.function_words(fit["missing"]))]
     if fit["candidates"]:
-        names = [c["title"] + (" (on the wing)" if c["on_wing"] else "")
-                 for c in fit["candidates"]]
-        console.print(f"  could supply it: {', '.join(names)}")
+        rows.append(("could supply it:", ""))
+    width = _mark_width(label for label, _ in rows)
+    beside = _room(console, 2 + width + 1) >= 40  # else each value under its label
+    lead = 2 + width + 1 if beside else 4
+    for label, value in rows:
+        body: Text | str = value
+        if label == "could supply it:":  # each role's title whole on a line
+            body = _flow(console, [c["title"] + (" (on the wing)" if c["on_wing"] else "")
+                                   for c in fit["candidates"]], _room(console, lead))
+        if beside:
+            console.print(_item(console, body, indent=2, mark=label.ljust(width),
+                                mark_width=width))
+        else:
+            _para(console, label, indent=2)
+            console.print(_item(console, body, indent=lead))
     console.print()
 
 
 def _reasoning(console: Console, r: Mapping[str, Any]) -> None:
-    console.print(Text("Reasoning, from the facts to each conclusion", style="bold"))
+    _title(console, "Reasoning, from the facts to each conclusion")
+    stages_shown = False
     for key, ex in r["explanations"].items():
+        if key.startswith("stage "):  # the stages section shows these rules and facts
+            if not stages_shown:
+                _para(console, "Stages 1 to 6: the rule and the facts behind each light are "
+                               "under Social capital stages.", indent=2)
+                stages_shown = True
+            continue
         if "why_not" in ex:
-            console.print(Padding(Text(f"Why not {key}:", style="bold"), (0, 0, 0, 2)))
+            _para(console, Text(f"Why not {key}:", style="bold"), indent=2)
             for u in ex["why_not"]:
                 facts = "; ".join(words.fact_words(r, f["fact"], f["value"])
                                   for f in u["facts"])
-                console.print(Padding(f"{words.requirement_text(r, u['requirement'])} "
-                                      f"({u['kind']}) does not hold: {facts}", (0, 0, 0, 4)))
+                _para(console, f"{words.requirement_text(r, u['requirement'])} "
+                               f"({u['kind']}) does not hold: {facts}", indent=4)
             continue
-        console.print(Padding(Text(words.conclusion_title(r, key), style="bold"), (0, 0, 0, 2)))
+        _para(console, Text(words.conclusion_title(r, key), style="bold"), indent=2)
         for title in words.rule_titles(r, key):
-            console.print(Padding(f"by the rule: {title}", (0, 0, 0, 4)))
+            _para(console, f"by the rule: {title}", indent=4)
         for f in ex["facts"]:
             note = f"  ({f['evidence']})" if f["evidence"] else ""
-            console.print(Padding(f"{words.fact_words(r, f['fact'], f['value'])}{note}",
-                                  (0, 0, 0, 4)))
+            _para(console, f"{words.fact_words(r, f['fact'], f['value'])}{note}", indent=4)
             for said in words.voice_lines(f.get("voices")):
-                console.print(Padding(said, (0, 0, 0, 6)))
+                _para(console, said, indent=6)
     console.print()
 
 
@@ -239,24 +414,39 @@ def _evidence(console: Console, r: Mapping[str, Any]) -> None:
     noted = words.noted_facts(r)
     if not noted:
         return
-    console.print(Text("Evidence notes, and what people say", style="bold"))
+    _title(console, "Evidence notes, and what people say")
     for path, note, said in noted:
-        console.print(Padding(words.noted_label(r, path), (0, 0, 0, 2)))
+        _para(console, words.noted_label(r, path), indent=2)
         for line in [f"evidence: {note}", *said] if note else said:
-            console.print(Padding(line, (0, 0, 0, 6)))
+            _para(console, line, indent=6)
     console.print()
 
 
 def _summary(console: Console, r: Mapping[str, Any]) -> None:
-    """After the headline, the six lights on one line each, and how to see the rest."""
+    """After the headline, the six lights on one line each, and what --full adds."""
     for s in r["stages"]:
-        line = Text(f"  {LIGHT_SYMBOL[s['light']]} {LIGHT_WORD[s['light']]:<6} ",
-                    style=COLOURS[s["light"]])
-        line.append(f"stage {s['stage']}: {STAGE_TITLES[s['stage']]}", style="")
-        console.print(line)
+        console.print(_item(console, f"stage {s['stage']}: {STAGE_TITLES[s['stage']]}",
+                            indent=2, mark=_stage_mark(s)[2:]))
     console.print()
-    console.print(f"The whole report ({len(r['actions'])} actions, the ladder, findings and "
-                  "every open question): add --full.", style="dim")
+    _para(console, f"Add --full for {_full_adds(r)}.", style="dim")
+
+
+def _full_adds(r: Mapping[str, Any]) -> str:
+    """What the whole report shows that the summary does not, counted."""
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    findings = len([f for f in r["findings"] if not f.get("beside_rung")])
+    parts = ["the ladder and what each rung needs", "the facts behind each light",
+             f"all {n(len(r['actions']), 'action', 'actions')} in detail"]
+    if len(r["open_questions"]) > len(words.top_questions(r)):
+        parts.append(f"all {n(len(r['open_questions']), 'open question', 'open questions')}")
+    if findings:
+        parts.append(n(findings, "finding", "findings"))
+    parts.append("role fit")
+    if words.noted_facts(r):
+        parts.append("evidence notes")
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 #: the sections of the one-screen summary (`advisor assess` without --full)
