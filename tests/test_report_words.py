@@ -22,7 +22,7 @@ from advisor.path import find_path, render_path
 from advisor.paths import generic as generic_path
 from advisor.profile import QUESTIONS, Profile, load_profile
 from advisor.render import AUDIENCES, render
-from advisor.render.words import LADDER_NOTE, TERMS
+from advisor.render.words import GLOSSARY, LADDER_NOTE, STUDY, TERMS
 from advisor.whatif import apply_changes, compare, diff, render_compare, render_diff, whatif_title
 from tests.conftest import PROFILES, high_down_data
 
@@ -85,8 +85,9 @@ def _asked(path: str) -> str:
     return re.sub(r"\s*\((§|App |Fig |fn ).*\)$", "", QUESTIONS[generic_path(path)])
 
 
-def _check_words(text: str, r: dict[str, Any]) -> None:
-    """The checks every view passes, on the text a reader sees."""
+def _check_words(text: str, r: dict[str, Any], *, glossary: bool = True) -> None:
+    """The checks every view passes, on the text a reader sees: with `glossary`, every
+    word of the report's glossary with its meaning, and the study in full."""
     rung_line = _rung_line(r)
     assert rung_line in text
     # where the ladder is shown, the note and the work the role did not start follow the
@@ -98,8 +99,11 @@ def _check_words(text: str, r: dict[str, Any]) -> None:
     end = after.index(LADDER_NOTE) + len(LADDER_NOTE)
     for f in (f for f in r["findings"] if f["beside_rung"]):
         assert _flat(f["text"]) in after[end:end + 40 + len(f["text"])], f["id"]
-    for word, meaning in TERMS.items():
-        assert re.search(rf"\b{word}\b\W{{1,8}}{re.escape(meaning)}", text, re.IGNORECASE), word
+    for word, meaning in (GLOSSARY if glossary else TERMS).items():
+        assert re.search(rf"\b{re.escape(word)}\W{{1,8}}{re.escape(meaning)}", text,
+                         re.IGNORECASE), word
+    if glossary:
+        assert STUDY in text
     if r["assessed"] is not None:
         assert _assessed(r) in text
     for path, said in r["voices"].items():
@@ -130,13 +134,14 @@ def test_the_words_mean_what_the_rulebook_means() -> None:
 def test_every_view_names_the_role_and_says_what_its_words_mean(
         name: str, fmt: str, audience: str | None) -> None:
     r = _result(name)
-    _check_words(_readable(render(r, fmt, audience=audience, width=100), fmt), r)
+    _check_words(_readable(render(r, fmt, audience=audience, width=100), fmt), r,
+                 glossary=fmt != "terminal")
 
 
 @pytest.mark.parametrize("name", BUNDLED)
 def test_explain_names_the_role_and_says_what_its_words_mean(name: str) -> None:
     r = _result(name)
-    _check_words(_flat(narrate(r, _profile(name))), r)
+    _check_words(_flat(narrate(r, _profile(name))), r, glossary=False)
 
 
 def test_high_down_shows_what_people_say_and_the_recovery_group_beside_the_rung() -> None:

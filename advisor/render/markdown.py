@@ -104,7 +104,11 @@ def render_markdown(r: Mapping[str, Any], sections: tuple[str, ...] | None = Non
             out.append(f"- {escape(words.noted_label(r, path))}"
                        + (f" Evidence: {escape(note, inline=True)}" if note else ""))
             out += _voices(said)
-    out.append("")
+    out += ["", "## Words used in this report", ""]
+    out += [f"- **{word}**: {meaning}" for word, meaning in words.GLOSSARY.items()]
+    out += ["", "## Source", "",
+            f"This assessment applies rulebook {escape(r['rulebook']['version'], inline=True)}, "
+            f"which encodes the study: {words.STUDY} {words.STUDY_NOTE}", ""]
     return "\n".join(out)
 
 
@@ -145,9 +149,8 @@ def _ladder(r: Mapping[str, Any]) -> list[str]:
     aspiration = words.aspiration_words(r)
     if aspiration:
         out.append(f"- {aspiration[0].upper()}{aspiration[1:]}")
-    out += ["", "What the words mean:", ""]
-    out += [f"- **{word}**: {meaning}" for word, meaning in words.TERMS.items()]
-    out.append("")
+    out += ["", "Soft, structural, target and aspiration are explained at the end, under "
+                "\"Words used in this report\".", ""]
     rows = []
     for rung in r["rungs"]:
         unmet = "; ".join(f"{u['text']} ({u['kind']}): "

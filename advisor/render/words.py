@@ -62,6 +62,13 @@ def aspiration_words(r: Mapping[str, Any]) -> str | None:
     return f"aspiration rung {r['aspiration_rung']} ({gap})"
 
 
+def ladder_name(r: Mapping[str, Any]) -> str:
+    """The ladder diagram's accessible name: the rung now, the target and the aspiration."""
+    name = f"Ladder for {rung_line(r)}, target rung {r['target_rung']}"
+    aspiration = aspiration_words(r)
+    return f"{name}, {aspiration}" if aspiration else name
+
+
 def assessed_line(r: Mapping[str, Any]) -> str | None:
     """When and by whom the wing was assessed, or None if the profile does not say."""
     assessed = r.get("assessed")
@@ -92,6 +99,43 @@ def noted_facts(r: Mapping[str, Any]) -> list[tuple[str, str | None, list[str]]]
 
 
 # -- facts, roles, rules and actions in plain words (no path, id or flag in front of people)
+
+#: The study every rule rests on, in full: reports cite its sections (§1.5.3), figures
+#: (Fig 1.8) and appendices (App 2).
+STUDY = ("Albertson, K. (2024) CFO Community Living Unit Ambassador initiative at HMP High "
+         "Down. Peer mentor and peer involvement roles in prison study series.")
+STUDY_NOTE = ("Citations such as §1.5.3, Fig 1.8 and App 2 point to the study's sections, "
+              "figures and appendices.")
+
+#: The words a reader meets in every report, explained once (each report ends with them).
+GLOSSARY = {
+    "CFO": "Creating Future Opportunities, the programme that funds CFO wings: a "
+           "specialist staff team, a two-phase activity programme, and peer roles for "
+           "residents.",
+    "Holder": "a resident who holds a peer role on the wing.",
+    "Rung": "a step on the service user involvement ladder (App 1), from 0, "
+            "non-engagement, to 5, peer-led: the higher the rung, the more say the "
+            "holders of a role have. The ladder places one role, not the whole wing.",
+    "Current rung": "the highest rung whose requirements, and those of every rung below "
+                    "it, the role meets now.",
+    "Target": TERMS["target"] + ".",
+    "Aspiration": TERMS["aspiration"] + ".",
+    "Soft requirement": TERMS["soft"] + ".",
+    "Structural requirement": TERMS["structural"] + ".",
+    "Bonding (micro)": "ties among residents within a group: meeting in activity groups "
+                       "and reflecting together (stages 1 and 2, Fig 1.8).",
+    "Bridging (meso)": "ties across the wing community and with its staff: holders helping "
+                       "to deliver the programme and speaking for residents in wing forums "
+                       "(stages 3 and 4).",
+    "Linking (macro)": "ties with those who decide beyond the wing: prison-wide forums "
+                       "and policy (stages 5 and 6).",
+    "Lights": "green: success evidenced now; orange: a realistic potential; red: little "
+              "or no realistic opportunity.",
+    "Role functions": "what a peer role does (App 2): induction (welcoming and guiding "
+                      "newcomers), a single issue, skill or task, bridging (drawing others "
+                      "in and keeping them taking part), and civic representation (a "
+                      "formal voice in a wing forum or the Prisoner Council).",
+}
 
 #: A fact's value as a reader says it; scale and choice words are shown as they are.
 VALUE_WORDS = {"true": "yes", "false": "no", "unknown": "not known", "[]": "none",
