@@ -22,7 +22,6 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Upload
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from advisor.errors import AdvisorError
 from advisor.rulebook import Rulebook
@@ -405,19 +404,21 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
     @app.post("/wings/{wing_id}/upload")
     async def upload(request: Request, wing_id: int,
                      signed: Annotated[Signed, Depends(need(*WRITERS))],
-                     profile: Annotated[UploadFile, File()]) -> Response:
+                     profile: Annotated[UploadFile | None, File()] = None) -> Response:
         from starlette.concurrency import run_in_threadpool
 
         from advisor.render import to_json
         from advisor.yamlio import MAX_BYTES
 
         wing = await run_in_threadpool(lambda: writable(signed, store.wing(wing_id)))
-        raw = await profile.read(MAX_BYTES + 1)
-        name = _upload_name(profile)
+        raw = await profile.read(MAX_BYTES + 1) if profile is not None else b""
+        name = _upload_name(profile) if profile is not None else ""
         try:
+            if profile is None or not (profile.filename or raw):
+                raise AdvisorError("choose a profile file to upload")
             text, result = await run_in_threadpool(_assess_upload, raw, name, rulebook)
             about = (result["profile"]["prison"], result["profile"]["wing"])
-            if about != (wing.prison, wing.name):
+            if _same(about) != _same((wing.prison, wing.name)):
                 raise AdvisorError(f"this profile is about {about[1]}, {about[0]}, not "
                                    f"{wing.name}, {wing.prison}: upload it to that wing's "
                                    "page", file=name)
@@ -685,9 +686,14 @@ def _assess_upload(raw: bytes, name: str, book: Rulebook) -> tuple[str, Any]:
     return text, assess(profile, book)
 
 
-def _upload_name(upload: StarletteUpload) -> str:
+def _upload_name(upload: UploadFile) -> str:
     name = Path((upload.filename or "").replace("\\", "/")).name
     return re.sub(r"[^\w.\- ]", "_", name)[:100].strip(". ") or "profile.yaml"
+
+
+def _same(names: tuple[str, str]) -> tuple[str, ...]:
+    """Names as compared: case and spacing aside."""
+    return tuple(" ".join(n.split()).casefold() for n in names)
 
 
 def _slug(text: str) -> str:

@@ -40,11 +40,14 @@ State = dict[str, Any]
 VOICES = (("residents", "What residents say"), ("holders", "What role holders say"),
           ("staff", "What staff say"))
 _FIXED = {"kind", "site.prison", "wing.name"}  # set when the assessment is started
+# the yes-or-no answers that make `interview.questions` skip others (no wing forum, no
+# Prisoner Council); a role's title or other roles' add questions
+_OPENING = {"governance.wing_forum", "governance.prisoner_council"}
 
 
 def _title(description: str | None) -> str:
-    text = description or ""
-    return text.rpartition(" (")[0] if text.endswith(")") else text
+    """A section's description without its references: `The wing (§1.1)` -> `The wing`."""
+    return (description or "").split(" (", 1)[0]
 
 
 PAGE_TITLES: dict[str, str] = {
@@ -72,15 +75,17 @@ def profile_data(state: Mapping[str, Any]) -> dict[str, Any]:
     answers = state["answers"]
     data = start(None)
     asked: set[str] = set()
-    while True:
-        pending = [q for q in questions(data) if q.path not in asked
-                   and not settled(data, q.path)]
-        if not pending:
+    listed = questions(data)
+    while True:  # as `advisor interview` loops: the first question not asked or settled
+        q = next((q for q in listed if q.path not in asked and not settled(data, q.path)),
+                 None)
+        if q is None:
             break
-        q = pending[0]
         asked.add(q.path)
         value = answers[q.path] if q.path in answers else parse_answer(q, "")
         set_answer(data, q.path, value)
+        if q.kind in ("roles", "others") or q.path in _OPENING:  # the only answers that
+            listed = questions(data)  # open or skip questions (the byte test checks)
     paths = [q.path for q in questions(data)]
     evidence = {p: state["evidence"][p] for p in paths if p in state["evidence"]}
     voices = {p: state["voices"][p] for p in paths if p in state["voices"]}
@@ -198,13 +203,15 @@ def apply_page(state: State, key: str, form: Mapping[str, Any]) -> Outcome:
     before = page(state, key)
     if before is None:
         return out
+    working = _working(state)
+    asked = {q.path for q in questions(working)}
     for q in before.questions:
         raw = raw_answer(q, form)
-        if raw is None:
+        if raw is None or q.path not in asked:  # not shown, or an earlier answer skips it
             continue
         try:
             value = parse_answer(q, raw)
-            problem = refusal(_working(state), q.path, value)
+            problem = refusal(working, q.path, value)
             if problem is not None:
                 raise BadAnswer(problem)
         except BadAnswer as err:
@@ -212,6 +219,11 @@ def apply_page(state: State, key: str, form: Mapping[str, Any]) -> Outcome:
             out.given[q.path] = raw
             continue
         state["answers"][q.path] = value
+        if q.kind in ("roles", "others") or q.path in _OPENING:  # opens or skips others
+            working = _working(state)
+            asked = {x.path for x in questions(working)}
+        else:
+            set_answer(working, q.path, value)
         text = str(form.get(f"evidence:{q.path}", "")).strip()
         _note(state["evidence"], q.path, text, note, out)
         said: dict[str, str] = {}

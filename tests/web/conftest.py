@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from advisor.web import db
+from advisor.web import db, passwords
 from advisor.web.app import create_app
 from advisor.web.security import Settings
 from advisor.web.store import Store
@@ -45,6 +45,21 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.at += dt.timedelta(**delta)
+
+
+REAL_HASHER = passwords._hasher
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with its cheapest parameters: the real ones take half a second a password
+    on purpose (tests/web/test_store.py checks those)."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    cheap = PasswordHasher.from_parameters(CHEAPEST)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+    monkeypatch.setattr(passwords, "_dummy", lambda: cheap.hash("a password no one has"))
 
 
 def postgres_url() -> str | None:
@@ -95,11 +110,25 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    """A store over a migrated SQLite database."""
-    engine = db.engine_for(db.database_url(tmp_path / "data", None))
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database the migrations made, once a run: each test gets a copy."""
+    folder = tmp_path_factory.mktemp("migrated")
+    engine = db.engine_for(db.database_url(folder, None))
     db.upgrade(engine)
+    engine.dispose()
+    return folder / db.DB_FILE
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock, migrated: Path) -> Iterator[Store]:
+    """A store over a migrated SQLite database of the test's own."""
+    import shutil
+
+    (tmp_path / "data").mkdir()
+    shutil.copy(migrated, tmp_path / "data" / db.DB_FILE)
+    engine = db.engine_for(db.database_url(tmp_path / "data", None))
+    db.check(engine)
     yield Store(engine, now=clock)
     engine.dispose()
 
@@ -119,10 +148,15 @@ class World:
     users: dict[str, int] = field(default_factory=dict)
 
     def client(self, role: str | None = None) -> Client:
-        client = Client(TestClient(self.app, follow_redirects=False))
+        client = browser(self.app)
         if role is not None:
             client.sign_in(f"{role}@example.org")
         return client
+
+
+def browser(app: Any, base_url: str = "http://testserver") -> Client:
+    """A browser on `app` that does not follow redirects (tests look at each)."""
+    return Client(TestClient(app, base_url=base_url, follow_redirects=False))
 
 
 class Client:
@@ -153,12 +187,20 @@ class Client:
                 self.csrf = found[1]
 
     def sign_in(self, email: str, password: str = PASSWORD) -> Any:
-        self.get("/signin")
+        form = signin_token(self.get("/signin").text)
         response = self.post("/signin", {"email": email, "password": password,
-                                         "next": "/"})
+                                         "next": "/", "csrf": form})
         assert response.status_code == 303, response.text
         self.get("/examples")  # a page with the session's form token
         return response
+
+
+def signin_token(html: str) -> str:
+    """The sign-in form's own token (a signed-in page also has the session's)."""
+    found = re.search(r'action="/signin">\s*<input type="hidden" name="csrf" value="([^"]+)"',
+                      html)
+    assert found is not None, html
+    return found[1]
 
 
 def make_world(store: Store, clock: Clock, **settings: Any) -> World:
@@ -166,7 +208,7 @@ def make_world(store: Store, clock: Clock, **settings: Any) -> World:
 
     app = create_app(store, settings=Settings(**settings))
     world = World(store, app, clock)
-    a = store.add_wing("HMP High Down", "Community Living Unit", by=None)
+    a = store.add_wing("HMP High Down", "Community Living Unit (CLU)", by=None)
     b = store.add_wing("HMP Elsewhere", "B wing", by=None)
     world.wing_a, world.wing_b = a.id, b.id
     for role in ("admin", "commissioner", "delivery", "trainer"):

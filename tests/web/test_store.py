@@ -14,7 +14,7 @@ from advisor.web import db
 from advisor.web.models import Base, Result
 from advisor.web.passwords import verify_password
 from advisor.web.store import Store, StoreError
-from tests.web.conftest import PASSWORD, Clock
+from tests.web.conftest import PASSWORD, REAL_HASHER, Clock
 
 
 def test_the_migrations_make_exactly_the_models_schema(any_engine: Engine) -> None:
@@ -43,6 +43,11 @@ def test_serving_an_unmigrated_or_older_schema_is_refused_in_one_line(
     assert "\n" not in line
     assert f"is at schema 0000, this advisor needs {db.head()}: run 'advisor db upgrade'" \
         in line
+
+
+def test_passwords_are_hashed_with_argon2id_at_its_recommended_cost() -> None:
+    hashed = REAL_HASHER().hash(PASSWORD)
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # RFC 9106's second choice
 
 
 def _store(engine: Engine, clock: Clock) -> Store:
