@@ -54,6 +54,19 @@ HORIZONS: tuple[str, ...] = get_args(Horizon)
 RUNG_NAMES = {0: "non-engagement", 1: "information", 2: "consultation", 3: "participation",
               4: "co-production", 5: "peer-led"}
 
+# What holders of the selected role do at each rung (App 1), in a sentence.
+RUNG_MEANINGS = {
+    0: "Holders take no part in shaping the programme: residents simply join it or not.",
+    1: "Holders pass on across the wing what staff want residents to know.",
+    2: "Holders hand out and gather residents' preferences and feedback for staff.",
+    3: "Holders decide with staff who does what, draw others in, and sort and present "
+       "residents' feedback; staff still arrange and deliver.",
+    4: "Holders and staff plan, deliver and review each cycle together as equal partners, "
+       "holders designing how feedback is gathered.",
+    5: "Holders bring residents' own ideas to staff and, with their backing, run new "
+       "peer-led activities.",
+}
+
 # Social capital building (Fig 1.8): stage -> its source, and what it gives residents the
 # opportunity to do.
 STAGE_SOURCES = {1: "micro", 2: "micro", 3: "meso", 4: "meso", 5: "macro", 6: "macro"}

@@ -133,7 +133,8 @@ def _order(text: str, markers: list[str]) -> list[int]:
 
 @pytest.mark.parametrize("fmt, marks", [
     ("markdown", {"ladder": "## Ladder", "stages": "## Social capital", "plan": "## Action plan",
-                  "questions": "## Open questions", "reasoning": "## Reasoning"}),
+                  "questions": "## Open questions",
+                  "reasoning": "## How each conclusion follows from the facts"}),
     ("html", {"ladder": 'id="ladder-section"', "stages": 'id="stages"', "plan": 'id="plan"',
               "questions": 'id="questions"', "reasoning": 'id="reasoning"'}),
     ("terminal", {"ladder": "involvement ladder", "stages": "Social capital stages",

@@ -12,10 +12,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from advisor.render import words
 from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
-from advisor.words import RUNG_NAMES, SOURCE_NAMES, STAGE_TITLES
+from advisor.words import RUNG_MEANINGS, RUNG_NAMES, SOURCE_NAMES, STAGE_TITLES
 
 #: the views that end with the printable checklist: the ones a delivery team works from
 CHECKLIST_FOR = (None, "delivery")
+
+#: the views whose reasoning section carries the facts behind the lights, so the stage
+#: matrix, the plan and the findings leave them out (and the view prints in half the pages)
+COMPACT_FOR = ("trainer",)
 
 
 @functools.cache
@@ -42,10 +46,11 @@ def render_html(r: Mapping[str, Any], sections: tuple[str, ...],
                  for src in tuple(SOURCE_NAMES)]
     return _environment().get_template("report.html.j2").render(
         r=r, sections=sections, audience=audience, checklist=audience in CHECKLIST_FOR,
+        compact=audience in COMPACT_FOR,
         ladder=ladder, by_source=by_source,
         fact_note=fact_note, fact_voices=fact_voices, words=words,
         LIGHT_SYMBOL=LIGHT_SYMBOL, LIGHT_WORD=LIGHT_WORD, SOURCE_NAMES=SOURCE_NAMES,
-        STAGE_TITLES=STAGE_TITLES)
+        STAGE_TITLES=STAGE_TITLES, RUNG_MEANINGS=RUNG_MEANINGS, RUNG_NAMES=RUNG_NAMES)
 
 
 def _ladder_geometry(r: Mapping[str, Any]) -> list[dict[str, Any]]:

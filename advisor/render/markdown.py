@@ -8,7 +8,7 @@ from typing import Any
 
 from advisor.render import words
 from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
-from advisor.words import SOURCE_NAMES, STAGE_TITLES
+from advisor.words import RUNG_MEANINGS, RUNG_NAMES, SOURCE_NAMES, STAGE_TITLES
 
 # Markdown is escaped as HTML is: every piece of text from a profile, a rule or a file
 # name goes through `escape`, which puts a backslash before exactly the characters that
@@ -230,25 +230,33 @@ def _fit(r: Mapping[str, Any]) -> list[str]:
 
 
 def _reasoning(r: Mapping[str, Any]) -> list[str]:
-    out = ["## Reasoning, from the facts to each conclusion", ""]
-    for key, ex in r["explanations"].items():
-        if "why_not" in ex:
-            out.append(f"### Why not {key}")
-            for u in ex["why_not"]:
-                facts = "; ".join(words.fact_words(r, f["fact"], f["value"])
-                                  for f in u["facts"])
-                out.append(f"- {escape(words.requirement_text(r, u['requirement']))} "
-                           f"({u['kind']}) does not hold: {escape(facts, inline=True)}")
-        else:
-            out.append(f"### {escape(words.conclusion_title(r, key))}")
-            out += [f"- by the rule: {escape(title, inline=True)}"
-                    for title in words.rule_titles(r, key)]
-            for f in ex["facts"]:
+    """Each light, the rung and the target as a sentence of reasoning, with the facts its
+    rule read and the rulebook's worked examples of that rule."""
+    out = ["## How each conclusion follows from the facts", ""]
+    for key in words.REASONED:
+        if key not in r["explanations"]:
+            continue
+        out += [f"### {escape(words.conclusion_title(r, key))}", "",
+                escape(words.reasoning_sentence(r, key))]
+        chain = words.reasoning_chain(r, key)
+        if chain:
+            out += ["", f"Which rests on: {escape('; '.join(chain), inline=True)}."]
+        facts = [] if key == "target rung" else words.reasoning_facts(r, key)
+        if facts:
+            out += ["", "The facts it read:", ""]
+            for f in facts:
                 note = (f" (evidence: {escape(f['evidence'], inline=True)})"
                         if f["evidence"] else "")
-                out.append(f"- {escape(words.fact_words(r, f['fact'], f['value']))}{note}")
-                out += _voices(words.voice_lines(f.get("voices")))
+                out.append(f"- {escape(f['words'])}{note}")
+                out += _voices(f["voices"])
+        examples = words.worked_examples(r, key)
+        if examples:
+            out += ["", "Worked examples: " + "; ".join(f"\u201c{escape(e, inline=True)}\u201d"
+                                                        for e in examples)]
         out.append("")
+    out += ["### What each rung means", ""]
+    out += [f"- **{rung} {RUNG_NAMES[rung]}**: {meaning}"
+            for rung, meaning in RUNG_MEANINGS.items()]
     return out
 
 

@@ -34,7 +34,9 @@ SECTIONS: dict[str | None, tuple[str, ...]] = {
     # the plan with owners and done-when first
     "delivery": ("plan", "ladder", "stages", "questions", "fit", "findings"),
     # the full reasoning: every conclusion with the chain from its facts
-    "trainer": ("ladder", "stages", "reasoning", "plan", "findings", "fit", "questions"),
+    # (its reasoning carries the facts and their evidence; the headline has the questions
+    # that matter most)
+    "trainer": ("ladder", "stages", "reasoning", "plan", "findings", "fit"),
 }
 VOICE_LABELS = {"residents": "Residents say", "holders": "Holders say", "staff": "Staff say"}
 
@@ -89,6 +91,15 @@ def voice_lines(said: dict[str, str] | None) -> list[str]:
     if not said:
         return []
     return [f"{label}: {said[who]}" for who, label in VOICE_LABELS.items() if who in said]
+
+
+def shown_with_reasoning(r: Mapping[str, Any]) -> set[str]:
+    """The facts a view with the reasoning shows with their notes already: those of the
+    rungs' unmet requirements and those the reasoned conclusions read."""
+    shown = {fact_path(b) for rung in r["rungs"] for u in rung["unmet"] for b in u["because"]}
+    shown.update(f["fact"] for key in REASONED if key != "target rung"
+                 for f in r["explanations"].get(key, {}).get("facts", ()))
+    return shown
 
 
 def noted_facts(r: Mapping[str, Any]) -> list[tuple[str, str | None, list[str]]]:
@@ -455,7 +466,74 @@ def conclusion_title(r: Mapping[str, Any], key: str) -> str:
     if kind == "finding":
         f = next((x for x in r["findings"] if x["id"] == rest), None)
         return f"Finding: {' '.join(f['text'].split())}" if f else "A finding"
+    if kind == "stage" and rest.isdigit():
+        from advisor.words import STAGE_TITLES
+
+        return f"Stage {rest}: {STAGE_TITLES[int(rest)]}"
+    if key == "target rung":
+        return "The target"
     return key[0].upper() + key[1:]
+
+
+# -- the reasoning, for teaching: each conclusion as a sentence --------------------------
+
+#: The conclusions the reasoning walks through, in teaching order: facts to the six
+#: lights, then the rung and the target. (Each action and finding shows its own facts in
+#: the plan and the findings; each rung's unmet requirements are in the ladder's table.)
+REASONED = ("stage 1", "stage 2", "stage 3", "stage 4", "stage 5", "stage 6",
+            "current rung", "target rung")
+
+
+def _clause(title: str) -> str:
+    """A rule's title as a clause after "because": its first letter lowered unless the
+    first word is a name or an abbreviation (`CFO`, `Prisoner Council`)."""
+    first = title.split(" ", 1)[0]
+    keep = first.isupper() or first in ("Prisoner", "Lifer", "Education", "High")
+    return title if keep else title[0].lower() + title[1:]
+
+
+def reasoning_sentence(r: Mapping[str, Any], key: str) -> str:
+    """One conclusion and the rule that gave it, as a sentence: `Stage 3 is orange
+    because holders' part in delivery is planned or informal, ... (Fig 1.8, §1.5.1).`"""
+    from advisor.words import RUNG_NAMES
+
+    rules = r["explanations"].get(key, {}).get("rules", [])
+    if not rules:
+        return ""
+    first = rules[0]
+    because = f"because {_clause(first['title'])} ({', '.join(first['sources'])})"
+    if key.startswith("stage "):
+        stage = next(s for s in r["stages"] if f"stage {s['stage']}" == key)
+        return f"Stage {stage['stage']} is {stage['light']} {because}."
+    if key == "current rung":
+        rung = r["current_rung"]
+        return f"The current rung is {rung} ({RUNG_NAMES[rung]}) {because}."
+    if key == "target rung":
+        rung = r["target_rung"]
+        return f"The target is rung {rung} ({RUNG_NAMES[rung]}) {because}."
+    return f"{conclusion_title(r, key)}: {because}."
+
+
+def reasoning_chain(r: Mapping[str, Any], key: str) -> list[str]:
+    """The rules a conclusion rested on beyond its own, in words (the target rests on
+    each rung's structure holding, for instance)."""
+    rules = r["explanations"].get(key, {}).get("rules", [])
+    return [f"{x['title']} ({', '.join(x['sources'])})" for x in rules[1:]]
+
+
+def reasoning_facts(r: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    """The facts a conclusion's rules read, each with its value in words, evidence note
+    and voices: `[{"words": ..., "evidence": ..., "voices": [...]}]`."""
+    return [{"words": fact_words(r, f["fact"], f["value"]), "evidence": f.get("evidence"),
+             "voices": voice_lines(f.get("voices"))}
+            for f in r["explanations"].get(key, {}).get("facts", [])]
+
+
+def worked_examples(r: Mapping[str, Any], key: str) -> list[str]:
+    """The rulebook's own cases that show a conclusion's first rule at work, by their
+    sentence names (none when the assessment does not carry them)."""
+    rules = r["explanations"].get(key, {}).get("rules", [])
+    return list(rules[0].get("examples", [])) if rules else []
 
 
 # -- the headline: what a reader takes in first -------------------------------------------
