@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint bench clean snapshots browser
+.PHONY: demo test check lint bench clean snapshots browser serve test-postgres
 
 # durable-rules 2.0.28 (sources only) calls PyEval_CallObject, which CPython 3.13 removed:
 # this define maps it to the call that replaced it. Before 3.13 Python's own header defines
@@ -38,6 +38,17 @@ $(VENV)/.installed-dev: pyproject.toml $(MADE)
 ## demo: install, then assess the bundled High Down example
 demo: $(VENV)/.installed
 	$(BIN)/advisor assess profiles/hmp-high-down-clu.yaml
+
+## serve: the advisor in your browser at http://127.0.0.1:8000 (its database made or
+## upgraded first; SERVE_ARGS="--data DIR" or "--database URL" to keep it elsewhere)
+SERVE_ARGS ?=
+serve: $(VENV)/.installed
+	$(BIN)/advisor db upgrade $(SERVE_ARGS)
+	$(BIN)/advisor serve $(SERVE_ARGS)
+
+## test-postgres: the web service's storage tests on a throwaway PostgreSQL server
+test-postgres: $(VENV)/.installed-dev
+	tests/web/with-postgres $(BIN)/python -m pytest -q tests/web/test_store.py
 
 ## test: install with dev tools and a browser, then lint, type-check and run every test
 test: $(VENV)/.installed-dev lint browser
