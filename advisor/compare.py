@@ -495,12 +495,15 @@ def _markdown(c: Mapping[str, Any]) -> str:
     """Headings, short tables (four columns at most) and lists: readable rendered."""
     from advisor.render.markdown import escape
 
-    def inline(x: str) -> str:
+    def inline(x: str) -> str:  # text within a line
         return escape(x, inline=True)
 
+    def start(x: str) -> str:  # text that starts a line, a heading or a list item
+        return escape(x)
+
     heading, counted = title(c)
-    out = [f"# {inline(heading)}", "", inline(counted), ""]
-    out += [f"- {inline(line)}" for line in summary_lines(c)]
+    out = [f"# {start(heading)}", "", start(counted), ""]
+    out += [f"- {start(line)}" for line in summary_lines(c)]
     labels = column_labels(c)
     if c["mode"] != "audits over time":
         out += ["", "## Ranking, readiest first", "",
@@ -514,10 +517,10 @@ def _markdown(c: Mapping[str, Any]) -> str:
                 f"{aspiration_text(r)} |" for label, r in zip(labels, c["profiles"], strict=True)]
     out += ["", "## Each assessment" if c["mode"] == "audits over time" else "## Side by side"]
     for label, row in zip(labels, c["profiles"], strict=True):
-        out += ["", f"### {inline(label)}", "",
+        out += ["", f"### {start(label)}", "",
                 f"- {inline(kind_words(row['kind']).capitalize())}, assessed "
                 f"{inline(date_words(row))}, file {inline(row['name'])}",
-                f"- {inline(rung_words(row))}; aspiration {aspiration_text(row)}"]
+                f"- {start(rung_words(row))}; aspiration {aspiration_text(row)}"]
         if row["verdict"]:
             out.append(f"- Verdict: {verdict_text(row)}")
         out.append("- Lights: " + ", ".join(f"stage {i} {light_words(x)}"
@@ -528,10 +531,10 @@ def _markdown(c: Mapping[str, Any]) -> str:
     if c["mode"] == "audits over time":
         out += ["", "## What changed"]
         for heading, blocks in step_blocks(c):
-            out += ["", f"### {inline(heading)}", ""]
+            out += ["", f"### {start(heading)}", ""]
             for what, lines in blocks:
-                out.append(f"- {inline(what)}")
-                out += [f"  - {inline(line)}" for line in lines]
+                out.append(f"- {start(what)}")
+                out += [f"  - {start(line)}" for line in lines]
     return "\n".join(out) + "\n"
 
 

@@ -42,7 +42,10 @@ class RungPoint:
 
 
 def _attrs(**values: object) -> str:
-    return " ".join(f'{k.rstrip("_").replace("_", "-")}="{escape(str(v))}"'
+    """SVG attributes (`stroke_width` as `stroke-width`, `class_` as `class`), numbers
+    in their shortest form, every value escaped; empty ones left out."""
+    return " ".join(f'{k.rstrip("_").replace("_", "-")}="'
+                    f'{escape(format(v, "g") if isinstance(v, float) else str(v))}"'
                     for k, v in values.items() if v not in ("", None))
 
 
