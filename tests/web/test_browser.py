@@ -1,0 +1,135 @@
+"""The web app in real Chromium (Debian's, through Playwright; tests/browser.py), served by
+uvicorn as `advisor serve` serves it: a delivery team signs in, answers a whole
+assessment, closes the tab half-way and resumes, and finishes; the stored result is the
+CLI's for the same profile, and axe-core finds nothing serious on any page."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.render import to_json
+from advisor.web.app import create_app
+from advisor.web.store import Store
+from tests import browser as harness
+from tests.web.conftest import PASSWORD, Clock, make_world
+from tests.web.helpers import assess_text
+from tests.web.test_guided import cli_profile
+
+browser = harness.browser  # the session's Chromium, bound here for pytest to find
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(store: Store, clock: Clock) -> Iterator[tuple[str, Any]]:
+    """The app under uvicorn on a free local port, in a thread; its base URL and world."""
+    import uvicorn
+
+    world = make_world(store, clock)
+    world.app = create_app(store)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", world
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+ANSWERS = {"kind": "self-audit", "site.prison": "HMP High Down",
+           "wing.name": "Community Living Unit (CLU)", "assessed.by": "Wing team",
+           "site.population": "1100", "delivery.partnership": "yes", "roles": "Ambassador",
+           "roles[0].supervision": "ad-hoc", "governance.wing_forum": "no",
+           "aspiration_rung": "2"}
+
+
+def _answer_page(page: Any, answers: dict[str, str]) -> None:
+    """Fill in what `answers` says for the questions on this page; leave the rest."""
+    for path, value in answers.items():
+        radio = page.locator(f'input[type=radio][name="{path}"][value="{value}"]')
+        text = page.locator(f'input[type=text][name="{path}"]')
+        if radio.count():
+            radio.check()
+        elif text.count():
+            text.fill(value)
+
+
+def _no_serious_violations(page: Any, seen: dict[str, str]) -> None:
+    found = harness.axe(page)
+    if found:
+        seen[page.url] = harness.describe(found)
+
+
+def test_a_delivery_team_assesses_its_wing_in_the_browser(
+        served: tuple[str, Any], browser: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    base, world = served
+    context = browser.new_context(bypass_csp=True)  # so axe can be injected
+    page = context.new_page()
+    problems: dict[str, str] = {}
+    page.goto(f"{base}/")
+    assert page.url == f"{base}/signin?next=/"
+    _no_serious_violations(page, problems)
+    page.fill("#email", "delivery@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    assert page.url == f"{base}/"
+    _no_serious_violations(page, problems)
+    page.click("text=Community Living Unit (CLU), HMP High Down")
+    _no_serious_violations(page, problems)
+    page.check('input[name=kind][value="self-audit"]')
+    page.click("button:has-text('Start')")
+    for _ in range(3):  # three parts, then the tab is closed
+        _answer_page(page, ANSWERS)
+        _no_serious_violations(page, problems)
+        page.click("button:has-text('Save and go on')")
+    left_at = page.url
+    assert left_at.endswith("/delivery")
+    page.close()
+
+    page = context.new_page()  # a new tab: still signed in, the answers all kept
+    page.goto(f"{base}/wings/{world.wing_a}")
+    page.click("text=carry on")
+    assert page.url == left_at
+    page.goto(left_at.rsplit("/", 1)[0] + "/site")
+    assert page.input_value('input[name="site.population"]') == "1100"
+    page.goto(left_at)
+    while "/finish" not in page.url:
+        _answer_page(page, ANSWERS)
+        _no_serious_violations(page, problems)
+        page.click("button:has-text('Save and go on')")
+        if page.locator("text=open more questions in this part").count():
+            _answer_page(page, ANSWERS)  # naming the role opened its questions
+            page.click("button:has-text('Save and go on')")
+    _no_serious_violations(page, problems)
+    page.click("button:has-text('Finish and assess')")
+    assert "/results/" in page.url
+    _no_serious_violations(page, problems)
+    result_id = int(page.url.rsplit("/", 1)[1])
+    assert page.locator("#headline").count() == 1  # the report itself is on the page
+    context.close()
+
+    stored = world.store.result(result_id)
+    assert stored is not None
+    assert stored.profile_yaml == cli_profile(tmp_path, ANSWERS, monkeypatch)
+    assert stored.result_json == to_json(assess_text(stored.profile_yaml))
+    assert not problems, "\n".join(f"{url}:\n{text}" for url, text in problems.items())
