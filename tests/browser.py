@@ -102,15 +102,27 @@ def scroll_width(page: Page, width: int) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
-# What makes a page scroll sideways, as `tag#id.class (width px, right edge px)`: the
-# outermost elements whose box ends past the viewport's right edge, and the elements
-# whose own text runs past it (a <pre> line, an unbreakable word).
+# What makes a page scroll sideways, as `tag#id.class in #section (width px, right edge
+# px)`: the outermost elements whose box ends past the viewport's right edge, and the
+# HTML elements whose own text runs past it (a <pre> line, an unbreakable word). What is
+# inside a scrolling or clipping box (overflow-x other than visible) is left out: it
+# scrolls on its own, not the page.
 _OVERFLOWING = """() => {
   const vw = document.documentElement.clientWidth, out = [];
+  const within = e => e.id ? null : e.parentElement.closest('[id]');
   const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
       (typeof e.className === 'string' && e.className.trim()
-       ? '.' + e.className.trim().split(/ +/).join('.') : '');
-  const all = [...document.body.querySelectorAll('*')];
+       ? '.' + e.className.trim().split(/ +/).join('.') : '') +
+      (within(e) ? ' in #' + within(e).id : '');
+  const boxed = new Set();  // inside a box that scrolls or clips (document order: parents first)
+  const all = [...document.body.querySelectorAll('*')].filter(e => {
+    const p = e.parentElement;
+    if (p !== document.body && (boxed.has(p) || getComputedStyle(p).overflowX !== 'visible')) {
+      boxed.add(e);
+      return false;
+    }
+    return true;
+  });
   const out_ = new Set(all.filter(e => e.getBoundingClientRect().right > vw + 0.5));
   const holds = new Set();  // elements with a descendant that sticks out
   for (const e of out_)
@@ -121,7 +133,7 @@ _OVERFLOWING = """() => {
     if (out_.has(e)) {
       if (!out_.has(e.parentElement))
         out.push(`${name(e)} (${Math.round(r.width)} px wide, right edge ${Math.round(r.right)})`);
-    } else if (!holds.has(e) && r.left + e.scrollWidth > vw + 0.5
+    } else if (e instanceof HTMLElement && !holds.has(e) && r.left + e.scrollWidth > vw + 0.5
                && getComputedStyle(e).overflowX === 'visible') {
       out.push(`${name(e)} (its text runs to ${Math.round(r.left + e.scrollWidth)} px)`);
     }
