@@ -357,11 +357,14 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
             values = [v for v in form.getlist(name) if isinstance(v, str)]
             fields[name] = values if name.startswith("many:") else (values[-1] if values
                                                                    else "")
-        outcome = guided.apply_page(state, key, fields)
-        saved = len(outcome.errors) < len(before.questions) or not outcome.errors
-        if saved:
-            await run_in_threadpool(store.save_draft, draft, state,
-                                    f"answered '{before.title}'", by=signed.user)
+        try:  # the answers that pass are saved, whatever else on the page does not
+            outcome, state = await run_in_threadpool(
+                lambda: store.update_draft(draft.id,
+                                           lambda s: guided.apply_page(s, key, fields),
+                                           f"answered '{before.title}'", by=signed.user))
+        except StoreError as err:
+            raise HTTPException(404, "This assessment is finished: its result is kept on "
+                                     "the wing's page.") from err
         if outcome.errors or outcome.more:
             found = guided.page(state, key) or before
             return _section_page(request, draft, wing, state, found=found, outcome=outcome,

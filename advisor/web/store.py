@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,7 @@ from advisor.web.models import (
     Wing,
 )
 
+T = TypeVar("T")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 
@@ -315,16 +316,23 @@ class Store:
         with self.begin() as db:
             return db.get(Draft, draft_id)
 
-    def save_draft(self, draft: Draft, state: dict[str, Any], what: str, *, by: User) -> None:
+    def update_draft(self, draft_id: int, change: Callable[[dict[str, Any]], T], what: str,
+                     *, by: User) -> tuple[T, dict[str, Any]]:
+        """Change a draft's state with `change` (its answer, and the state after), the row
+        locked meanwhile: two pages sent at once from two tabs each keep their answers."""
         now = self.now()
         with self.begin() as db:
-            row = db.get(Draft, draft.id)
+            row = db.scalar(select(Draft).where(Draft.id == draft_id).with_for_update())
             if row is None or row.finished_at is not None:
                 raise StoreError("this assessment is finished; start a new one to change it")
-            row.state = json.dumps(state)
-            row.updated_at = now
-            self.audit(db, by, f"draft {draft.id}: {what}", now)
-        draft.state = json.dumps(state)
+            state: dict[str, Any] = json.loads(row.state)
+            answer = change(state)
+            text = json.dumps(state)
+            if text != row.state:
+                row.state = text
+                row.updated_at = now
+                self.audit(db, by, f"draft {draft_id}: {what}", now)
+        return answer, state
 
     # -- results ------------------------------------------------------------------------
 

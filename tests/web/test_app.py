@@ -283,3 +283,30 @@ def test_the_json_stored_is_what_the_cli_prints(world: World) -> None:
     cli = CliRunner().invoke(main, ["assess", str(HIGH_DOWN), "--format", "json"])
     assert stored.result_json == cli.output
     assert json.loads(stored.result_json)["rulebook"]["version"] == stored.rulebook_version
+
+
+def test_a_profile_written_by_advisor_init_is_assessed_once_named(
+        world: World, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from advisor.cli import main
+
+    path = tmp_path / "new.yaml"
+    made = CliRunner().invoke(main, ["init", str(path)])
+    assert made.exit_code == 0, made.output
+    team = world.client("delivery")
+    template = path.read_text(encoding="utf-8")
+    unnamed = upload(team, world.wing_a, "new.yaml", template.encode())
+    assert unnamed.status_code == 400  # type: ignore[attr-defined]
+    assert ("new.yaml: this profile is about Name of the wing, Name of the prison, not "
+            "Community Living Unit (CLU), HMP High Down") in unnamed.text  # type: ignore
+    named = template.replace('"Name of the prison"', "HMP High Down").replace(
+        '"Name of the wing"', "community living unit (CLU)")
+    assert named != template
+    response = upload(team, world.wing_a, "new.yaml", named.encode())
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    stored = world.store.result(int(response.headers["location"]  # type: ignore
+                                    .rsplit("/", 1)[1]))
+    assert stored is not None
+    assert stored.profile_yaml == named
+    assert stored.result_json == to_json(assess_text(named))

@@ -133,3 +133,40 @@ def test_a_delivery_team_assesses_its_wing_in_the_browser(
     assert stored.profile_yaml == cli_profile(tmp_path, ANSWERS, monkeypatch)
     assert stored.result_json == to_json(assess_text(stored.profile_yaml))
     assert not problems, "\n".join(f"{url}:\n{text}" for url, text in problems.items())
+
+
+def test_every_other_page_passes_axe_too(served: tuple[str, Any], browser: Any) -> None:
+    """The pages the walk above does not reach: the administrator's, a stored result for
+    each audience, the worked examples, a page with answers refused, and the errors."""
+    base, world = served
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{base}/signin")
+    page.fill("#email", "admin@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    draft = f"/drafts/{world.draft_b}"
+    urls = ["/", "/admin/users", "/admin/audit", "/examples",
+            "/examples/hmp-high-down-clu.yaml", f"/wings/{world.wing_b}",
+            f"/results/{world.result_b}",
+            *(f"/results/{world.result_b}?audience={a}"
+              for a in ("commissioner", "delivery", "trainer")),
+            f"{draft}/site", f"{draft}/finish", "/no/such/page"]
+    problems: dict[str, str] = {}
+    for url in urls:
+        page.goto(base + url)
+        _no_serious_violations(page, problems)
+    page.goto(f"{base}{draft}/site")
+    page.fill('input[name="site.population"]', "0")
+    page.click("button:has-text('Save and go on')")
+    assert page.locator("#q2-error").inner_text() == "0 is out of range: give 1 to 100000"
+    _no_serious_violations(page, problems)
+    page.goto(f"{base}/admin/users")
+    page.fill("#email", "new@example.org")
+    page.fill("#password", "short")
+    page.click("button:has-text('Add the account')")
+    assert page.locator("#password-error").inner_text() == \
+        "a password needs at least 10 characters"
+    _no_serious_violations(page, problems)
+    context.close()
+    assert not problems, "\n".join(f"{url}:\n{text}" for url, text in problems.items())

@@ -5,6 +5,7 @@ for ever, sessions until they expire, every change in the audit log)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -165,3 +166,64 @@ def test_every_change_is_in_the_audit_log_with_who_and_when(any_engine: Engine) 
     changed = store.user(team.id)
     assert changed is not None
     assert changed.wings == []  # a commissioner sees every wing; none is "theirs"
+
+
+def test_the_migrations_go_down_and_up_again(any_engine: Engine) -> None:
+    from alembic import command
+
+    db.upgrade(any_engine)
+    command.downgrade(db._config(any_engine), "base")
+    assert db.current(any_engine) is None
+    with any_engine.connect() as conn:
+        tables = set(any_engine.dialect.get_table_names(conn))
+    assert tables == {"alembic_version"}
+    assert db.upgrade(any_engine) == (None, db.head())
+
+
+def test_removing_an_account_keeps_what_it_made(any_engine: Engine) -> None:
+    from advisor.web import guided
+
+    store = _store(any_engine, Clock())
+    admin = store.add_user("admin@example.org", PASSWORD, "admin")
+    team = store.add_user("team@example.org", PASSWORD, "delivery")
+    wing = store.add_wing("P", "W", by=team)
+    draft = store.start_draft(wing, "proposal", guided.new_state("proposal", "P", "W"),
+                              by=team)
+    result = store.add_result(wing, kind="proposal", source="upload", profile_yaml="x\n",
+                              rulebook_version="1.0.0", result_json="{}\n", by=team)
+    store.sign_in(team)
+    store.remove_user(team.id, by=admin)
+    assert store.user_by_email("team@example.org") is None
+    kept = store.result(result.id)
+    assert kept is not None and kept.created_by is None
+    assert [d.id for d in store.drafts(wing.id)] == [draft.id]
+    assert [w.name for w in store.wings()] == ["W"]
+    assert "removed account team@example.org (delivery)" in [e.what for e in store.audit_log()]
+
+
+def test_a_draft_is_changed_under_a_lock_and_never_once_finished(any_engine: Engine) -> None:
+    from advisor.web import guided
+
+    store = _store(any_engine, Clock())
+    team = store.add_user("team@example.org", PASSWORD, "delivery")
+    wing = store.add_wing("P", "W", by=team)
+    draft = store.start_draft(wing, "proposal", guided.new_state("proposal", "P", "W"),
+                              by=team)
+
+    def answer(path: str, value: str) -> Any:
+        return lambda state: state["answers"].__setitem__(path, value)
+
+    # two tabs, each holding the draft as it was: both answers are kept
+    store.update_draft(draft.id, answer("site.population", "unknown"), "one", by=team)
+    store.update_draft(draft.id, answer("wing.beds", "unknown"), "two", by=team)
+    _, state = store.update_draft(draft.id, lambda s: None, "nothing", by=team)
+    assert {"site.population", "wing.beds"} <= set(state["answers"])
+    assert [e.what for e in store.audit_log()][:2] == [f"draft {draft.id}: two",
+                                                      f"draft {draft.id}: one"]
+    store.add_result(wing, kind="proposal", source="guided", profile_yaml="x\n",
+                     rulebook_version="1.0.0", result_json="{}\n", by=team, draft=draft)
+    with pytest.raises(StoreError, match="this assessment is finished"):
+        store.update_draft(draft.id, answer("wing.beds", "3"), "late", by=team)
+    with pytest.raises(StoreError, match="already finished"):
+        store.add_result(wing, kind="proposal", source="guided", profile_yaml="x\n",
+                         rulebook_version="1.0.0", result_json="{}\n", by=team, draft=draft)
