@@ -139,7 +139,8 @@ def _order(text: str, markers: list[str]) -> list[int]:
               "questions": 'id="questions"', "reasoning": 'id="reasoning"'}),
     ("terminal", {"ladder": "involvement ladder", "stages": "Social capital stages",
                   "plan": "Action plan",
-                  "questions": "Open questions", "reasoning": "Reasoning"}),
+                  "questions": "Open questions",
+                  "reasoning": "How each conclusion follows from the facts"}),
 ])
 def test_audiences_change_the_emphasis(fmt: str, marks: dict[str, str]) -> None:
     result = run(high_down_data())

@@ -134,8 +134,7 @@ def test_the_words_mean_what_the_rulebook_means() -> None:
 def test_every_view_names_the_role_and_says_what_its_words_mean(
         name: str, fmt: str, audience: str | None) -> None:
     r = _result(name)
-    _check_words(_readable(render(r, fmt, audience=audience, width=100), fmt), r,
-                 glossary=fmt != "terminal")
+    _check_words(_readable(render(r, fmt, audience=audience, width=100), fmt), r)
 
 
 @pytest.mark.parametrize("name", BUNDLED)

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from advisor.render import words
 from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
-from advisor.words import SOURCE_NAMES, STAGE_TITLES
+from advisor.words import RUNG_MEANINGS, RUNG_NAMES, SOURCE_NAMES, STAGE_TITLES
 
 #: A light's colour, from the 16 every terminal has (rich's "standard" system): green is
 #: ANSI 32, orange is yellow (33), red is 31. An orange from the 256-colour palette would
@@ -55,6 +55,7 @@ def render_terminal(r: Mapping[str, Any], sections: tuple[str, ...] | None = Non
         _SECTIONS[name](console, r)
     if sections != SUMMARY:
         _evidence(console, r)
+        _glossary(console, r)
     text: str = console.export_text(styles=color)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
@@ -229,11 +230,8 @@ def _ladder(console: Console, r: Mapping[str, Any]) -> None:
                        f"[{', '.join(f['sources'])}]", indent=2)
     _ladder_rows(console, r)
     console.print()
-    _title(console, "What the words mean")
-    width = _mark_width(f"{word}:" for word in words.TERMS)
-    for word, meaning in words.TERMS.items():
-        console.print(_item(console, meaning, indent=2, mark=f"{word}:".ljust(width),
-                            mark_width=width))
+    _para(console, "Soft, structural, target and aspiration are explained at the end, under "
+                   "Words used in this report.", style="dim")
     console.print()
 
 
@@ -304,21 +302,25 @@ def _plan(console: Console, r: Mapping[str, Any]) -> None:
     _title(console, "Action plan")
     width = _mark_width(f"{n}." for n in range(1, len(r["actions"]) + 1))
     lead = 2 + width + 1
-    for n, a in enumerate(r["actions"], 1):
-        if n > 1:
-            console.print()
-        body = Text(" ".join(a["text"].split()))
-        # who and when start a line of their own: an owner is never cut
-        body.append(f"\n{a['owner']}, {a['horizon']}", style="bold")
-        body.append(f" · done when: {a['done_when']}", style="dim")
-        console.print(_item(console, body, indent=2, mark=Text(f"{n}.", style="bold"),
-                            mark_width=width))
-        details = [f"after {after}" for after in words.after_words(r, a)]
-        because = "; ".join(words.because_words(r, b) for b in a["because"])
-        details.append(f"because: {because} [{', '.join(a['sources'])}]")
-        for line in details:
-            console.print(_item(console, line, indent=lead, hang=HANG, style="dim"))
-    console.print()
+    for _horizon, heading, items in words.plan(r):
+        _para(console, Text(f"{heading} ({len(items)})", style="bold underline"), indent=2)
+        for n, a in items:
+            body = Text(" ".join(a["text"].split()))
+            # who and when start a line of their own: an owner is never cut
+            body.append(f"\n{a['owner']}", style="bold")
+            body.append(f" · done when: {a['done_when']} [{', '.join(a['sources'])}]",
+                        style="dim")
+            console.print(_item(console, body, indent=2, mark=Text(f"{n}.", style="bold"),
+                                mark_width=width))
+            held, missing = words.held_and_missing(r, a["because"])
+            details = [f"after {after}" for after in words.after_short(r, a)]
+            if held:
+                details.append(f"rests on: {' · '.join(held)}")
+            if missing:
+                details.append(f"to find out: {' · '.join(missing)}")
+            for line in details:
+                console.print(_item(console, line, indent=lead, hang=HANG, style="dim"))
+        console.print()
 
 
 def _findings(console: Console, r: Mapping[str, Any]) -> None:
@@ -381,32 +383,42 @@ def _fit(console: Console, r: Mapping[str, Any]) -> None:
 
 
 def _reasoning(console: Console, r: Mapping[str, Any]) -> None:
-    _title(console, "Reasoning, from the facts to each conclusion")
-    stages_shown = False
-    for key, ex in r["explanations"].items():
-        if key.startswith("stage "):  # the stages section shows these rules and facts
-            if not stages_shown:
-                _para(console, "Stages 1 to 6: the rule and the facts behind each light are "
-                               "under Social capital stages.", indent=2)
-                stages_shown = True
-            continue
-        if "why_not" in ex:
-            _para(console, Text(f"Why not {key}:", style="bold"), indent=2)
-            for u in ex["why_not"]:
-                facts = "; ".join(words.fact_words(r, f["fact"], f["value"])
-                                  for f in u["facts"])
-                _para(console, f"{words.requirement_text(r, u['requirement'])} "
-                               f"({u['kind']}) does not hold: {facts}", indent=4)
+    _title(console, "How each conclusion follows from the facts")
+    for key in words.REASONED:
+        if key not in r["explanations"]:
             continue
         _para(console, Text(words.conclusion_title(r, key), style="bold"), indent=2)
-        for title in words.rule_titles(r, key):
-            _para(console, f"by the rule: {title}", indent=4)
-        for f in ex["facts"]:
-            note = f"  ({f['evidence']})" if f["evidence"] else ""
-            _para(console, f"{words.fact_words(r, f['fact'], f['value'])}{note}", indent=4)
-            for said in words.voice_lines(f.get("voices")):
-                _para(console, said, indent=6)
+        _para(console, words.reasoning_sentence(r, key), indent=4)
+        chain = words.reasoning_chain(r, key)
+        if chain:
+            _para(console, f"which rests on: {'; '.join(chain)}", indent=4, style="dim")
+        if key.startswith("stage "):  # the stages section lists their facts
+            continue
+        for f in [] if key == "target rung" else words.reasoning_facts(r, key):
+            note = f"  (evidence: {f['evidence']})" if f["evidence"] else ""
+            _para(console, f"{f['words']}{note}", indent=6, style="dim")
+        examples = words.worked_examples(r, key)
+        if examples:
+            _para(console, "worked examples: " + "; ".join(f"\u201c{e}\u201d" for e in examples),
+                  indent=4, style="dim")
+    _para(console, Text("What each rung means", style="bold"), indent=2)
+    width = _mark_width(f"{n} {RUNG_NAMES[n]}:" for n in RUNG_MEANINGS)
+    for rung, meaning in RUNG_MEANINGS.items():
+        console.print(_item(console, meaning, indent=4,
+                            mark=f"{rung} {RUNG_NAMES[rung]}:".ljust(width), mark_width=width))
     console.print()
+
+
+def _glossary(console: Console, r: Mapping[str, Any]) -> None:
+    """The report's words explained, and the study in full: the end of the whole report."""
+    _title(console, "Words used in this report")
+    width = _mark_width(f"{word}:" for word in words.GLOSSARY)
+    for word, meaning in words.GLOSSARY.items():
+        console.print(_item(console, meaning, indent=2, mark=f"{word}:".ljust(width),
+                            mark_width=width))
+    console.print()
+    _para(console, f"This assessment applies rulebook {r['rulebook']['version']}, which "
+                   f"encodes the study: {words.STUDY} {words.STUDY_NOTE}", style="dim")
 
 
 def _evidence(console: Console, r: Mapping[str, Any]) -> None:
