@@ -55,6 +55,8 @@ KIND_TITLES = {"self-audit": "Self-audit of a running wing", "proposal": "Propos
 SOURCE_TITLES = {"guided": "answered on the web", "upload": "uploaded profile",
                  "reassessed": "re-assessed"}
 
+MAX_REQUEST = 2 * 1024 * 1024  # a profile of 1 MB and the form around it
+
 #: routes anyone may use, by path: every other route must declare `need(...)`
 PUBLIC_ROUTES = {("GET", "/signin"), ("POST", "/signin"), ("GET", "/style.css"),
                  ("GET", "/setup"), ("POST", "/setup")}
@@ -114,7 +116,13 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_REQUEST:  # an upload is 1 MB at most
+            response: Response = page(request, "error.html.j2", 413, title="Too large",
+                                      message="That is more than a profile can be (1 MB). "
+                                              "Go back and choose the profile file.")
+        else:
+            response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
@@ -411,10 +419,10 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
         from starlette.concurrency import run_in_threadpool
 
         from advisor.render import to_json
-        from advisor.yamlio import MAX_BYTES
 
         wing = await run_in_threadpool(lambda: writable(signed, store.wing(wing_id)))
-        raw = await profile.read(MAX_BYTES + 1) if profile is not None else b""
+        # whole (the request is at most MAX_REQUEST): a file too big gets the CLI's words
+        raw = await profile.read(MAX_REQUEST + 1) if profile is not None else b""
         name = _upload_name(profile) if profile is not None else ""
         try:
             if profile is None or not (profile.filename or raw):

@@ -138,6 +138,13 @@ def test_an_invalid_upload_gets_the_clis_error_and_stores_nothing(
     assert none.status_code == 400
     assert '<p class="error" id="profile-error" role="alert">choose a profile file to ' \
            "upload</p>" in none.text
+    huge = upload(team, world.wing_a, "wing.yaml", b"# padding\n" * 300_000)
+    assert huge.status_code == 413  # type: ignore[attr-defined]
+    assert "That is more than a profile can be (1 MB)" in huge.text  # type: ignore
+    over = upload(team, world.wing_a, "wing.yaml", b"#" * 1_000_001)
+    # the CLI's words for such a file
+    assert "wing.yaml: is 1,000,001 bytes; a profile may be at most 1,000,000" \
+        in over.text  # type: ignore[attr-defined]
     binary = upload(team, world.wing_a, "wing.yaml", b"\x00\x01")
     assert "wing.yaml: is a binary file, not a YAML profile" in binary.text  # type: ignore
     other = upload(team, world.wing_a, "thin.yaml",
