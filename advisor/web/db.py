@@ -123,8 +123,21 @@ def check(engine: Engine) -> None:
     if at is None:
         raise InputError(f"the database {name} has no tables yet: run 'advisor db upgrade' "
                          "with the same --data or --database first")
+    if not _known(at):
+        raise InputError(f"the database {name} is at schema {at}, which a newer advisor made; "
+                         f"this one knows up to {wanted}: serve it with that newer advisor")
     raise InputError(f"the database {name} is at schema {at}, this advisor needs {wanted}: "
                      "run 'advisor db upgrade' with the same --data or --database first")
+
+
+def _known(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory(str(MIGRATIONS)).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _first_line(err: Exception) -> str:

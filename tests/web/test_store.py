@@ -31,19 +31,29 @@ def test_the_migrations_make_exactly_the_models_schema(any_engine: Engine) -> No
 
 
 def test_serving_an_unmigrated_or_older_schema_is_refused_in_one_line(
-        any_engine: Engine) -> None:
+        any_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InputError) as empty:
         db.check(any_engine)
     assert "has no tables yet: run 'advisor db upgrade'" in empty.value.one_line()
     db.upgrade(any_engine)
-    with any_engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0000'"))
-    with pytest.raises(InputError) as old:
+    monkeypatch.setattr(db, "head", lambda: "0002")  # as if this advisor had a migration more
+    with pytest.raises(InputError) as behind:
         db.check(any_engine)
-    line = old.value.one_line()
+    line = behind.value.one_line()
     assert "\n" not in line
-    assert f"is at schema 0000, this advisor needs {db.head()}: run 'advisor db upgrade'" \
-        in line
+    assert line.endswith("is at schema 0001, this advisor needs 0002: run 'advisor db "
+                         "upgrade' with the same --data or --database first")
+
+
+def test_a_schema_from_a_newer_advisor_is_refused_too(any_engine: Engine) -> None:
+    db.upgrade(any_engine)
+    with any_engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    with pytest.raises(InputError) as newer:
+        db.check(any_engine)
+    assert newer.value.one_line().endswith(
+        f"is at schema 0999, which a newer advisor made; this one knows up to {db.head()}: "
+        "serve it with that newer advisor")
 
 
 def test_passwords_are_hashed_with_argon2id_at_its_recommended_cost() -> None:
