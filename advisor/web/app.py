@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from advisor.errors import AdvisorError
 from advisor.rulebook import Rulebook
 from advisor.web import guided
-from advisor.web.models import KINDS, ROLE_TITLES, ROLES, Draft, Result, Wing
+from advisor.web.models import KINDS, ROLE_TITLES, ROLES, SOURCE_TITLES, Draft, Result, Wing
 from advisor.web.security import (
     COOKIE,
     EVERYONE,
@@ -52,8 +52,6 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 KIND_TITLES = {"self-audit": "Self-audit of a running wing", "proposal": "Proposal for a new wing",
                "example": "Worked example"}
-SOURCE_TITLES = {"guided": "answered on the web", "upload": "uploaded profile",
-                 "reassessed": "re-assessed"}
 
 MAX_REQUEST = 2 * 1024 * 1024  # a profile of 1 MB and the form around it
 

@@ -39,6 +39,8 @@ ROLES = ("admin", "commissioner", "delivery", "trainer")
 ROLE_TITLES = {"admin": "Administrator", "commissioner": "Commissioner",
                "delivery": "Delivery team", "trainer": "Trainer"}
 KINDS = ("self-audit", "proposal")
+SOURCE_TITLES = {"guided": "answered on the web", "upload": "uploaded profile",
+                 "reassessed": "re-assessed"}
 
 
 class UTC(TypeDecorator[dt.datetime]):
@@ -162,5 +164,5 @@ class Audit(Base):
     what: Mapped[str] = mapped_column(Text)
 
 
-__all__ = ["KINDS", "ROLES", "ROLE_TITLES", "Audit", "Base", "Draft", "Result", "Session",
-           "SignInFailure", "User", "Wing", "user_wings"]
+__all__ = ["KINDS", "ROLES", "ROLE_TITLES", "SOURCE_TITLES", "Audit", "Base", "Draft",
+           "Result", "Session", "SignInFailure", "User", "Wing", "user_wings"]

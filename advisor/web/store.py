@@ -25,7 +25,9 @@ from sqlalchemy.orm import sessionmaker
 
 from advisor.web.models import (
     KINDS,
+    ROLE_TITLES,
     ROLES,
+    SOURCE_TITLES,
     Audit,
     Draft,
     Result,
@@ -130,7 +132,7 @@ class Store:
             db.add(user)
             db.flush()
             where = "".join(f", wing {w.prison} {w.name}" for w in user.wings)
-            self.audit(db, by, f"added account {email} ({role}{where})", now)
+            self.audit(db, by, f"added account {email} ({ROLE_TITLES[role]}{where})", now)
         return user
 
     def user_count(self) -> int:
@@ -183,7 +185,8 @@ class Store:
             if role != "delivery":
                 user.wings = []
             db.execute(delete(Session).where(Session.user_id == user.id))  # sign them out
-            self.audit(db, by, f"changed {user.email} from {old} to {role}", now)
+            self.audit(db, by, f"changed {user.email} from {ROLE_TITLES[old]} to "
+                               f"{ROLE_TITLES[role]}", now)
 
     def remove_user(self, user_id: int, *, by: User | None) -> None:
         now = self.now()
@@ -193,7 +196,8 @@ class Store:
                 raise StoreError("no such account")
             if user.role == "admin" and self._admins(db) == 1:
                 raise StoreError("this is the only administrator; make another first")
-            self.audit(db, by, f"removed account {user.email} ({user.role})", now)
+            self.audit(db, by, f"removed account {user.email} ({ROLE_TITLES[user.role]})",
+                       now)
             db.delete(user)
 
     @staticmethod
@@ -354,7 +358,7 @@ class Store:
             db.add(result)
             db.flush()
             self.audit(db, by, f"stored assessment {result.id} of {wing.prison} {wing.name} "
-                               f"({source}, rulebook {rulebook_version})", now)
+                               f"({SOURCE_TITLES[source]}, rulebook {rulebook_version})", now)
         return result
 
     def results(self, wing_id: int) -> list[Result]:

@@ -222,12 +222,12 @@ def test_an_administrator_manages_accounts_and_sees_every_change(world: World) -
     audit = admin.get("/admin/audit").text
     rows = re.findall(r"<tr><td>[^<]+</td><td>([^<]+)</td><td>([^<]+)</td></tr>", audit)
     assert rows[:4] == [
-        ("admin@example.org", "removed account new@example.org (commissioner)"),
-        ("admin@example.org", "changed new@example.org from delivery to commissioner"),
+        ("admin@example.org", "removed account new@example.org (Commissioner)"),
+        ("admin@example.org", "changed new@example.org from Delivery team to Commissioner"),
         ("admin@example.org",
          "gave new@example.org wing HMP High Down Community Living Unit (CLU)"),
-        ("admin@example.org", "added account new@example.org (delivery, wing HMP Elsewhere "
-                              "B wing)")]
+        ("admin@example.org", "added account new@example.org (Delivery team, wing HMP "
+                              "Elsewhere B wing)")]
 
 
 def test_the_first_administrator_is_made_through_the_printed_link(

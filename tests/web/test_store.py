@@ -164,14 +164,14 @@ def test_every_change_is_in_the_audit_log_with_who_and_when(any_engine: Engine) 
     log = [(e.at, e.who, e.what) for e in reversed(store.audit_log())]
     start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     assert log == [
-        (start, "advisor (command line)", "added account admin@example.org (admin)"),
+        (start, "advisor (command line)", "added account admin@example.org (Administrator)"),
         (start + dt.timedelta(minutes=1), "admin@example.org", "added wing HMP High Down CLU"),
         (start + dt.timedelta(minutes=2), "admin@example.org",
-         "added account team@example.org (delivery)"),
+         "added account team@example.org (Delivery team)"),
         (start + dt.timedelta(minutes=2), "admin@example.org",
          "gave team@example.org wing HMP High Down CLU"),
         (start + dt.timedelta(minutes=2), "admin@example.org",
-         "changed team@example.org from delivery to commissioner"),
+         "changed team@example.org from Delivery team to Commissioner"),
     ]
     changed = store.user(team.id)
     assert changed is not None
@@ -208,7 +208,7 @@ def test_removing_an_account_keeps_what_it_made(any_engine: Engine) -> None:
     assert kept is not None and kept.created_by is None
     assert [d.id for d in store.drafts(wing.id)] == [draft.id]
     assert [w.name for w in store.wings()] == ["W"]
-    assert "removed account team@example.org (delivery)" in [e.what for e in store.audit_log()]
+    assert "removed account team@example.org (Delivery team)" in [e.what for e in store.audit_log()]
 
 
 def test_a_draft_is_changed_under_a_lock_and_never_once_finished(any_engine: Engine) -> None:
