@@ -152,6 +152,9 @@ def printed_pages(page: Page) -> list[str]:
     """The text of each page when `page` is printed on A4 (its own @page rules first)."""
     from pypdf import PdfReader
 
+    # page.pdf() prints with the media last emulated, and `page_for` emulates the screen:
+    # print media, so the report's @media print rules are what is measured
+    page.emulate_media(media="print")
     pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
     # NFKC undoes the ligatures Chromium's PDF holds (`ﬁ` for `fi`)
     return [unicodedata.normalize("NFKC", p.extract_text())

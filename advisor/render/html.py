@@ -20,6 +20,9 @@ CHECKLIST_FOR = (None, "delivery")
 #: the views whose reasoning section carries the facts behind the lights, so the stage
 #: matrix, the plan and the findings leave them out (and the view prints in half the pages)
 COMPACT_FOR = ("trainer",)
+#: the views that list the plan briefly (text, owner, order): those that read it rather
+#: than work it; the default and delivery views give each action's facts and a checklist
+BRIEF_PLAN_FOR = ("commissioner", "trainer")
 
 
 @functools.cache
@@ -46,7 +49,7 @@ def render_html(r: Mapping[str, Any], sections: tuple[str, ...],
                  for src in tuple(SOURCE_NAMES)]
     return _environment().get_template("report.html.j2").render(
         r=r, sections=sections, audience=audience, checklist=audience in CHECKLIST_FOR,
-        compact=audience in COMPACT_FOR,
+        compact=audience in COMPACT_FOR, brief_plan=audience in BRIEF_PLAN_FOR,
         ladder=ladder, by_source=by_source,
         fact_note=fact_note, fact_voices=fact_voices, words=words,
         LIGHT_SYMBOL=LIGHT_SYMBOL, LIGHT_WORD=LIGHT_WORD, SOURCE_NAMES=SOURCE_NAMES,
