@@ -15,12 +15,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from advisor import result as res
 from advisor.facts import Firing
-from advisor.paths import concrete
-from advisor.paths import generic as generic_path
+from advisor.paths import concrete, rule_generic
 from advisor.profile import (
     FACT_PATHS,
     QUESTIONS,
@@ -226,6 +225,10 @@ class _Plan:
     rungs: dict[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
     # (rule id, level, reason) of the rules giving a proposal's verdict a reason
     verdicts: tuple[tuple[str, str, str], ...] = ()
+    # each thing an answer could change (every rule's outputs) -> its weight, rung, order
+    changes: dict[str, _Change] = field(default_factory=dict)
+    # the path a rule tests (`role.supervision`) -> its catalogue path (`roles[].supervision`)
+    generic: dict[str, str] = field(default_factory=dict)
 
 
 def _plan(book: Rulebook) -> _Plan:
@@ -241,6 +244,7 @@ def _make_plan(book: Rulebook) -> _Plan:
         for emitter in emitters for alt in emitter.alternatives)
         for name, emitters in book.emitters.items()}
     sources = {r.id: tuple(r.rule.sources) for r in book.rules}
+    outputs = {r.id: _outputs_of(r) for r in book.rules}
     return _Plan(
         rank={r.id: n for n, r in enumerate(ordered)},
         lights=tuple(tuple((r.id, _light(r).colour) for r in book.producing("light")
@@ -254,7 +258,7 @@ def _make_plan(book: Rulebook) -> _Plan:
         actions=tuple((r.id, _ActionPlan.of(a)) for r, a in book.actions()),
         sources=sources,
         titles={(r.id,): (r.id, r.rule.title, sources[r.id]) for r in book.rules},
-        outputs={r.id: _outputs_of(r) for r in book.rules},
+        outputs=outputs,
         needs=tuple((r.id, str(r.rule.then.need)) for r in book.producing("need")),
         missing=tuple((r.id, str(r.rule.then.missing)) for r in book.producing("missing")),
         supplies=tuple((r.id, str(r.rule.then.supplies))
@@ -277,7 +281,9 @@ def _make_plan(book: Rulebook) -> _Plan:
         rungs={attr: tuple((r.id, getattr(r.rule.then, attr)) for r in book.producing(attr))
                for attr in ("current_rung", "target_rung", "aspiration_gap")},
         verdicts=tuple((r.id, v.level, _text(v.reason)) for r in book.producing("verdict")
-                       if (v := r.rule.then.verdict) is not None))
+                       if (v := r.rule.then.verdict) is not None),
+        changes={label: _change(label) for labels in outputs.values() for label in labels},
+        generic={path: rule_generic(path) for path in book.read_paths()})
 
 
 class _Collator:
@@ -343,13 +349,11 @@ class _Collator:
     # -- explanations -------------------------------------------------------------------
 
     def trace_of(self, f: Firing) -> Trace:
+        """Facts, derived facts and rules from the profile to this firing, worked out
+        once per firing and assessment (many conclusions rest on the same firings)."""
         memo = self._trace_memo.get(id(f))
-        if memo is None:
-            memo = self._trace_memo[id(f)] = self._trace(f)
-        return memo
-
-    def _trace(self, f: Firing) -> Trace:
-        """Facts, derived facts and rules from the profile to this firing."""
+        if memo is not None:
+            return memo
         key = (f.rule, f.alternative, f.role, f.other_role)
         base = self.plan.bases.get(key)
         if base is None:  # the facts it read and the rule itself: the same every time
@@ -359,17 +363,18 @@ class _Collator:
                 self.plan.bases[key] = base
         flags = self.plan.flags[f.rule][f.alternative]
         if not flags:
-            return base  # shared: traces are never changed once made
-        t = base.copy()
-        for name, item, per_role in flags:
-            if item[1]:  # held: how it was derived (for the role the engine bound)
+            t = base  # shared: traces are never changed once made
+        else:
+            t = base.copy()
+            for name, item, per_role in flags:
                 t[item] = None
-                emitter = self.emitted_by.get((name, dict(f.flag_roles).get(name)))
-                if emitter is not None:
-                    t.update(self.trace_of(emitter))
-            else:  # found absent: why no rule derived it
-                t[item] = None
-                t.update(self._why_absent(name, f.role if per_role else None))
+                if item[1]:  # held: how it was derived (for the role the engine bound)
+                    emitter = self.emitted_by.get((name, _bound(f.flag_roles, name)))
+                    if emitter is not None:
+                        t.update(self.trace_of(emitter))
+                else:  # found absent: why no rule derived it
+                    t.update(self._why_absent(name, f.role if per_role else None))
+        self._trace_memo[id(f)] = t
         return t
 
     def _why_absent(self, name: str, role: int | None) -> Trace:
@@ -382,7 +387,8 @@ class _Collator:
         roles, others = self.roles, self.others
         role_flags = self.book.role_flags
         for way in self.plan.absences.get(name, ()):
-            t.update(way.paths(role, roles, others))
+            read = way.read.get((role, roles, others))  # `way.paths`, its cache read here
+            t.update(way.paths(role, roles, others) if read is None else read)
             if way.reads_role and not roles:
                 continue
             for need in way.needs:
@@ -425,13 +431,16 @@ class _Collator:
         return self._explained(t)
 
     def _explained(self, t: Trace) -> Json:
-        fact_record, titles = self._fact_record, self.plan.titles
+        titles, value = self.plan.titles, self.value
+        voices_of, evidence = self.profile.voices.get, self.profile.evidence.get
         facts: list[Json] = []
         derived: list[Json] = []
         fired: list[Json] = []
         for item in t:
-            if item.__class__ is str:
-                facts.append(fact_record(item))
+            if item.__class__ is str:  # a fact read: as `_fact_record` shows it, inlined
+                voices = voices_of(item)
+                facts.append({"fact": item, "value": value[item], "evidence": evidence(item),
+                              "voices": None if voices is None else _said(voices)})
             elif len(item) == 2:
                 derived.append({"flag": item[0], "held": item[1]})
             else:
@@ -597,7 +606,9 @@ class _Collator:
         it, most telling first: a rung up to the target (or the current or target rung),
         then a light or the verdict, then the rest; `rank` 1 is the first."""
         questions: dict[str, set[str]] = {}
-        definite, per_role = self.everyone, self.plan.per_role
+        generic: dict[str, str] = {}  # question's path -> its catalogue path
+        definite, per_role, generic_of = self.everyone, self.plan.per_role, self.plan.generic
+        proposal = self.profile.kind == "proposal"
         for f in self.firings:
             if not f.maybe or not f.missing:
                 continue
@@ -606,20 +617,34 @@ class _Collator:
                     g.role == f.role for g in firings)):
                 continue  # it holds anyway (for this role, when it is about one)
             changes = self._could_change(f.rule)
-            if self.profile.kind != "proposal":
+            if not proposal and "verdict" in changes:
                 changes = changes - {"verdict"}  # only a proposal has a verdict
             if not changes:
                 continue
             for path in f.missing:
-                questions.setdefault(concrete(path, f.role, f.other_role), set()).update(changes)
-        def key(path: str) -> tuple[int, int, int, str]:
-            rungs = [int(c.split()[1]) for c in questions[path] if c.startswith("rung ")]
-            return (_weight(questions[path], target), min(rungs, default=6),
-                    _FACT_ORDER.get(generic_path(path), len(_FACT_ORDER)), path)
-
-        return [{"fact": p, "question": QUESTIONS[generic_path(p)], "rank": n,
-                 "could_change": sorted(questions[p], key=_change_key)}
-                for n, p in enumerate(sorted(questions, key=key), start=1)]
+                at = concrete(path, f.role, f.other_role)
+                known = questions.get(at)
+                if known is None:
+                    questions[at] = set(changes)
+                    generic[at] = generic_of.get(path) or rule_generic(path)
+                else:
+                    known.update(changes)
+        # Each question's place: how much its answer could change (`_weight`), the
+        # lowest rung it could change, the catalogue's order, its path (unique). Each
+        # change's weight and rung are looked up, never parsed from its words again.
+        changes_info, unlisted = self.plan.changes, len(_FACT_ORDER)
+        placed: list[tuple[int, int, int, str]] = []
+        for path, changes in questions.items():
+            placed.append((_weight(changes, target, changes_info),
+                           min(changes_info[c].rung for c in changes),
+                           _FACT_ORDER.get(generic[path], unlisted), path))
+        placed.sort()
+        out: list[res.OpenQuestion] = []
+        for n, (*_, path) in enumerate(placed, start=1):
+            out.append({"fact": path, "question": QUESTIONS[generic[path]], "rank": n,
+                        "could_change": sorted(questions[path],
+                                               key=lambda c: changes_info[c].order)})
+        return out
 
     def headline(self, result: res.Assessment) -> res.Headline:
         """What a reader takes in first: for a proposal, its readiness verdict with the
@@ -646,7 +671,7 @@ class _Collator:
             else:
                 reasons = _unique(r for level, r in fired if level == "conditions")
                 telling = [q for q in result["open_questions"]
-                           if _weight(set(q["could_change"]), target) < 2]
+                           if _weight(q["could_change"], target, self.plan.changes) < 2]
                 if telling:
                     reasons.append(_open_reason(telling))
                 verdict = "ready-with-conditions" if reasons else "ready"
@@ -701,6 +726,16 @@ class _Collator:
                                  if fn in set(entry["supplies"]) | (fns & lack)]
         listed = sorted(candidates.values(), key=lambda c: (not c["on_wing"], c["title"]))
         return {"needed": needed, "missing": missing, "candidates": listed}
+
+
+def _bound(flag_roles: tuple[tuple[str, int | None], ...], name: str) -> int | None:
+    """The role a firing's test of this flag was bound to (None: a wing's flag; the
+    last, should an alternative test one flag twice)."""
+    bound = None
+    for flag, role in flag_roles:
+        if flag == name:
+            bound = role
+    return bound
 
 
 def _outputs_of(rule: CompiledRule) -> frozenset[str]:
@@ -778,10 +813,6 @@ _CHANGE_ORDER = {word: n for n, word in enumerate(
     ("stage", "current", "target", "rung", "verdict", "action", "finding", "role"))}
 
 
-def _change_key(text: str) -> tuple[int, str]:
-    return (_CHANGE_ORDER[text.split(maxsplit=1)[0]], text)
-
-
 def _said(voices: Voices) -> dict[str, str]:
     """What people say of a fact, by who says it (residents, holders, staff)."""
     return {who: said for who, said in voices.model_dump().items() if said is not None}
@@ -792,18 +823,34 @@ _NO_HEADLINE: res.Headline = {"verdict": None, "reasons": [], "summary": [],
                           "top_questions": []}
 
 
-def _weight(changes: set[str], target: int) -> int:
+class _Change(NamedTuple):
+    """What collation needs to know of one thing an answer could change (`rung 3`,
+    `stage 2`, `action R1a`, `verdict`, ...), worked out once per rulebook."""
+
+    weight: int  # as `_weight` counts it, for a rung above the target
+    rung: int  # n for `rung n`, else 6 (after every rung)
+    order: tuple[int, str]  # where it is listed in `could_change`
+
+
+_WEIGHTS = {"current": 0, "target": 0, "verdict": 1, "stage": 1, "rung": 2, "action": 3}
+
+
+def _change(label: str) -> _Change:
+    word, _, rest = label.partition(" ")
+    return _Change(_WEIGHTS.get(word, 4), int(rest) if word == "rung" else 6,
+                   (_CHANGE_ORDER[word], label))
+
+
+def _weight(changes: Iterable[str], target: int, info: dict[str, _Change]) -> int:
     """How much an answer could change: 0 a rung up to the target (or the current or
     target rung), 1 a light or the verdict, 2 a rung beyond the target, 3 an action, 4
-    anything else (findings, role fit)."""
-    if {"current rung", "target rung"} & changes or any(
-            c.startswith("rung ") and int(c.split()[1]) <= target for c in changes):
-        return 0
-    if "verdict" in changes or any(c.startswith("stage ") for c in changes):
-        return 1
-    if any(c.startswith("rung ") for c in changes):
-        return 2
-    return 3 if any(c.startswith("action ") for c in changes) else 4
+    anything else (findings, role fit): the least of its changes' weights."""
+    weight = 4
+    for c in changes:
+        change = info[c]
+        weight = min(weight, 0 if change.weight == 2 and change.rung <= target
+                     else change.weight)
+    return weight
 
 
 def _open_reason(questions: list[res.OpenQuestion]) -> str:

@@ -661,22 +661,17 @@ _new_firing = tuple.__new__  # a Firing from its fields, without NamedTuple's ke
 def _unknown(leaves: tuple[tuple[str, str, tuple[str, ...]], ...],
              match: dict[str, Any]) -> tuple[str, ...]:
     """The paths of a relaxed alternative's tests whose field the matched fact (by alias)
-    does not hold: what the match leaves unknown."""
+    does not hold: what the match leaves unknown. (Called for most firings: the walk
+    down the field's keys is written out here rather than in a helper.)"""
     unknown = []
-    for path, alias, keys in leaves:  # a loop, not a comprehension: 3.11 calls each one
-        if not _has(match[alias], keys):
-            unknown.append(path)
+    for path, alias, keys in leaves:  # a loop, not a comprehension: 3.11 calls each
+        node: Any = match[alias]
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                unknown.append(path)
+                break
+            node = node[key]
     return tuple(unknown)
-
-
-def _has(fact: dict[str, Any], keys: tuple[str, ...]) -> bool:
-    """Whether the fact holds a value at this engine field (split at its dots)."""
-    node: Any = fact
-    for key in keys:
-        if not isinstance(node, dict) or key not in node:
-            return False
-        node = node[key]
-    return True
 
 
 def _explain(err: BaseException) -> str:
