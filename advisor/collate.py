@@ -814,8 +814,17 @@ _CHANGE_ORDER = {word: n for n, word in enumerate(
 
 
 def _said(voices: Voices) -> dict[str, str]:
-    """What people say of a fact, by who says it (residents, holders, staff)."""
-    return {who: said for who, said in voices.model_dump().items() if said is not None}
+    """What people say of a fact, by who says it (residents, holders, staff): the
+    fields `model_dump` would give, read directly (this runs for every fact shown)."""
+    said: dict[str, str] = {}
+    for who in _VOICE_FIELDS:
+        text = getattr(voices, who)
+        if text is not None:
+            said[who] = text
+    return said
+
+
+_VOICE_FIELDS = tuple(Voices.model_fields)  # in the order they are declared, as dumped
 
 
 _NO_HEADLINE: res.Headline = {"verdict": None, "reasons": [], "summary": [],
