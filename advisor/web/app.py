@@ -546,6 +546,15 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
                                                                     "choose a wing")}, {}, 400)
         return see_other("/admin/users")
 
+    @app.post("/admin/users/{user_id}/wings/{wing_id}/remove")
+    def take(request: Request, user_id: int, wing_id: int,
+             signed: Annotated[Signed, Depends(need("admin"))]) -> Response:
+        try:
+            store.take_wing(user_id, wing_id, by=signed.user)
+        except StoreError as err:
+            return _users_page(request, {f"user-{user_id}": err.message}, {}, 400)
+        return see_other("/admin/users")
+
     @app.post("/admin/users/{user_id}/remove")
     def remove(request: Request, user_id: int,
                signed: Annotated[Signed, Depends(need("admin"))]) -> Response:

@@ -169,6 +169,17 @@ class Store:
                 user.wings.append(wing)
                 self.audit(db, by, f"gave {user.email} wing {wing.prison} {wing.name}", now)
 
+    def take_wing(self, user_id: int, wing_id: int, *, by: User | None) -> None:
+        now = self.now()
+        with self.begin() as db:
+            user, wing = db.get(User, user_id), db.get(Wing, wing_id)
+            if user is None or wing is None:
+                raise StoreError("no such account or wing")
+            if wing in user.wings:
+                user.wings.remove(wing)
+                self.audit(db, by, f"took wing {wing.prison} {wing.name} from {user.email}",
+                           now)
+
     def set_role(self, user_id: int, role: str, *, by: User | None) -> None:
         if role not in ROLES:
             raise StoreError(f"the role is one of {', '.join(ROLES)}", "role")

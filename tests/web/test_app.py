@@ -189,8 +189,12 @@ def test_an_administrator_manages_accounts_and_sees_every_change(world: World) -
     admin = world.client("admin")
     page = admin.get("/admin/users")
     assert page.status_code == 200
-    assert "<td>delivery@example.org</td>\n<td>Delivery team</td>\n" \
-           "<td>Community Living Unit (CLU), HMP High Down</td>" in page.text
+    team_row = re.search(r"<td>delivery@example.org</td>\n<td>Delivery team</td>\n<td>(.*?)"
+                         r"</td>", page.text, re.S)
+    assert team_row is not None
+    assert " ".join(re.sub(r"<[^>]+>", " ", team_row[1]).split()) == (
+        "Community Living Unit (CLU), HMP High Down take away Community Living Unit (CLU), "
+        "HMP High Down from delivery@example.org")
     added = admin.post("/admin/users", {"email": "New@Example.org", "password": PASSWORD,
                                         "role": "delivery", "wing": str(world.wing_b)})
     assert added.status_code == 303
@@ -210,6 +214,9 @@ def test_an_administrator_manages_accounts_and_sees_every_change(world: World) -
             "characters</p>") in short.text
     assert admin.post(f"/admin/users/{new.id}/wings",
                       {"wing": str(world.wing_a)}).status_code == 303
+    assert admin.post(f"/admin/users/{new.id}/wings/{world.wing_b}/remove").status_code == 303
+    again = world.store.user(new.id)
+    assert again is not None and [w.id for w in again.wings] == [world.wing_a]
     assert admin.post(f"/admin/users/{new.id}/role",
                       {"role": "commissioner"}).status_code == 303
     me = world.users["admin"]
@@ -221,9 +228,10 @@ def test_an_administrator_manages_accounts_and_sees_every_change(world: World) -
     assert world.store.user_by_email("new@example.org") is None
     audit = admin.get("/admin/audit").text
     rows = re.findall(r"<tr><td>[^<]+</td><td>([^<]+)</td><td>([^<]+)</td></tr>", audit)
-    assert rows[:4] == [
+    assert rows[:5] == [
         ("admin@example.org", "removed account new@example.org (Commissioner)"),
         ("admin@example.org", "changed new@example.org from Delivery team to Commissioner"),
+        ("admin@example.org", "took wing HMP Elsewhere B wing from new@example.org"),
         ("admin@example.org",
          "gave new@example.org wing HMP High Down Community Living Unit (CLU)"),
         ("admin@example.org", "added account new@example.org (Delivery team, wing HMP "
