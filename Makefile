@@ -38,6 +38,7 @@ $(VENV)/.installed-dev: pyproject.toml $(MADE)
 ## demo: install, then assess the bundled High Down example
 demo: $(VENV)/.installed
 	$(BIN)/advisor assess profiles/hmp-high-down-clu.yaml
+	@echo "To use the advisor in a browser: make serve, then open http://127.0.0.1:8000"
 
 ## serve: the advisor in your browser at http://127.0.0.1:8000 (its database made or
 ## upgraded first; SERVE_ARGS="--data DIR" or "--database URL" to keep it elsewhere)
