@@ -31,12 +31,13 @@ def test_the_migrations_make_exactly_the_models_schema(any_engine: Engine) -> No
 
 
 def test_serving_an_unmigrated_or_older_schema_is_refused_in_one_line(
-        any_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+        any_engine: Engine) -> None:
+    from alembic import command
+
     with pytest.raises(InputError) as empty:
         db.check(any_engine)
     assert "has no tables yet: run 'advisor db upgrade'" in empty.value.one_line()
-    db.upgrade(any_engine)
-    monkeypatch.setattr(db, "head", lambda: "0002")  # as if this advisor had a migration more
+    command.upgrade(db._config(any_engine), "0001")  # as the first release left it
     with pytest.raises(InputError) as behind:
         db.check(any_engine)
     line = behind.value.one_line()
@@ -237,3 +238,33 @@ def test_a_draft_is_changed_under_a_lock_and_never_once_finished(any_engine: Eng
     with pytest.raises(StoreError, match="already finished"):
         store.add_result(wing, kind="proposal", source="guided", profile_yaml="x\n",
                          rulebook_version="1.0.0", result_json="{}\n", by=team, draft=draft)
+
+
+def test_the_database_itself_refuses_to_change_a_stored_result(any_engine: Engine) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    store = _store(any_engine, Clock())
+    team = store.add_user("team@example.org", PASSWORD, "delivery")
+    admin = store.add_user("admin@example.org", PASSWORD, "admin")
+    wing = store.add_wing("P", "W", by=team)
+    result = store.add_result(wing, kind="proposal", source="upload", profile_yaml="a: 1\n",
+                              rulebook_version="1.0.0", result_json="{}\n", by=team)
+    for column in ("profile_yaml", "result_json", "rulebook_version"):
+        with pytest.raises(DBAPIError, match="a stored assessment is never changed"), \
+                any_engine.begin() as conn:
+            conn.execute(text(f"UPDATE results SET {column} = 'changed'"))
+    store.remove_user(team.id, by=admin)  # clears the link to its maker, nothing else
+    kept = store.result(result.id)
+    assert kept is not None
+    assert (kept.profile_yaml, kept.result_json, kept.created_by) == ("a: 1\n", "{}\n", None)
+
+
+def test_an_older_schema_is_upgraded_step_by_step(any_engine: Engine) -> None:
+    from alembic import command
+
+    command.upgrade(db._config(any_engine), "0001")  # as the first release left it
+    with pytest.raises(InputError, match=f"is at schema 0001, this advisor needs "
+                                         f"{db.head()}: run 'advisor db upgrade'"):
+        db.check(any_engine)
+    assert db.upgrade(any_engine) == ("0001", db.head())
+    db.check(any_engine)
