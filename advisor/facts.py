@@ -113,15 +113,25 @@ def encode(profile: Profile, book: Rulebook) -> list[Fact]:
     """The facts for one assessment, in a fixed order: wing sections, then each role's
     facts (the role and its sub-objects, joined on `i`), then other roles'."""
     plan = encode_plan(book)
-    facts = [_fill({"kind": section}, plan[section], profile)
-             for section in WING_SECTIONS if section in plan]
-    for owner, items in (("role", profile.role_list),
-                         ("other_role", profile.other_roles)):
-        sections = sorted(s for s in plan if owner_of(s) == owner)
+    wing, role, other = _sections(book)
+    facts = [_fill({"kind": section}, plan[section], profile) for section in wing]
+    for sections, items in ((role, profile.role_list), (other, profile.other_roles)):
         for i, item in enumerate(items):
             facts.extend(_fill({"kind": section, "i": i}, plan[section], item)
                          for section in sections)
     return facts
+
+
+def _sections(book: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The fact kinds some rule reads, in the order `encode` makes them: the wing's, one
+    role's, one other role's (kept on the rulebook)."""
+    def make() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        plan = encode_plan(book)
+        return (tuple(s for s in WING_SECTIONS if s in plan),
+                tuple(sorted(s for s in plan if owner_of(s) == "role")),
+                tuple(sorted(s for s in plan if owner_of(s) == "other_role")))
+
+    return book.derived("_fact_sections", make)
 
 
 def engine_field(section: str, field: str) -> str:

@@ -88,6 +88,27 @@ def random_profile(rng: random.Random) -> Profile:
     return Profile.model_validate(data)
 
 
+_HOST_BOOK: list[Rulebook] = []  # the rulebook `host` times the reference evaluator on
+
+
+def host() -> str:
+    """How busy the machine is right now, to print beside a figure: the load average and
+    the median of 200 runs of the reference evaluator (pure Python, so it slows with the
+    host and not with the engine; compare a figure with it, not with an old figure)."""
+    import os
+
+    from advisor.collate import collate
+    from tests import oracle
+
+    if not _HOST_BOOK:
+        _HOST_BOOK.append(load_rulebook())
+    book = _HOST_BOOK[0]
+    profile = load_profile(ROOT / "profiles" / "hmp-high-down-clu.yaml")
+    ref = statistics.median(_timed(lambda: collate(book, profile, oracle.run(book, profile)),
+                                   200))
+    return f"[host: oracle median {ref * 1000:.2f} ms, load {os.getloadavg()[0]:.2f}]"
+
+
 def bench_load() -> None:
     times = []
     for _ in range(10):
@@ -95,7 +116,7 @@ def bench_load() -> None:
         load_rulebook()
         times.append(time.perf_counter() - t)
     print(f"rulebook load and compile: median {statistics.median(times) * 1000:.1f} ms "
-          "(target: under 50 ms)")
+          f"(target: under 50 ms) {host()}")
 
 
 def _timed(fn: Any, runs: int) -> list[float]:
@@ -142,7 +163,7 @@ def bench_warm() -> None:
           f"{statistics.median(alone) * 1000:.3f} ms")
     print(f"  reference evaluator (tests/oracle.py) on the same input: median "
           f"{ref_med * 1000:.3f} ms; ratio engine/oracle {med / ref_med:.2f} "
-          "(target: at most 3)")
+          f"(target: at most 3) {host()}")
 
 
 def bench_differential(n: int) -> None:
@@ -190,7 +211,7 @@ def bench_cli() -> None:
                                  "--format", "json"]) for _ in range(20))
     print(f"end to end: advisor assess High Down --format json {cli * 1000:.0f} ms against "
           f"the import floor {floor * 1000:.0f} ms: {cli / floor:.2f}x (target: at most 2.5x; "
-          "median of 20, compiled rulebook cached)")
+          f"median of 20, compiled rulebook cached) {host()}")
 
 
 def bench_scaling() -> None:
@@ -235,6 +256,7 @@ def bench_scaling() -> None:
             med = statistics.median(_timed(lambda b=book: assess(profile, b), 300))
             print(f"  {len(book.rules):5d} | {engine.size:5d} | {engine.parts:2d} | "
                   f"{med * 1000:7.3f} | {engine.heaviest} (kept at most {MAX_LOAD_PER_KIND})")
+    print(f"  {host()}")
 
 
 def bench_soak(n: int) -> None:
@@ -255,7 +277,7 @@ def bench_soak(n: int) -> None:
     if len(marks) >= 2:
         growth = (marks[-1][1] - marks[0][1]) / marks[0][1] * 100
         print(f"  RSS growth from {marks[0][0]:,} to {marks[-1][0]:,}: {growth:+.1f}% "
-              "(target: flat, under 10%)")
+              f"(target: flat, under 10%) {host()}")
 
 
 def bench_path() -> None:
@@ -271,7 +293,7 @@ def bench_path() -> None:
             dt = time.perf_counter() - t
             worst = max(worst, (dt, f"{path.name} to rung {rung}"))
     print(f"path: slowest search over every bundled profile and rung: {worst[0] * 1000:.0f} ms "
-          f"({worst[1]}) (target: under 1 s)")
+          f"({worst[1]}) (target: under 1 s) {host()}")
 
 
 def bench_batch(n: int) -> None:
@@ -301,7 +323,7 @@ def bench_batch(n: int) -> None:
         print(f"batch: {n:,} generated profiles (YAML parsing, validation, assessment): "
               f"{rate:,.0f} profiles/s in one process (target: 1,000/s); RSS "
               f"{marks[0][1]:.1f} MB at 1k, {marks[-1][1]:.1f} MB at {n:,} "
-              f"({growth:+.1f}%, target under 10%)")
+              f"({growth:+.1f}%, target under 10%) {host()}")
         # end to end through the CLI, one process against two
         outputs = []
         for jobs in (1, 2):
@@ -311,7 +333,8 @@ def bench_batch(n: int) -> None:
                             str(out), "--jobs", str(jobs)], check=True, capture_output=True)
             dt = time.perf_counter() - t
             outputs.append(out.read_bytes())
-            print(f"  advisor batch --jobs {jobs}: {dt:.1f} s, {n / dt:,.0f} profiles/s")
+            print(f"  advisor batch --jobs {jobs}: {dt:.1f} s, {n / dt:,.0f} profiles/s "
+                  f"{host()}")
         print(f"  --jobs 2 output identical to one process: {outputs[0] == outputs[1]}")
 
 
@@ -330,7 +353,8 @@ def main() -> None:
           f"{platform.python_version()}, {platform.system()}")
     import advisor
 
-    print(f"advisor {advisor.__version__}, from {Path(str(advisor.__file__)).parent}")
+    print(f"advisor {advisor.__version__}, from {Path(str(advisor.__file__)).parent}; "
+          f"{time.strftime('%Y-%m-%d %H:%M %Z')}")
     bench_load()
     bench_warm()
     bench_differential(args.differential)
