@@ -192,7 +192,8 @@ class _Plan:
     actions: tuple[tuple[str, _ActionPlan], ...]  # (rule id, its action), rulebook order
     sources: dict[str, tuple[str, ...]]  # rule id -> the report sections it rests on
     # (id,), a rule's trace item -> id, title and (the same tuple as) its sources
-    titles: dict[tuple[str], tuple[str, str, tuple[str, ...]]]
+    # rule -> its id, title, sources and worked examples (the cases that show it firing)
+    titles: dict[tuple[str], tuple[str, str, tuple[str, ...], tuple[str, ...]]]
     outputs: dict[str, frozenset[str]]  # rule id -> parts of the output its conclusion is in
     # (rule id, function) of the rules finding a function needed, missing, supplied
     needs: tuple[tuple[str, str], ...]
@@ -257,7 +258,8 @@ def _make_plan(book: Rulebook) -> _Plan:
         absences=absences,
         actions=tuple((r.id, _ActionPlan.of(a)) for r, a in book.actions()),
         sources=sources,
-        titles={(r.id,): (r.id, r.rule.title, sources[r.id]) for r in book.rules},
+        titles={(r.id,): (r.id, r.rule.title, sources[r.id], book.examples.get(r.id, ()))
+                for r in book.rules},
         outputs=outputs,
         needs=tuple((r.id, str(r.rule.then.need)) for r in book.producing("need")),
         missing=tuple((r.id, str(r.rule.then.missing)) for r in book.producing("missing")),
@@ -444,8 +446,9 @@ class _Collator:
             elif len(item) == 2:
                 derived.append({"flag": item[0], "held": item[1]})
             else:
-                rid, title, sources = titles[item]
-                fired.append({"rule": rid, "title": title, "sources": [*sources]})
+                rid, title, sources, examples = titles[item]
+                fired.append({"rule": rid, "title": title, "sources": [*sources],
+                              "examples": [*examples]})
         return {"rules": fired, "derived": derived, "facts": facts}
 
     def _fact_record(self, path: str) -> Json:
@@ -903,7 +906,8 @@ def collate(book: Rulebook, profile: Profile, firings: list[Firing], *,
         "profile": {"prison": profile.site.prison, "wing": profile.wing.name,
                     "kind": profile.kind,
                     "roles": [role.title for role in profile.role_list],
-                    "other_roles": [role.title for role in profile.other_roles]},
+                    "other_roles": [role.title for role in profile.other_roles],
+                    "file": profile.source_name},
         "assessed": None if assessed.on == assessed.by == UNKNOWN else
         {"on": assessed.on, "by": assessed.by},
         "rulebook": {"version": book.version, "rules": len(book.rules)},

@@ -19,7 +19,7 @@ import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,6 +27,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    PrivateAttr,
     ValidationError,
     WithJsonSchema,
     model_validator,
@@ -479,7 +480,8 @@ class OtherRole(_Facts):
 class Governance(_Facts):
     wing_forum: Tri = ask("Does the wing have a decision-making forum or community meeting? "
                           "(Fig 1.8 stage 4)")
-    roles_in_wing_forum: Tri = ask("Do holders have formal access to that forum? (§2.4.1)")
+    roles_in_wing_forum: Tri = ask("Do holders have formal access to the wing's "
+                                   "decision-making forum? (§2.4.1)")
     prisoner_council: Tri = ask("Does the prison have a Prisoner Council? (§1.5.5)")
     wing_on_council: Tri = ask("Is the wing represented on the Prisoner Council? "
                                "(Fig 1.8 stage 5)")
@@ -545,6 +547,10 @@ class Voices(_Facts):
 
 
 class Profile(_Facts):
+    #: the name of the file the profile was read from (None when built in memory): not a
+    #: fact, so not a field
+    _source_name: str | None = PrivateAttr(default=None)
+
     profile_version: Literal[2] = Field(description="Format version of this file")
     kind: ProfileKind = Field(description="Is this a self-audit, a proposal or a worked "
                                           "example?")
@@ -594,6 +600,11 @@ class Profile(_Facts):
         return self
 
     # -- derived facts: worked out from others, read by rules like any fact -------------
+
+    @property
+    def source_name(self) -> str | None:
+        """The name of the file the profile was read from, or None."""
+        return self._source_name
 
     @property
     def role_list(self) -> list[Role]:
@@ -806,9 +817,11 @@ def profile_from_document(doc: yamlio.Document) -> Profile:
                            file=doc.source, line=1, field="profile_version")
     data = upgrade_data(data, doc)
     try:
-        return Profile.model_validate(data)
+        profile = Profile.model_validate(data)
     except ValidationError as err:
         raise _first_error(err, doc) from None
+    profile._source_name = PurePath(doc.source).name  # reports name the file they read
+    return profile
 
 
 def supported_versions() -> list[int]:

@@ -17,6 +17,7 @@ class ProfileRef(TypedDict):
     kind: str
     roles: list[str]  # the selected roles' titles, in the profile's order
     other_roles: list[str]
+    file: str | None  # the profile's file name when it was read from a file
 
 
 class Assessed(TypedDict):

@@ -37,7 +37,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor import yamlio
-from advisor.errors import RulebookError
+from advisor.errors import InputError, RulebookError
 from advisor.paths import concrete, dotted
 from advisor.paths import rule_generic as generic_of
 from advisor.profile import FACT_PATHS, META_FACTS, ValueSpec, did_you_mean
@@ -378,6 +378,9 @@ class Rulebook:
     emitters: dict[str, list[CompiledRule]] = field(default_factory=dict)
     consumers: dict[str, list[tuple[CompiledRule, Alternative]]] = field(default_factory=dict)
     role_flags: set[str] = field(default_factory=set)
+    #: rule id -> the names of the cases (`cases/*.yaml`) that show it firing, in file
+    #: order: the worked examples reports give beside a conclusion
+    examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -471,7 +474,23 @@ def load_rulebook(directory: Path | None = None) -> Rulebook:
     act_doc = yamlio.load(directory / index.actionable, "rule file")
     book.options = _options(_model(Actionable, act_doc.data, act_doc, ()), act_doc)
     _cross_check(book)
+    book.examples = _examples(directory)
     return book
+
+
+def _examples(directory: Path) -> dict[str, tuple[str, ...]]:
+    """Rule id -> the names of the cases that show it firing. A case file that does not
+    read is left out here: `advisor rules lint` and `rules test` report it."""
+    out: dict[str, list[str]] = {}
+    for path in sorted((directory / "cases").glob("*.yaml")):
+        try:
+            spec = CaseFileSpec.model_validate(yamlio.load(path, "case file").data)
+        except (ValidationError, InputError):
+            continue
+        for case in spec.cases:
+            for rule in case.fires:
+                out.setdefault(rule, []).append(" ".join(case.name.split()))
+    return {rule: tuple(names) for rule, names in out.items()}
 
 
 def _options(actionable: Actionable, doc: yamlio.Document) -> dict[str, list[Option]]:

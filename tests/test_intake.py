@@ -332,7 +332,7 @@ def test_interview_skips_questions_made_irrelevant(tmp_path: Path) -> None:
     asked = "\n".join(line for line in text.splitlines() if "(? for why)" in line)
     assert "How are holders supervised" not in asked        # no role, no role questions
     assert "represented on the Prisoner Council" not in asked  # no council
-    assert "Do holders have formal access to that forum" not in asked  # no forum
+    assert "Do holders have formal access to the wing's decision-making forum" not in asked
     assert "Does the prison have a Prisoner Council" in text
     profile = load_profile(path)
     assert profile.roles == [] and profile.governance.prisoner_council is False

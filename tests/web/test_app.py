@@ -66,7 +66,7 @@ def test_a_result_page_shows_the_report_for_each_audience_with_its_downloads(
     response = upload(team, world.wing_a, "hmp-high-down-clu.yaml", text.encode())
     assert response.status_code == 303  # type: ignore[attr-defined]
     url = response.headers["location"]  # type: ignore[attr-defined]
-    result = assess_text(text)
+    result = assess_text(text, "hmp-high-down-clu.yaml")  # the report names the file
     page = team.get(url)
     assert page.status_code == 200
     html = render(result, "html")
@@ -107,7 +107,12 @@ def test_a_downloaded_profile_uploaded_again_gives_the_same_assessment(world: Wo
     second = upload(team, world.wing_a, "downloaded.yaml", downloaded)
     url2 = second.headers["location"]  # type: ignore[attr-defined]
     assert url2 != url  # a new record
-    assert team.get(f"{url2}/assessment.json").text == team.get(f"{url}/assessment.json").text
+    again = json.loads(team.get(f"{url2}/assessment.json").text)
+    before = json.loads(team.get(f"{url}/assessment.json").text)
+    # the same assessment; only the record of which file it was read from differs
+    assert (before["profile"].pop("file"), again["profile"].pop("file")) == (
+        "hmp-high-down-clu.yaml", "downloaded.yaml")
+    assert again == before
 
 
 def test_an_invalid_upload_gets_the_clis_error_and_stores_nothing(
@@ -180,7 +185,7 @@ def test_worked_examples_are_open_to_every_role(world: World) -> None:
     assert "hmp-high-down-clu.yaml" in names
     example = trainer.get("/examples/hmp-high-down-clu.yaml")
     assert example.status_code == 200
-    html = render(assess_text(HIGH_DOWN.read_text(encoding="utf-8")), "html")
+    html = render(assess_text(HIGH_DOWN.read_text(encoding="utf-8"), HIGH_DOWN.name), "html")
     assert html[html.index("<body>") + 6:html.rindex("</body>")] in example.text
     assert trainer.get("/examples/nope.yaml").status_code == 404
 
@@ -324,4 +329,4 @@ def test_a_profile_written_by_advisor_init_is_assessed_once_named(
                                     .rsplit("/", 1)[1]))
     assert stored is not None
     assert stored.profile_yaml == named
-    assert stored.result_json == to_json(assess_text(named))
+    assert stored.result_json == to_json(assess_text(named, "new.yaml"))
