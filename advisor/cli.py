@@ -155,7 +155,8 @@ def assess(profile: Path | None, example: str | None, fmt: str, audience: str | 
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None
-    if output is None and sys.stdout.isatty():
+    # the terminal's width, or COLUMNS when the output is piped (`| less`, `> file`)
+    if output is None and (sys.stdout.isatty() or "COLUMNS" in os.environ):
         import shutil
 
         width = shutil.get_terminal_size().columns

@@ -82,7 +82,7 @@ def test_html_is_self_contained_and_printable() -> None:
     assert "url(" not in html and "@import" not in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert "@media print" in html and "size: A4" in html
-    assert f"rulebook version {default_rulebook().version}" in html
+    assert f"rulebook {default_rulebook().version}" in html
 
 
 def test_profile_text_is_escaped() -> None:

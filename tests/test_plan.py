@@ -74,7 +74,7 @@ def test_an_action_shows_the_facts_it_rests_on_apart_from_those_not_known() -> N
                        "Council?",
                        "Do wing staff back the role's standing with residents?",
                        "Does the role recruit, sustain and motivate others' participation?"]
-    assert "How are holders recruited? ad-hoc" in held
+    assert "How are holders recruited? case by case" in held
     assert "Do residents know who the holders are? no" in held
     assert len(held) + len(missing) == len(reselect["because"])
 
@@ -150,15 +150,20 @@ def test_the_checklist_ends_the_views_a_team_works_from(audience: str | None,
     assert (checklist is not None) == shown
     if checklist is None:
         return
-    head = re.findall(r'<th scope="col">(.*?)</th>', checklist)
-    assert head == ["#", "Action", "Owner", "Lead", "Due", "Status", "Notes"]
+    head = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', checklist)
+    # one table per horizon, each with the same columns
+    assert head == ["#", "Action, and how to tell it is done", "Owner", "Lead", "Due date",
+                    "Status", "Notes"] * 3
+    assert re.findall(r"<caption>(.*?)</caption>", checklist) == [
+        title for _, title, _ in words.plan(r)]
     rows = re.findall(r'<tr data-check="([^"]+)">(.*?)</tr>', checklist, re.S)
     assert [action for action, _ in rows] == [a["id"] for a in r["actions"]]
     for _, cells in rows:
         tds = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", cells, re.S)
         assert len(tds) == 7
-        assert tds[3] == tds[4] == tds[6] == ""  # lead, due date and notes to fill in
-        assert "☐ done" in tds[5]
+        # lead, due date, status and notes to fill in
+        assert tds[3] == tds[4] == tds[5] == tds[6] == ""
+        assert "Done when: " in tds[1]
 
 
 def test_the_checklist_starts_a_printed_page() -> None:

@@ -88,9 +88,7 @@ def render_markdown(r: Mapping[str, Any], sections: tuple[str, ...] | None = Non
     p = r["profile"]
     wing, prison = escape(p["wing"], inline=True), escape(p["prison"], inline=True)
     out = [f"# Peer involvement assessment: {wing}, {prison}", ""]
-    out.append(f"Profile kind: {p['kind']}. "
-               f"Rulebook {escape(r['rulebook']['version'], inline=True)} "
-               f"({r['rulebook']['rules']} rules).")
+    out.append(f"{escape(words.record_line(r), inline=True)}.")
     assessed = words.assessed_line(r)
     if assessed:
         out.append(f"{escape(assessed)}.")

@@ -154,7 +154,7 @@ def _room(console: Console, lead: int) -> int:
 def _header(console: Console, r: Mapping[str, Any]) -> None:
     p = r["profile"]
     _para(console, f"{p['wing']}, {p['prison']}", style="bold")
-    meta = [p["kind"], f"rulebook {r['rulebook']['version']}"]
+    meta = [words.record_line(r)]
     assessed = words.assessed_line(r)
     _para(console, " · ".join([*meta, assessed] if assessed else meta), style="dim")
     console.print()

@@ -71,6 +71,33 @@ def ladder_name(r: Mapping[str, Any]) -> str:
     return f"{name}, {aspiration}" if aspiration else name
 
 
+KIND_WORDS = {"self-audit": "Self-audit", "proposal": "Proposal", "example": "Worked example"}
+
+
+def record_line(r: Mapping[str, Any]) -> str:
+    """What the report is a record of, beside when and by whom: the kind of profile, its
+    file and the rulebook: `Self-audit · profile audit-2026.yaml · rulebook 2.0.1`."""
+    p = r["profile"]
+    parts = [KIND_WORDS.get(p["kind"], p["kind"])]
+    if p.get("file"):
+        parts.append(f"profile {p['file']}")
+    parts.append(f"rulebook {r['rulebook']['version']} ({r['rulebook']['rules']} rules)")
+    return " · ".join(parts)
+
+
+def ladder_marks(r: Mapping[str, Any]) -> str:
+    """What the ladder's ◀ marks, in words: `the current rung and the target`."""
+    marks = ["the current rung", "the target"]
+    if r.get("aspiration_rung") is not None:
+        marks.append("the aspiration")
+    return _listed(marks)
+
+
+def has_examples(r: Mapping[str, Any]) -> bool:
+    """Whether the assessment carries worked examples for any reasoned conclusion."""
+    return any(worked_examples(r, key) for key in REASONED)
+
+
 def assessed_line(r: Mapping[str, Any]) -> str | None:
     """When and by whom the wing was assessed, or None if the profile does not say."""
     assessed = r.get("assessed")
@@ -113,8 +140,8 @@ def noted_facts(r: Mapping[str, Any]) -> list[tuple[str, str | None, list[str]]]
 
 #: The study every rule rests on, in full: reports cite its sections (§1.5.3), figures
 #: (Fig 1.8) and appendices (App 2).
-STUDY = ("Albertson, K. (2024) CFO Community Living Unit Ambassador initiative at HMP High "
-         "Down. Peer mentor and peer involvement roles in prison study series.")
+STUDY = ("Albertson, K. (2024) CFO Community Living Unit Ambassador initiative (HMP High "
+         "Down). Peer mentor and peer involvement roles in prison study series.")
 STUDY_NOTE = ("Citations such as §1.5.3, Fig 1.8 and App 2 point to the study's sections, "
               "figures and appendices.")
 
@@ -142,15 +169,27 @@ GLOSSARY = {
                        "and policy (stages 5 and 6).",
     "Lights": "green: success evidenced now; orange: a realistic potential; red: little "
               "or no realistic opportunity.",
+    "Now, next, later": "the plan's horizons, by what the actions are for: now, the work "
+                        "up to the target rung and what can start at once; next, the rung "
+                        "above the target; later, the rungs beyond and links beyond the "
+                        "wing. The team sets the dates: the checklist and the CSV have a "
+                        "column for them.",
     "Role functions": "what a peer role does (App 2): induction (welcoming and guiding "
                       "newcomers), a single issue, skill or task, bridging (drawing others "
                       "in and keeping them taking part), and civic representation (a "
                       "formal voice in a wing forum or the Prisoner Council).",
 }
 
-#: A fact's value as a reader says it; scale and choice words are shown as they are.
+#: A fact's value as a reader says it: yes and no, and the scale and choice words that
+#: read as codes (advisor/words.py) in plain words; the others are shown as they are.
 VALUE_WORDS = {"true": "yes", "false": "no", "unknown": "not known", "[]": "none",
-               "null": "none"}
+               "null": "none",
+               "ad-hoc": "case by case", "community-meeting": "through a regular community "
+               "meeting", "under-consideration": "being considered", "some": "partly",
+               "collects": "collect them", "analyses": "analyse and present them",
+               "designs": "design how they are gathered", "staff-selected": "selected by "
+               "staff", "open-application": "by open application",
+               "co-produced": "with residents, co-produced"}
 #: Facts read whole that no interview question asks.
 FACT_LABELS = {"roles": "Which peer involvement roles are selected for the wing?",
                "other_roles": "Which other peer roles are on the wing?"}
@@ -529,11 +568,15 @@ def reasoning_facts(r: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
             for f in r["explanations"].get(key, {}).get("facts", [])]
 
 
+#: worked examples shown beside a conclusion, at most (the JSON has them all)
+MOST_EXAMPLES = 1
+
+
 def worked_examples(r: Mapping[str, Any], key: str) -> list[str]:
     """The rulebook's own cases that show a conclusion's first rule at work, by their
-    sentence names (none when the assessment does not carry them)."""
+    sentence names, the first MOST_EXAMPLES (none when the assessment carries none)."""
     rules = r["explanations"].get(key, {}).get("rules", [])
-    return list(rules[0].get("examples", [])) if rules else []
+    return list(rules[0].get("examples", []))[:MOST_EXAMPLES] if rules else []
 
 
 # -- the headline: what a reader takes in first -------------------------------------------
