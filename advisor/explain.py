@@ -22,7 +22,8 @@ from advisor.rulebook import FlagAtom, Leaf, Rulebook
 from advisor.ruletools import _holds, describe_condition, describe_output, describe_terms
 from advisor.words import SOURCE_NAMES, STAGE_TITLES
 
-WIDTH = 88
+#: the width the walk-through is wrapped to: an 80-column terminal, with a margin
+WIDTH = 78
 
 
 def _one_line(text: str) -> str:
@@ -82,11 +83,11 @@ def narrate(r: Mapping[str, Any], profile: Profile) -> str:
     """The whole assessment as numbered steps, after the assessment in short."""
     p = r["profile"]
     ex = r["explanations"]
-    out: list[str] = [_one_line(f"How the advisor assessed {p['wing']}, {p['prison']} "
-                                f"({p['kind']}), with rulebook {r['rulebook']['version']}")]
+    out: list[str] = _wrap(f"How the advisor assessed {p['wing']}, {p['prison']} "
+                           f"({p['kind']}), with rulebook {r['rulebook']['version']}", 0)
     assessed = words.assessed_line(r)
     if assessed:
-        out.append(_one_line(assessed))
+        out += _wrap(assessed, 0)
     out += _headline(r)
     known, unknown = _count_facts(profile)
     out += ["", "Step 1. The facts"]

@@ -275,8 +275,8 @@ def render_path(book: Rulebook, profile: Profile, r: PathResult) -> str:
     if r.current_rung >= r.to_rung:
         return f"Already at rung {r.current_rung}: nothing to change for rung {r.to_rung}.\n"
     if not r.reachable:
-        return (f"Rung {r.to_rung} cannot be reached by the changes the rulebook lists: "
-                f"{r.why_not}\n")
+        return "\n".join(_wrapped(f"Rung {r.to_rung} cannot be reached by the changes the "
+                                  f"rulebook lists: {r.why_not}", "", "  ")) + "\n"
     texts = {g.rule.then.action.id: " ".join(g.rule.then.action.text.split())
              for g in book.rules if g.rule.then.action is not None}
     ways = len(r.solutions)
@@ -291,7 +291,19 @@ def render_path(book: Rulebook, profile: Profile, r: PathResult) -> str:
             label = _asked(c.path)
             if role is not None:
                 label = f"{profile.role_list[role].title}: {label}"
-            out.append(f"  - {with_value(label, show(c.value))} ({c.type}, effort {c.effort})")
-            out += [f"      the plan's action: {texts.get(a, 'an action')} [{', '.join(s)}]"
-                    for a, s in actions_for(book, c, r.unmet)]
+            out += _wrapped(f"{with_value(label, show(c.value))} ({c.type}, effort "
+                            f"{c.effort})", "  - ", "    ")
+            for a, s in actions_for(book, c, r.unmet):
+                out += _wrapped(f"the plan's action: {texts.get(a, 'an action')} "
+                                f"[{', '.join(s)}]", "      ", "        ")
     return "\n".join(out) + "\n"
+
+
+def _wrapped(text: str, first: str, rest: str, width: int = 78) -> list[str]:
+    """A line of the answer wrapped for an 80-column terminal, its run-on lines indented
+    under its text; no word is split."""
+    import textwrap
+
+    return textwrap.wrap(" ".join(text.split()), width, initial_indent=first,
+                         subsequent_indent=rest, break_long_words=False,
+                         break_on_hyphens=False) or [first.rstrip()]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from advisor.assess import default_rulebook
 from advisor.cli import main
 from advisor.explain import rule_report
 from advisor.profile import Profile
-from tests.conftest import HIGH_DOWN, high_down_data
+from tests.conftest import HIGH_DOWN, PROFILES, high_down_data
 
 
 def _explain(*args: str) -> tuple[int, str, str]:
@@ -76,3 +77,14 @@ def test_unknown_rule_or_action_is_a_clear_error() -> None:
     assert code == 2 and out == "" and "no rule 'S9-green'" in err
     code, out, err = _explain(str(HIGH_DOWN), "--action", "R1")
     assert code == 2 and out == "" and "action 'R1' is not in this plan" in err
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PROFILES.glob("*.yaml")))
+def test_explain_and_path_fit_an_80_column_terminal(name: str) -> None:
+    """Every line of the walk-through and of the least change to the rung above fits 80
+    columns, run-on lines indented under their text."""
+    path = str(PROFILES / name)
+    for args in (["explain", path], ["path", path, "--to-rung", "5"]):
+        out = CliRunner().invoke(main, args)
+        assert out.exit_code == 0, out.output
+        assert max(len(line) for line in out.stdout.splitlines()) <= 80, args
