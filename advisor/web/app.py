@@ -395,6 +395,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
                           "picked": [t.strip() for t in text.split(",")],
                           "why": _plain_why(why(q, rulebook), rulebook),
                           "error": outcome.errors.get(q.path),
+                          "role": guided.role_title(state, q.path),
                           "evidence": outcome.given.get(f"evidence:{q.path}",
                                                         state["evidence"].get(q.path, "")),
                           "voices": {w: outcome.given.get(

@@ -17,6 +17,7 @@ never have asked it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,6 +138,21 @@ def next_page(state: Mapping[str, Any]) -> Page | None:
 
 # -- the form ------------------------------------------------------------------------
 
+def role_title(state: Mapping[str, Any], path: str) -> str | None:
+    """The title of the role a question is about (`other_roles[1].paid` -> `Insider`),
+    so that a page asking the same questions of several roles says which is which; None
+    for a question about the wing."""
+    match = re.match(r"(roles|other_roles)\[(\d+)\]", path)
+    if match is None:
+        return None
+    listed = _working(state).get(match.group(1))
+    index = int(match.group(2))
+    if not isinstance(listed, list) or index >= len(listed):
+        return None
+    title = listed[index].get("title") if isinstance(listed[index], dict) else None
+    return str(title) if title else None
+
+
 def dont_know(q: Question) -> bool:
     """Whether "I don't know" is offered (everything but the names the file needs)."""
     return q.path not in REQUIRED
@@ -177,7 +193,10 @@ def raw_answer(q: Question, form: Mapping[str, Any]) -> str | None:
     """The answer as the interview would have read it typed, or None if the page did
     not carry the question."""
     name = q.path
-    if form.get(f"dk:{name}") and dont_know(q):
+    # "I don't know" ticked beside a typed or ticked answer: the answer given wins, and is
+    # checked like any other, so nothing typed is ever dropped unsaid
+    if form.get(f"dk:{name}") and dont_know(q) and not (
+            form.get(f"many:{name}") or str(form.get(name) or "").strip()):
         return ""
     if q.kind == "choices":
         if f"shown:{name}" not in form:

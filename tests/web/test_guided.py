@@ -257,3 +257,28 @@ def test_finishing_early_counts_the_unsent_parts_as_unknown(world: World) -> Non
 def finish_again(client: Client, draft: str) -> int:
     status: int = client.post(f"{draft}/finish").status_code
     return status
+
+
+def test_each_other_role_is_named_beside_its_own_questions(world: World) -> None:
+    """Two other roles are asked the same questions on one page: each question names its
+    role, so a team cannot answer one role's questions for the other."""
+    client = world.client("delivery")
+    draft = start(client, world.wing_a)
+    url = f"{draft}/other_roles"
+    client.post(url, page_form(client.get(url).text, {"other_roles": "Listener, Insider"}))
+    html = client.get(url).text
+    listener = re.findall(r"<legend><strong>Listener</strong>: ([^<]+)</legend>", html)
+    insider = re.findall(r"<legend><strong>Insider</strong>: ([^<]+)</legend>", html)
+    assert listener and listener == insider  # the same questions, each role's own
+
+
+def test_an_answer_given_with_i_dont_know_ticked_is_kept(world: World) -> None:
+    client = world.client("delivery")
+    draft = start(client, world.wing_a)
+    url = f"{draft}/wing"
+    form = page_form(client.get(url).text, {"wing.beds": "40"})
+    form["dk:wing.beds"] = "1"  # ticked as well, by a tired hand
+    client.post(url, form)
+    row = world.store.draft(int(draft.rsplit("/", 1)[1]))
+    assert isinstance(row, Draft)
+    assert json.loads(row.state)["answers"]["wing.beds"] == 40
