@@ -129,8 +129,9 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_needed(request: Request, _: SignInNeeded) -> Response:
-        target = request.url.path if request.method == "GET" else "/"
-        return see_other(f"/signin?next={quote(target)}")
+        # a form sent after the session ended is not saved: say so, and come back to it
+        unsent = "" if request.method == "GET" else "&unsent=1"
+        return see_other(f"/signin?next={quote(request.url.path)}{unsent}")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException) -> Response:
@@ -160,18 +161,18 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
                         headers={"Cache-Control": "max-age=3600"})
 
     @app.get("/signin")
-    def signin_form(request: Request, next: str = "/") -> Response:
+    def signin_form(request: Request, next: str = "/", unsent: bool = False) -> Response:
         if store.user_count() == 0 and app.state.settings.setup_token:
             return page(request, "error.html.j2", title="No accounts yet",
                         message="Open the set-up link 'advisor serve' printed to make the "
                                 "first administrator, or run 'advisor users add'.")
-        return _signin_page(request, next)
+        return _signin_page(request, next, unsent=unsent)
 
-    def _signin_page(request: Request, next: str, status: int = 200, error: str = "",
-                     email: str = "") -> Response:
+    def _signin_page(request: Request, next: str, status: int = 200, error: str = "", *,
+                     email: str = "", unsent: bool = False) -> Response:
         token = secrets.token_urlsafe(32)
         response = page(request, "signin.html.j2", status, signin_token=token,
-                        next=_local(next), error=error, email=email)
+                        next=_local(next), error=error, email=email, unsent=unsent)
         _set_cookie(request, response, SIGNIN_COOKIE, token, max_age=3600)
         return response
 
@@ -182,7 +183,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
         expected = request.cookies.get(SIGNIN_COOKIE, "")
         if not expected or not secrets.compare_digest(expected, form.csrf):
             return _signin_page(request, form.next, 400, "The form had expired; sign in "
-                                "again.", form.email)
+                                "again.", email=form.email)
         email = form.email.strip().lower()
         by_email, by_address = store.failures(email, address(request),
                                               app.state.settings.window)
@@ -191,14 +192,14 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
             minutes = int(s.window.total_seconds() // 60)
             return _signin_page(request, form.next, 429,
                                 "Too many failed attempts to sign in. Wait "
-                                f"{minutes} minutes, then try again.", form.email)
+                                f"{minutes} minutes, then try again.", email=form.email)
         user = store.user_by_email(email)
         if user is None:
             dummy_verify()
         if user is None or not verify_password(user.password_hash, form.password):
             store.record_failure(email, address(request))
             return _signin_page(request, form.next, 401, "That email and password do not "
-                                "match an account.", form.email)
+                                "match an account.", email=form.email)
         token = store.sign_in(user, replacing=request.cookies.get(COOKIE))
         response = see_other(_local(form.next))
         _set_cookie(request, response, COOKIE, token,

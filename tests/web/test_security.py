@@ -140,3 +140,20 @@ def test_after_signing_in_the_browser_goes_only_to_a_page_of_this_site(world: Wo
         response = browser.post("/signin", {"email": "delivery@example.org", "csrf": token,
                                             "password": PASSWORD, "next": target})
         assert response.headers["location"] == expected
+
+
+def test_a_page_sent_after_the_session_ended_says_it_was_not_saved(world: World) -> None:
+    """Sending a page of answers once the session has ended cannot save them (no one is
+    signed in to save them for): the sign-in page says so, and leads back to that page."""
+    browser = world.client("delivery")
+    draft = browser.post(f"/wings/{world.wing_a}/drafts", {"kind": "self-audit"})
+    url = f"{draft.headers['location']}/wing"
+    world.clock.advance(hours=2, minutes=1)
+    sent = browser.post(url, {"wing.beds": "40", "shown:wing.beds": "1"})
+    assert (sent.status_code, sent.headers["location"]) == (
+        303, f"/signin?next={url}&unsent=1")
+    notice = browser.get(sent.headers["location"])
+    assert "so its answers were not saved" in notice.text
+    assert f'name="next" value="{url}"' in notice.text
+    plain = browser.get(f"/signin?next={url}")
+    assert "were not saved" not in plain.text
