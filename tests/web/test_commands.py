@@ -62,9 +62,12 @@ def test_users_add_makes_an_account_its_wings_and_refuses_bad_input(tmp_path: Pa
     asked = advisor("users", "add", "admin@example.org", "--role", "admin", "--data", data,
                     stdin=f"{PASSWORD}\n{PASSWORD}\n")
     assert asked.exit_code == 0, asked.output
-    store = Store(db.engine_for(db.database_url(tmp_path / "data", None)))
-    assert [(u.email, u.role) for u in store.users()] == [
-        ("admin@example.org", "admin"), ("team@example.org", "delivery")]
+    engine = db.engine_for(db.database_url(tmp_path / "data", None))
+    try:
+        assert [(u.email, u.role) for u in Store(engine).users()] == [
+            ("admin@example.org", "admin"), ("team@example.org", "delivery")]
+    finally:
+        engine.dispose()  # Python 3.13 warns of a SQLite connection left to the collector
 
 
 def test_serve_refuses_a_database_that_is_not_upgraded(tmp_path: Path) -> None:
