@@ -68,8 +68,17 @@ def _templates() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(ROLE_TITLES=ROLE_TITLES, KIND_TITLES=KIND_TITLES,
                        SOURCE_TITLES=SOURCE_TITLES, VOICES=guided.VOICES,
-                       dont_know=guided.dont_know)
+                       dont_know=guided.dont_know, choice_words=_choice_words)
     return env
+
+
+def _choice_words(value: str) -> str:
+    """A choice's label in the words the reports use (`community-meeting` -> `Through a
+    regular community meeting`); the form still sends the value itself."""
+    from advisor.render.words import value_words
+
+    said = value_words(value)
+    return said[:1].upper() + said[1:]
 
 
 @functools.cache

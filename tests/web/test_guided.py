@@ -282,3 +282,15 @@ def test_an_answer_given_with_i_dont_know_ticked_is_kept(world: World) -> None:
     row = world.store.draft(int(draft.rsplit("/", 1)[1]))
     assert isinstance(row, Draft)
     assert json.loads(row.state)["answers"]["wing.beds"] == 40
+
+
+def test_choices_read_as_the_reports_say_them_and_send_their_values(world: World) -> None:
+    client = world.client("delivery")
+    draft = start(client, world.wing_a)
+    url = f"{draft}/roles"
+    client.post(url, page_form(client.get(url).text, {"roles": "Ambassador"}))
+    html = client.get(url).text
+    assert ('<input type="radio" name="roles[0].supervision" value="community-meeting"> '
+            "Through a regular community meeting</label>") in html
+    assert ('<input type="radio" name="roles[0].supervision" value="ad-hoc"> '
+            "Case by case</label>") in html
