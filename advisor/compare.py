@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from advisor.render.words import listed
 from advisor.words import HORIZONS, RUNG_NAMES, STAGE_TITLES
 
 LIGHTS = {"red": 0, "orange": 1, "green": 2}
@@ -229,10 +230,6 @@ def date_words(row: Mapping[str, Any]) -> str:
     return row["assessed_on"] or "date not recorded"
 
 
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
 def light_words(light: str) -> str:
     from advisor.render.words import LIGHT_SYMBOL, LIGHT_WORD
 
@@ -257,7 +254,7 @@ def title(c: Mapping[str, Any]) -> tuple[str, str]:
     over time)."""
     rows = c["profiles"]
     kinds = {k: sum(r["kind"] == k for r in rows) for k in dict.fromkeys(r["kind"] for r in rows)}
-    counted = _listed([f"{n} {kind_words(k, n)}" for k, n in kinds.items()])
+    counted = listed([f"{n} {kind_words(k, n)}" for k, n in kinds.items()])
     if c["mode"] == "audits over time":
         dates = [r["assessed_on"] for r in rows if r["assessed_on"]]
         span = f", {dates[0]} to {dates[-1]}" if c["order"] == "assessed_on" else ""
@@ -437,7 +434,7 @@ def ranking_rows(c: Mapping[str, Any]) -> list[Json]:
     return [{"rank": n, "row": rows[name], "wing": wing_name(rows[name]),
              "kind": kind_words(rows[name]["kind"]),
              "rung": rows[name]["current_rung"], "target": rows[name]["target_rung"],
-             "red": _listed([str(s) for s in rows[name]["weak_stages"]])
+             "red": listed([str(s) for s in rows[name]["weak_stages"]])
              if rows[name]["weak_stages"] else "none",
              "verdict": verdict_text(rows[name])}
             for n, name in enumerate(c["ranking"], 1)]

@@ -90,7 +90,7 @@ def ladder_marks(r: Mapping[str, Any]) -> str:
     marks = ["the current rung", "the target"]
     if r.get("aspiration_rung") is not None:
         marks.append("the aspiration")
-    return _listed(marks)
+    return listed(marks)
 
 
 def has_examples(r: Mapping[str, Any]) -> bool:
@@ -339,7 +339,8 @@ def answered_by(path: str) -> str:
     return ANSWERED_BY[max(starts, key=len)] if starts else "the CFO staff team"
 
 
-def _listed(items: list[str]) -> str:
+def listed(items: list[str]) -> str:
+    """Items in a sentence: `a`, `a and b`, `a, b and c`."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
@@ -351,13 +352,13 @@ def could_change(changes: list[str]) -> str:
                for kind in ("action", "finding")}
     out = []
     if rungs:
-        out.append(f"rung{'s' if len(rungs) > 1 else ''} {_listed(rungs)}")
+        out.append(f"rung{'s' if len(rungs) > 1 else ''} {listed(rungs)}")
     out += [f"the {c}" for c in ("current rung", "target rung") if c in changes]
     if stages:
-        out.append(f"the stage {_listed(stages)} light{'s' if len(stages) > 1 else ''}")
+        out.append(f"the stage {listed(stages)} light{'s' if len(stages) > 1 else ''}")
     out += [f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counted.items() if n]
     out += [f"the {c}" for c in ("role fit", "verdict") if c in changes]
-    return _listed(out) if out else "nothing in this assessment"
+    return listed(out) if out else "nothing in this assessment"
 
 
 def action_numbers(r: Mapping[str, Any]) -> dict[str, int]:
@@ -390,7 +391,7 @@ def _rung_span(rungs: list[int]) -> str:
         return f"rung {rungs[0]} ({RUNG_NAMES[rungs[0]]})"
     if len(rungs) > 2 and rungs == list(range(rungs[0], rungs[-1] + 1)):
         return f"rungs {rungs[0]} to {rungs[-1]}"
-    return f"rungs {_listed([str(x) for x in rungs])}"
+    return f"rungs {listed([str(x) for x in rungs])}"
 
 
 def horizon_title(r: Mapping[str, Any], horizon: str,
@@ -463,11 +464,6 @@ def known_because(because: list[str]) -> list[str]:
     return [b for b in because if not b.endswith(" = unknown")]
 
 
-def numbered_actions(r: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    """Every action with its number in the plan."""
-    return list(enumerate(r["actions"], 1))
-
-
 def after_numbers(r: Mapping[str, Any], a: Mapping[str, Any]) -> str:
     """The actions an action waits for, by number only: `3, 5` (for narrow columns)."""
     numbers = action_numbers(r)
@@ -484,15 +480,6 @@ def rule_titles(r: Mapping[str, Any], key: str) -> list[str]:
     sources: the reasoning in words."""
     ex = r["explanations"].get(key, {})
     return [f"{x['title']} ({', '.join(x['sources'])})" for x in ex.get("rules", ())]
-
-
-def requirement_text(r: Mapping[str, Any], requirement: str) -> str:
-    """An unmet requirement's text, from the rungs."""
-    for rung in r["rungs"]:
-        for u in rung["unmet"]:
-            if u["requirement"] == requirement:
-                return str(u["text"])
-    return "a requirement"
 
 
 def conclusion_title(r: Mapping[str, Any], key: str) -> str:
