@@ -179,11 +179,21 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
+AXE_SECONDS = 60
+
+_AXE_RUN = f"""async () => await Promise.race([
+    axe.run(document, {{resultTypes: ['violations']}}),
+    new Promise((_, refuse) => setTimeout(
+        () => refuse(new Error('axe-core did not finish within {AXE_SECONDS} s')),
+        {AXE_SECONDS * 1000}))])"""
+
+
 def axe(page: Page) -> list[dict[str, Any]]:
-    """axe-core's violations of impact serious or critical on the page as loaded."""
+    """axe-core's violations of impact serious or critical on the page once loaded. A run
+    that does not finish fails (Playwright's evaluate has no time limit of its own)."""
+    page.wait_for_load_state("load")
     page.add_script_tag(content=axe_source())
-    results: dict[str, Any] = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})")
+    results: dict[str, Any] = page.evaluate(_AXE_RUN)
     return [v for v in results["violations"] if v.get("impact") in SEVERE]
 
 

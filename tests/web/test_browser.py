@@ -28,10 +28,17 @@ T = TypeVar("T")
 pytestmark = pytest.mark.browser
 
 
+BROWSER_SECONDS = 240  # a whole walk takes about ten seconds
+TRAIL: list[str] = []  # what the browser last did, for a failure's message
+MOST_PAGES = 40  # the guided assessment has far fewer parts: more means it is going round
+
+
 def in_browser(body: Callable[[Any], T]) -> T:
     """`body(browser)` with a Chromium of its own, run in a thread of its own: the
     session's browser (tests/browser.py) holds Playwright's loop in this thread while a
-    report test module uses it, and a second sync Playwright may not share a thread."""
+    report test module uses it, and a second sync Playwright may not share a thread.
+    The thread is a daemon, so a browser that hangs fails this test without keeping the
+    interpreter alive after the run; `TRAIL` says how far it got."""
     exe = harness.chromium_path()
     if exe is None:
         if os.environ.get("CI"):
@@ -54,12 +61,14 @@ def in_browser(body: Callable[[Any], T]) -> T:
         except BaseException as err:  # re-raised in the test's own thread
             errors.append(err)
 
-    thread = threading.Thread(target=run)
+    TRAIL.clear()
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    thread.join(timeout=600)
+    thread.join(timeout=BROWSER_SECONDS)
     if errors:
         raise errors[0]
-    assert out, "the browser did not finish within ten minutes"
+    assert out, (f"the browser did not finish within {BROWSER_SECONDS} s; its last steps: "
+                 + " > ".join(TRAIL[-8:]))
     return out[0]
 
 
@@ -110,6 +119,7 @@ def _answer_page(page: Any, answers: dict[str, str]) -> None:
 
 
 def _no_serious_violations(page: Any, seen: dict[str, str]) -> None:
+    TRAIL.append(f"axe on {page.url}")
     found = harness.axe(page)
     if found:
         seen[page.url] = harness.describe(found)
@@ -158,7 +168,11 @@ def _walk(browser: Any, base: str, world: Any) -> tuple[int, dict[str, str]]:
     page.goto(left_at.rsplit("/", 1)[0] + "/site")
     assert page.input_value('input[name="site.population"]') == "1100"
     page.goto(left_at)
+    sent = 0
     while "/finish" not in page.url:
+        sent += 1
+        assert sent <= MOST_PAGES, f"the walk went round: {' > '.join(TRAIL[-8:])}"
+        TRAIL.append(f"answer {page.url}")
         _answer_page(page, ANSWERS)
         _no_serious_violations(page, problems)
         page.click("button:has-text('Save and go on')")
