@@ -8,25 +8,33 @@ assessments by `advisor.assess`, reports by `advisor.render`.
 
 from __future__ import annotations
 
-import functools
+import importlib
 import json
 import re
 import secrets
-import tempfile
-from importlib.resources import files
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
 
-from advisor.errors import AdvisorError
 from advisor.rulebook import Rulebook
 from advisor.web import guided
-from advisor.web.models import KINDS, ROLE_TITLES, ROLES, SOURCE_TITLES, Draft, Result, Wing
+from advisor.web.models import KINDS, ROLES, Draft, Result, Wing
+from advisor.web.pages import (
+    CSP,
+    MAX_REQUEST,
+    REPORT_CSP,
+    Context,
+    assess_text,
+    page,
+    report_body,
+    see_other,
+    slug,
+    style,
+)
+from advisor.web.pages import audience as audience_of
 from advisor.web.security import (
     COOKIE,
     EVERYONE,
@@ -38,65 +46,18 @@ from advisor.web.security import (
     SignInNeeded,
     address,
     can_write,
-    current,
     need,
     readable,
-    visible_wing_ids,
     writable,
 )
 from advisor.web.store import Signed, Store, StoreError
-
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'")
-# the report as a file of its own keeps its inline style sheet
-REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
-KIND_TITLES = {"self-audit": "Self-audit of a running wing", "proposal": "Proposal for a new wing",
-               "example": "Worked example"}
-
-MAX_REQUEST = 2 * 1024 * 1024  # a profile of 1 MB and the form around it
 
 #: routes anyone may use, by path: every other route must declare `need(...)`
 PUBLIC_ROUTES = {("GET", "/signin"), ("POST", "/signin"), ("GET", "/style.css"),
                  ("GET", "/setup"), ("POST", "/setup")}
 
-
-@functools.cache
-def _templates() -> Environment:
-    env = Environment(loader=ChoiceLoader([PackageLoader("advisor.web", "templates"),
-                                           PackageLoader("advisor", "templates")]),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(ROLE_TITLES=ROLE_TITLES, KIND_TITLES=KIND_TITLES,
-                       SOURCE_TITLES=SOURCE_TITLES, VOICES=guided.VOICES,
-                       dont_know=guided.dont_know, choice_words=_choice_words)
-    return env
-
-
-def _choice_words(value: str) -> str:
-    """A choice's label in the words the reports use (`community-meeting` -> `Through a
-    regular community meeting`); the form still sends the value itself."""
-    from advisor.render.words import value_words
-
-    said = value_words(value)
-    return said[:1].upper() + said[1:]
-
-
-@functools.cache
-def _style() -> str:
-    report = files("advisor").joinpath("templates", "report.css").read_text(encoding="utf-8")
-    web = files("advisor.web").joinpath("templates", "web.css").read_text(encoding="utf-8")
-    return report + "\n" + web
-
-
-def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    signed = current(request)
-    html = _templates().get_template(template).render(
-        signed=signed, csrf=signed.csrf if signed else "", **context)
-    return HTMLResponse(html, status_code=status)
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
+#: the pages beside the core ones, each a module with `add_routes(app, context)`
+FEATURES = ("advisor.web.portfolio", "advisor.web.history", "advisor.web.explore")
 
 
 def _formats() -> list[tuple[str, str, str]]:
@@ -164,9 +125,13 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
 
     # -- public: the style sheet, signing in, the first-run set-up -----------------------
 
+    for feature in FEATURES:  # before the core routes: theirs are the more particular
+        importlib.import_module(feature).add_routes(app, Context(store, app.state.settings,
+                                                                 rulebook))
+
     @app.get("/style.css")
-    def style() -> Response:
-        return Response(_style(), media_type="text/css",
+    def style_sheet() -> Response:
+        return Response(style(), media_type="text/css",
                         headers={"Cache-Control": "max-age=3600"})
 
     @app.get("/signin")
@@ -239,27 +204,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
                 or not secrets.compare_digest(token.encode(), expected.encode()):
             raise HTTPException(404, "There is no such page.")
 
-    # -- signed in: home, examples, sign-out ---------------------------------------------
-
-    @app.get("/")
-    def home(request: Request, signed: Annotated[Signed, Depends(need(*EVERYONE))]
-             ) -> Response:
-        if signed.user.role == "trainer":
-            return see_other("/examples")
-        wings = store.wings(visible_wing_ids(signed))
-        return page(request, "home.html.j2", wings=wings, errors={}, given={},
-                    can_add=signed.user.role in WRITERS)
-
-    @app.post("/wings")
-    def add_wing(request: Request, signed: Annotated[Signed, Depends(need(*WRITERS))],
-                 form: Annotated[WingForm, Form()]) -> Response:
-        try:
-            wing = store.add_wing(form.prison, form.name, by=signed.user)
-        except StoreError as err:
-            wings = store.wings(visible_wing_ids(signed))
-            return page(request, "home.html.j2", 400, wings=wings, can_add=True,
-                        errors={err.field: err.message}, given=form.model_dump())
-        return see_other(f"/wings/{wing.id}")
+    # -- signed in: signing out ---------------------------------------------
 
     @app.post("/signout")
     def signout(signed: Annotated[Signed, Depends(need(*EVERYONE))]) -> Response:
@@ -268,38 +213,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
         response.delete_cookie(COOKIE, path="/")
         return response
 
-    @app.get("/examples")
-    def example_list(request: Request,
-                     signed: Annotated[Signed, Depends(need(*EVERYONE))]) -> Response:
-        from advisor.examples import examples
-
-        return page(request, "examples.html.j2", examples=examples())
-
-    @app.get("/examples/{name}")
-    def example(request: Request, name: str,
-                signed: Annotated[Signed, Depends(need(*EVERYONE))],
-                audience: str | None = None) -> Response:
-        from advisor.assess import assess
-        from advisor.examples import examples
-        from advisor.profile import load_profile
-
-        found = [e for e in examples() if e.name == name]
-        if not found:
-            raise HTTPException(404, "There is no such worked example.")
-        result = assess(load_profile(found[0].path), rulebook)
-        return page(request, "report.html.j2", title=found[0].name,
-                    report=_report_body(result, _audience(audience)), audience=audience,
-                    base=f"/examples/{name}", downloads=[], result=None, wing=None)
-
     # -- wings, drafts and the guided assessment -----------------------------------------
-
-    @app.get("/wings/{wing_id}")
-    def wing_page(request: Request, wing_id: int,
-                  signed: Annotated[Signed, Depends(need(*READERS))]) -> Response:
-        wing = readable(signed, store.wing(wing_id))
-        return page(request, "wing.html.j2", wing=wing, drafts=store.drafts(wing.id),
-                    results=store.results(wing.id), can_change=can_write(signed, wing.id),
-                    kinds=KINDS, upload_error="")
 
     @app.post("/wings/{wing_id}/drafts")
     def start_draft(wing_id: int, signed: Annotated[Signed, Depends(need(*WRITERS))],
@@ -342,7 +256,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
 
         draft, wing, state = _draft(signed, draft_id)
         text = guided.profile_yaml(state)
-        result = _assess_text(text, "profile.yaml", rulebook)
+        result = assess_text(text, "profile.yaml", rulebook)
         stored = store.add_result(wing, kind=draft.kind, source="guided", profile_yaml=text,
                                   rulebook_version=rulebook.version,
                                   result_json=to_json(result), by=signed.user, draft=draft)
@@ -419,38 +333,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
                     pages=all_pages, done=set(state["done"]), more=outcome.more,
                     error_count=len(outcome.errors))
 
-    # -- uploads and stored results ------------------------------------------------------
-
-    @app.post("/wings/{wing_id}/upload")
-    async def upload(request: Request, wing_id: int,
-                     signed: Annotated[Signed, Depends(need(*WRITERS))],
-                     profile: Annotated[UploadFile | None, File()] = None) -> Response:
-        from starlette.concurrency import run_in_threadpool
-
-        from advisor.render import to_json
-
-        wing = await run_in_threadpool(lambda: writable(signed, store.wing(wing_id)))
-        # whole (the request is at most MAX_REQUEST): a file too big gets the CLI's words
-        raw = await profile.read(MAX_REQUEST + 1) if profile is not None else b""
-        name = _upload_name(profile) if profile is not None else ""
-        try:
-            if profile is None or not (profile.filename or raw):
-                raise AdvisorError("choose a profile file to upload")
-            text, result = await run_in_threadpool(_assess_upload, raw, name, rulebook)
-            about = (result["profile"]["prison"], result["profile"]["wing"])
-            if _same(about) != _same((wing.prison, wing.name)):
-                raise AdvisorError(f"this profile is about {about[1]}, {about[0]}, not "
-                                   f"{wing.name}, {wing.prison}: upload it to that wing's "
-                                   "page", file=name)
-        except AdvisorError as err:
-            return page(request, "wing.html.j2", 400, wing=wing, drafts=store.drafts(wing.id),
-                        results=store.results(wing.id), can_change=True, kinds=KINDS,
-                        upload_error=err.one_line())
-        stored = await run_in_threadpool(
-            lambda: store.add_result(wing, kind=result["profile"]["kind"], source="upload",
-                                     profile_yaml=text, rulebook_version=rulebook.version,
-                                     result_json=to_json(result), by=signed.user))
-        return see_other(f"/results/{stored.id}")
+    # -- stored results ------------------------------------------------------
 
     def _result(signed: Signed, result_id: int) -> tuple[Result, Wing]:
         found = store.result(result_id)
@@ -465,7 +348,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
         found, wing = _result(signed, result_id)
         data = json.loads(found.result_json)
         return page(request, "report.html.j2", title=f"{wing.name}, {wing.prison}",
-                    report=_report_body(data, _audience(audience)), audience=audience,
+                    report=report_body(data, audience_of(audience)), audience=audience,
                     base=f"/results/{found.id}", downloads=_formats(), result=found,
                     wing=wing, can_change=can_write(signed, wing.id),
                     current_version=rulebook.version)
@@ -480,7 +363,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
         formats = {suffix: fmt for suffix, fmt, _ in _formats()}
         if filename not in formats:
             raise HTTPException(404, "There is no such download.")
-        stem = _slug(f"{wing.prison}-{wing.name}-{found.id}")
+        stem = slug(f"{wing.prison}-{wing.name}-{found.id}")
         types = {"profile.yaml": "application/yaml", "assessment.json": "application/json",
                  "report.md": "text/markdown", "report.html": "text/html",
                  "plan.csv": "text/csv"}
@@ -490,7 +373,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
             body = found.result_json
         else:
             body = render(json.loads(found.result_json), formats[filename],
-                          audience=_audience(audience))
+                          audience=audience_of(audience))
         headers = {}
         if filename == "report.html":
             headers["Content-Security-Policy"] = REPORT_CSP
@@ -506,7 +389,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
 
         found, wing = _result(signed, result_id)
         writable(signed, wing)
-        data = _assess_text(found.profile_yaml, "profile.yaml", rulebook)
+        data = assess_text(found.profile_yaml, "profile.yaml", rulebook)
         stored = store.add_result(wing, kind=found.kind, source="reassessed",
                                   profile_yaml=found.profile_yaml,
                                   rulebook_version=rulebook.version,
@@ -628,12 +511,6 @@ class SetupForm(BaseModel):
     again: str = ""
 
 
-class WingForm(BaseModel):
-    prison: str = ""
-    name: str = ""
-    csrf: str = ""
-
-
 class KindForm(BaseModel):
     kind: str = ""
     csrf: str = ""
@@ -670,63 +547,6 @@ def _set_cookie(request: Request, response: Response, name: str, value: str,
                 max_age: int) -> None:
     response.set_cookie(name, value, max_age=max_age, path="/", httponly=True,
                         samesite="lax", secure=request.url.scheme == "https")
-
-
-def _audience(audience: str | None) -> str | None:
-    from advisor.render import AUDIENCES
-
-    return audience if audience in AUDIENCES else None
-
-
-def _report_body(result: Any, audience: str | None) -> str:
-    """The HTML report's body, to show inside a page (its style sheet is the page's)."""
-    from advisor.render import render
-
-    html = render(result, "html", audience=audience)
-    start = html.index("<body>") + len("<body>")
-    return html[start:html.rindex("</body>")]
-
-
-def _assess_text(text: str, name: str, book: Rulebook) -> Any:
-    from advisor import yamlio
-    from advisor.assess import assess
-    from advisor.profile import profile_from_document
-
-    return assess(profile_from_document(yamlio.parse(text, name)), book)
-
-
-def _assess_upload(raw: bytes, name: str, book: Rulebook) -> tuple[str, Any]:
-    """Read an uploaded profile exactly as `advisor assess FILE` reads a file (the same
-    checks, the same messages, naming the file as uploaded), then assess it."""
-    from advisor.assess import assess
-    from advisor.profile import load_profile
-    from advisor.yamlio import read_text
-
-    with tempfile.TemporaryDirectory(prefix="advisor-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(raw)
-        try:
-            text = read_text(path, "profile")
-            profile = load_profile(path)
-        except AdvisorError as err:
-            if err.file == str(path):
-                err.file = name
-            raise
-    return text, assess(profile, book)
-
-
-def _upload_name(upload: UploadFile) -> str:
-    name = Path((upload.filename or "").replace("\\", "/")).name
-    return re.sub(r"[^\w.\- ]", "_", name)[:100].strip(". ") or "profile.yaml"
-
-
-def _same(names: tuple[str, str]) -> tuple[str, ...]:
-    """Names as compared: case and spacing aside."""
-    return tuple(" ".join(n.split()).casefold() for n in names)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "assessment"
 
 
 def _plain_why(text: str, book: Rulebook) -> str:

@@ -11,6 +11,8 @@ import datetime as dt
 import os
 import re
 import secrets
+import threading
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from advisor.web import db, passwords
 from advisor.web.app import create_app
 from advisor.web.security import Settings
 from advisor.web.store import Store
+from tests.web.browsing import free_port
 
 with warnings.catch_warnings():  # starlette would like httpx2; httpx is what we have
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -232,3 +235,24 @@ def make_world(store: Store, clock: Clock, **settings: Any) -> World:
 @pytest.fixture
 def world(store: Store, clock: Clock) -> World:
     return make_world(store, clock)
+
+
+@pytest.fixture
+def served(store: Store, clock: Clock) -> Iterator[tuple[str, Any]]:
+    """The app under uvicorn on a free local port, in a thread; its base URL and world."""
+    import uvicorn
+
+    world = make_world(store, clock)
+    world.app = create_app(store)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", world
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -5,99 +5,19 @@ CLI's for the same profile, and axe-core finds nothing serious on any page."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from advisor.render import to_json
-from advisor.web.app import create_app
-from advisor.web.store import Store
 from tests import browser as harness
-from tests.web.conftest import PASSWORD, Clock, make_world
+from tests.web.browsing import MOST_PAGES, TRAIL, in_browser
+from tests.web.conftest import PASSWORD
 from tests.web.helpers import assess_text
 from tests.web.test_guided import cli_profile
 
-T = TypeVar("T")
-
 pytestmark = pytest.mark.browser
-
-
-BROWSER_SECONDS = 240  # a whole walk takes about ten seconds
-TRAIL: list[str] = []  # what the browser last did, for a failure's message
-MOST_PAGES = 40  # the guided assessment has far fewer parts: more means it is going round
-
-
-def in_browser(body: Callable[[Any], T]) -> T:
-    """`body(browser)` with a Chromium of its own, run in a thread of its own: the
-    session's browser (tests/browser.py) holds Playwright's loop in this thread while a
-    report test module uses it, and a second sync Playwright may not share a thread.
-    The thread is a daemon, so a browser that hangs fails this test without keeping the
-    interpreter alive after the run; `TRAIL` says how far it got."""
-    exe = harness.chromium_path()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run must install it")
-        pytest.skip("Chromium is not installed (make test installs it as root)")
-    out: list[T] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            from playwright.sync_api import sync_playwright
-
-            with sync_playwright() as p:
-                chromium = p.chromium.launch(executable_path=exe, args=harness.FLAGS,
-                                             headless=True)
-                try:
-                    out.append(body(chromium))
-                finally:
-                    chromium.close()
-        except BaseException as err:  # re-raised in the test's own thread
-            errors.append(err)
-
-    TRAIL.clear()
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout=BROWSER_SECONDS)
-    if errors:
-        raise errors[0]
-    assert out, (f"the browser did not finish within {BROWSER_SECONDS} s; its last steps: "
-                 + " > ".join(TRAIL[-8:]))
-    return out[0]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def served(store: Store, clock: Clock) -> Iterator[tuple[str, Any]]:
-    """The app under uvicorn on a free local port, in a thread; its base URL and world."""
-    import uvicorn
-
-    world = make_world(store, clock)
-    world.app = create_app(store)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", world
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 ANSWERS = {"kind": "self-audit", "site.prison": "HMP High Down",

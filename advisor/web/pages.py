@@ -1,0 +1,115 @@
+"""What every page of the web app shares: the templates, the page and redirect answers,
+the report shown inside a page, and `Context`, what a feature's routes are built over.
+
+The app (`advisor.web.app`) holds the core pages (signing in, the guided assessment, stored
+results, administration); each feature beside it (`FEATURES` there) is a module with
+`add_routes(app, context)` that uses only what is here and the library. They are added
+before the core routes, so a feature's particular path wins over a core route's pattern.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+
+from advisor.rulebook import Rulebook
+from advisor.web import guided
+from advisor.web.models import ROLE_TITLES, SOURCE_TITLES
+from advisor.web.security import Settings, current
+from advisor.web.store import Store
+
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
+# the report as a file of its own keeps its inline style sheet
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
+MAX_REQUEST = 2 * 1024 * 1024  # a profile of 1 MB and the form around it
+KIND_TITLES = {"self-audit": "Self-audit of a running wing", "proposal": "Proposal for a new wing",
+               "example": "Worked example"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a feature's routes work over: the store, the settings and the rulebook."""
+
+    store: Store
+    settings: Settings
+    rulebook: Rulebook
+
+
+@functools.cache
+def templates() -> Environment:
+    env = Environment(loader=ChoiceLoader([PackageLoader("advisor.web", "templates"),
+                                           PackageLoader("advisor", "templates")]),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(ROLE_TITLES=ROLE_TITLES, KIND_TITLES=KIND_TITLES,
+                       SOURCE_TITLES=SOURCE_TITLES, VOICES=guided.VOICES,
+                       dont_know=guided.dont_know, choice_words=choice_words)
+    return env
+
+
+def choice_words(value: str) -> str:
+    """A choice's label in the words the reports use (`community-meeting` -> `Through a
+    regular community meeting`); the form still sends the value itself."""
+    from advisor.render.words import value_words
+
+    said = value_words(value)
+    return said[:1].upper() + said[1:]
+
+
+@functools.cache
+def style() -> str:
+    report = files("advisor").joinpath("templates", "report.css").read_text(encoding="utf-8")
+    web = files("advisor.web").joinpath("templates", "web.css").read_text(encoding="utf-8")
+    return report + "\n" + web
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    signed = current(request)
+    html = templates().get_template(template).render(
+        signed=signed, csrf=signed.csrf if signed else "", **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def audience(value: str | None) -> str | None:
+    from advisor.render import AUDIENCES
+
+    return value if value in AUDIENCES else None
+
+
+def report_body(result: Any, audience: str | None) -> str:
+    """The HTML report's body, to show inside a page (its style sheet is the page's)."""
+    from advisor.render import render
+
+    html = render(result, "html", audience=audience)
+    start = html.index("<body>") + len("<body>")
+    return html[start:html.rindex("</body>")]
+
+
+def assess_text(text: str, name: str, book: Rulebook) -> Any:
+    """The assessment of a profile given as YAML text, read as `advisor assess` reads it."""
+    from advisor import yamlio
+    from advisor.assess import assess
+    from advisor.profile import profile_from_document
+
+    return assess(profile_from_document(yamlio.parse(text, name)), book)
+
+
+def slug(text: str) -> str:
+    """A file name's stem from free text."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "assessment"
+
+
+__all__ = ["CSP", "KIND_TITLES", "MAX_REQUEST", "REPORT_CSP", "Context", "assess_text",
+           "audience", "page", "report_body", "see_other", "slug", "style", "templates"]
