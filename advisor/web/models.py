@@ -11,7 +11,10 @@
 - `sessions`: signed-in browsers, by a SHA-256 of the cookie's random token, so a copy of
   the database holds no live session;
 - `sign_in_failures`: failed sign-ins, counted to slow down password guessing;
-- `audit`: every change, who made it, when and what.
+- `audit`: every change, who made it, when and what;
+- `action_tracking`: the team's work on an action of a wing's plan (lead, due date,
+  status, notes), kept by the wing and the action's id, so it follows the action from one
+  assessment of the wing to the next.
 
 Times are stored as UTC without a zone (SQLite has none) and read back as aware UTC.
 """
@@ -23,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -164,5 +168,37 @@ class Audit(Base):
     what: Mapped[str] = mapped_column(Text)
 
 
-__all__ = ["KINDS", "ROLES", "ROLE_TITLES", "SOURCE_TITLES", "Audit", "Base", "Draft",
-           "Result", "Session", "SignInFailure", "User", "Wing", "user_wings"]
+#: where the work on an action stands, and its words
+STATUSES = ("not-started", "in-progress", "done", "dropped")
+STATUS_TITLES = {"not-started": "Not started", "in-progress": "In progress", "done": "Done",
+                 "dropped": "Dropped"}
+
+
+class ActionTracking(Base):
+    """The team's work on one action of a wing's plan. Keyed by the wing and the action's
+    id (as the rulebook names it), not by an assessment, so a re-assessment that still
+    proposes the action finds its lead, due date and status where they were."""
+
+    __tablename__ = "action_tracking"
+
+    wing_id: Mapped[int] = mapped_column(ForeignKey("wings.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    lead: Mapped[str] = mapped_column(String(200), default="")
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="not-started")
+    reason: Mapped[str] = mapped_column(Text, default="")  # why it was dropped
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped at every change
+    updated_at: Mapped[dt.datetime] = mapped_column(UTC)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def overdue(self, today: dt.date) -> bool:
+        """Past its due date and neither done nor dropped."""
+        return self.due is not None and self.due < today and self.status in (
+            "not-started", "in-progress")
+
+
+__all__ = ["KINDS", "ROLES", "ROLE_TITLES", "SOURCE_TITLES", "STATUSES", "STATUS_TITLES",
+           "ActionTracking", "Audit", "Base", "Draft", "Result", "Session", "SignInFailure",
+           "User", "Wing", "user_wings"]

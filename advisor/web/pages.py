@@ -66,9 +66,13 @@ def choice_words(value: str) -> str:
 
 @functools.cache
 def style() -> str:
+    """The report's style sheet, then the web app's: web.css, then one sheet per feature
+    (history.css, portfolio.css, ...) in name order."""
     report = files("advisor").joinpath("templates", "report.css").read_text(encoding="utf-8")
-    web = files("advisor.web").joinpath("templates", "web.css").read_text(encoding="utf-8")
-    return report + "\n" + web
+    folder = files("advisor.web").joinpath("templates")
+    sheets = sorted((t for t in folder.iterdir() if t.name.endswith(".css")),
+                    key=lambda t: (t.name != "web.css", t.name))
+    return "\n".join([report, *(t.read_text(encoding="utf-8") for t in sheets)])
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -28,6 +28,9 @@ from advisor.web.models import (
     ROLE_TITLES,
     ROLES,
     SOURCE_TITLES,
+    STATUS_TITLES,
+    STATUSES,
+    ActionTracking,
     Audit,
     Draft,
     Result,
@@ -380,6 +383,57 @@ class Store:
     def result(self, result_id: int) -> Result | None:
         with self.begin() as db:
             return db.get(Result, result_id)
+
+    # -- the work on a wing's plan ------------------------------------------------------
+
+    def trackings(self, wing_ids: list[int] | None = None) -> list[ActionTracking]:
+        """The work recorded on actions, of the wings given (or of every wing)."""
+        with self.begin() as db:
+            query = select(ActionTracking).order_by(ActionTracking.wing_id,
+                                                    ActionTracking.action_id)
+            if wing_ids is not None:
+                query = query.where(ActionTracking.wing_id.in_(wing_ids))
+            return list(db.scalars(query))
+
+    def track(self, wing: Wing, action_id: str, *, lead: str, due: dt.date | None,
+              status: str, reason: str, notes: str, by: User,
+              version: int | None = None) -> ActionTracking:
+        """Record the work on one action of `wing`'s plan. `version` is the one the form
+        was made from: if someone saved in between, their change is not overwritten (a
+        StoreError on the field `version` says so, and nothing is saved)."""
+        if status not in STATUSES:
+            raise StoreError("choose where the action stands", "status")
+        lead = lead.strip()
+        reason, notes = reason.strip(), notes.strip()
+        if status == "dropped" and not reason:
+            raise StoreError("say why the action was dropped", "reason")
+        for value, field, most in ((lead, "lead", 200), (reason, "reason", 2000),
+                                   (notes, "notes", 4000)):
+            if len(value) > most:
+                raise StoreError(f"at most {most} characters, please", field)
+            if any(ord(c) < 32 and c not in "\n\t" for c in value):
+                raise StoreError("remove the control characters", field)
+        now = self.now()
+        with self.begin() as db:
+            row = db.scalar(select(ActionTracking).where(
+                ActionTracking.wing_id == wing.id, ActionTracking.action_id == action_id)
+                .with_for_update())
+            if row is not None and version is not None and row.version != version:
+                raise StoreError("someone else saved this action while you were editing it: "
+                                 "their change is shown; make yours again", "version")
+            if row is None:
+                row = ActionTracking(wing_id=wing.id, action_id=action_id, version=0)
+                db.add(row)
+            row.lead, row.due, row.status = lead, due, status
+            row.reason = reason if status == "dropped" else ""
+            row.notes = notes
+            row.version += 1
+            row.updated_at, row.updated_by = now, by.id
+            self.audit(db, by, f"action {action_id} of {wing.prison} {wing.name}: "
+                               f"{STATUS_TITLES[status]}"
+                               + (f", lead {lead}" if lead else "")
+                               + (f", due {due.isoformat()}" if due else ""), now)
+        return row
 
     def audit_log(self, limit: int = 500) -> list[Audit]:
         with self.begin() as db:

@@ -42,7 +42,7 @@ def test_serving_an_unmigrated_or_older_schema_is_refused_in_one_line(
         db.check(any_engine)
     line = behind.value.one_line()
     assert "\n" not in line
-    assert line.endswith("is at schema 0001, this advisor needs 0002: run 'advisor db "
+    assert line.endswith(f"is at schema 0001, this advisor needs {db.head()}: run 'advisor db "
                          "upgrade' with the same --data or --database first")
 
 
@@ -268,3 +268,37 @@ def test_an_older_schema_is_upgraded_step_by_step(any_engine: Engine) -> None:
         db.check(any_engine)
     assert db.upgrade(any_engine) == ("0001", db.head())
     db.check(any_engine)
+
+
+def test_the_work_on_an_action_is_kept_by_wing_and_action_and_never_overwritten_unseen(
+        any_engine: Engine) -> None:
+    clock = Clock()
+    store = _store(any_engine, clock)
+    wing = store.add_wing("P", "W", by=None)
+    other = store.add_wing("P", "X", by=None)
+    user = store.add_user("d@example.org", PASSWORD, "delivery", wings=(wing.id,))
+    first = store.track(wing, "ACT-1", lead="Wing manager", due=dt.date(2026, 4, 1),
+                        status="in-progress", reason="", notes="  asked the council  ",
+                        by=user)
+    assert (first.version, first.notes) == (1, "asked the council")
+    store.track(other, "ACT-1", lead="", due=None, status="done", reason="", notes="", by=user)
+    with pytest.raises(StoreError) as stale:  # made from version 0: someone saved since
+        store.track(wing, "ACT-1", lead="Someone", due=None, status="done", reason="",
+                    notes="", by=user, version=0)
+    assert stale.value.field == "version"
+    with pytest.raises(StoreError) as why:
+        store.track(wing, "ACT-1", lead="", due=None, status="dropped", reason=" ",
+                    notes="", by=user, version=1)
+    assert (why.value.field, why.value.message) == ("reason", "say why the action was dropped")
+    kept = {(t.wing_id, t.action_id): t for t in store.trackings()}
+    assert kept[(wing.id, "ACT-1")].lead == "Wing manager"  # neither refused change landed
+    assert kept[(other.id, "ACT-1")].status == "done"
+    assert [t.wing_id for t in store.trackings([wing.id])] == [wing.id]
+    row = kept[(wing.id, "ACT-1")]
+    assert not row.overdue(dt.date(2026, 4, 1))  # due that day: not yet overdue
+    assert row.overdue(dt.date(2026, 4, 2))
+    store.track(wing, "ACT-1", lead="", due=dt.date(2026, 4, 1), status="dropped",
+                reason="the council stopped meeting", notes="", by=user, version=1)
+    assert not store.trackings([wing.id])[0].overdue(dt.date(2026, 5, 1))  # dropped
+    assert "action ACT-1 of P W: Dropped, due 2026-04-01" in \
+        [a.what for a in store.audit_log()]
