@@ -41,8 +41,9 @@ STAGES: dict[str, tuple[str, ...]] = {
     # 8. the web service: stored assessments and the app that serves them
     "service": ("advisor.web", "advisor.web.models", "advisor.web.db", "advisor.web.passwords",
                 "advisor.web.store", "advisor.web.guided", "advisor.web.security",
-                "advisor.web.pages", "advisor.web.portfolio", "advisor.web.history",
-                "advisor.web.explore", "advisor.web.app", "advisor.web.migrations",
+                "advisor.web.pages", "advisor.web.tracking", "advisor.web.portfolio",
+                "advisor.web.history", "advisor.web.explore", "advisor.web.app",
+                "advisor.web.migrations",
                 "advisor.web.migrations.env",
                 "advisor.web.migrations.versions",
                 "advisor.web.migrations.versions.v0001_first_schema",
