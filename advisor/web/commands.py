@@ -163,7 +163,8 @@ def users_list(data: Path | None, database: str | None) -> None:
 
 @click.group("db")
 def database_group() -> None:
-    """The web service's database: make it, upgrade it, say which schema it is at.
+    """The web service's database: make it, upgrade it, say which schema it is at, back
+    it up and restore it.
 
     Example: advisor db upgrade --database postgresql://advisor@localhost/advisor
     """
@@ -202,6 +203,44 @@ def db_current(data: Path | None, database: str | None) -> None:
     at, head = db.current(engine), db.head()
     state = "up to date" if at == head else f"needs 'advisor db upgrade' (newest {head})"
     click.echo(f"{db.where(str(engine.url))}: schema {at or 'none'}, {state}.")
+
+
+@database_group.command("backup")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_where
+@_reports
+def db_backup(file: Path, data: Path | None, database: str | None) -> None:
+    """Copy the database to FILE, safely while the server runs (SQLite's online backup;
+    pg_dump's custom format for PostgreSQL). The file records the schema it was made at.
+
+    Example: advisor db backup ~/advisor-2026-03-02.backup --data ~/advisor-data
+    """
+    from advisor.web import db
+
+    engine = _engine(data, database)
+    revision = db.backup(engine, file)
+    click.echo(f"Backed up {db.where(str(engine.url))} (schema {revision}) to {file}.")
+
+
+@database_group.command("restore")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--replace", is_flag=True,
+              help="Overwrite a database that already holds accounts, wings or "
+                   "assessments (refused without it).")
+@_where
+@_reports
+def db_restore(file: Path, replace: bool, data: Path | None, database: str | None) -> None:
+    """Put a backup FILE made by 'advisor db backup' in place of the database. Stop the
+    server first. A backup from a newer advisor is refused, and nothing is changed.
+
+    Example: advisor db restore ~/advisor-2026-03-02.backup --data ~/advisor-data
+    """
+    from advisor.web import db
+
+    engine = _engine(data, database)
+    revision = db.restore(engine, file, replace=replace)
+    then = "" if revision == db.head() else " Run 'advisor db upgrade' before serving it."
+    click.echo(f"Restored {file} (schema {revision}) into {db.where(str(engine.url))}.{then}")
 
 
 COMMANDS: list[click.Command] = [serve, users, database_group]
