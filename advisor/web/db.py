@@ -142,7 +142,6 @@ def backup(engine: Engine, target: Path) -> str:
     """Copy the database to `target`, consistent even while the server writes to it: the
     SQLite online backup, or `pg_dump --format=custom`; the schema revision copied. The
     file appears whole or not at all (written beside it, then renamed)."""
-    import os
 
     revision = current(engine)
     if revision is None:
@@ -155,7 +154,7 @@ def backup(engine: Engine, target: Path) -> str:
             _sqlite_copy(_sqlite_file(engine), part)
         else:
             _pg("pg_dump", engine, "--format=custom", "--no-owner", f"--file={part}")
-        os.replace(part, target)
+        part.replace(target)
     except OSError as err:
         raise InputError(f"cannot write the backup ({err.strerror})", file=str(target)) \
             from None
@@ -217,7 +216,6 @@ def restore(engine: Engine, source: Path, *, replace: bool = False) -> str:
     that is not a backup, and a database that holds anything unless `replace`. SQLite:
     the copy is written beside the database and renamed over it (whole or not at all);
     PostgreSQL: `pg_restore` in one transaction."""
-    import os
 
     revision = backup_revision(engine, source)
     if not _known(revision):
@@ -236,7 +234,7 @@ def restore(engine: Engine, source: Path, *, replace: bool = False) -> str:
             _sqlite_copy(str(source.resolve()), part)
             for stale in ("-journal", "-wal", "-shm"):  # the old file's, not the backup's
                 target.with_name(target.name + stale).unlink(missing_ok=True)
-            os.replace(part, target)
+            part.replace(target)
         except OSError as err:
             raise InputError(f"cannot write the database ({err.strerror})",
                              file=str(target)) from None
