@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
 
 from advisor.web import db
 from advisor.web.store import Store
@@ -25,7 +26,7 @@ HOSTILE = "=HYPERLINK(\"http://x\")\n<script>é</script> ' OR 1=1 -- \u2028 \t e
 
 def _where(url: str) -> list[str]:
     if url.startswith("sqlite"):
-        return ["--data", str(Path(str(db.make_url(url).database)).parent)]
+        return ["--data", str(Path(str(make_url(url).database)).parent)]
     return ["--database", url]
 
 
