@@ -1,17 +1,331 @@
-"""The home page: the wings a user may see, and adding a wing.
+"""The portfolio, the home page: every wing a user may see, one row each with its latest
+assessment (kind, role, rung now and target, the six lights, a proposal's verdict, when it
+was assessed and stored, the actions overdue), sorted and filtered by the page's address;
+the same rows as CSV; any two or more ticked, side by side (`advisor.compare`). Adding a
+wing is here too.
+
+The rows are worked out by pure functions (`portfolio_rows`, `View.apply`, `csv_text`)
+over what three queries read, however many wings there are: the wings, the latest result
+of each (`latest_results`) and the work tracked on their actions.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from advisor.web.pages import Context, page, see_other
-from advisor.web.security import EVERYONE, WRITERS, need, visible_wing_ids
-from advisor.web.store import Signed, StoreError
+from advisor.web.models import ActionTracking, Result, Wing
+from advisor.web.pages import Context, page, see_other, slug
+from advisor.web.security import EVERYONE, READERS, WRITERS, need, readable, visible_wing_ids
+from advisor.web.store import Signed, Store, StoreError
+
+#: the sorts the page offers: key -> the order in words, ascending and descending
+SORTS = {"prison": ("prison, A to Z", "prison, Z to A"),
+         "wing": ("wing, A to Z", "wing, Z to A"),
+         "kind": ("kind, proposals first", "kind, self-audits first"),
+         "role": ("role assessed, A to Z", "role assessed, Z to A"),
+         "rung": ("rung now, lowest first", "rung now, highest first"),
+         "target": ("target rung, lowest first", "target rung, highest first"),
+         "lights": ("stage lights, weakest first", "stage lights, strongest first"),
+         "verdict": ("verdict, readiest first", "verdict, least ready first"),
+         "assessed": ("date assessed, earliest first", "date assessed, latest first"),
+         "stored": ("date stored, earliest first", "date stored, latest first"),
+         "overdue": ("actions overdue, fewest first", "actions overdue, most first")}
+ORDERS = ("asc", "desc")
+FILTER_KINDS = {"proposal": "Proposals", "self-audit": "Self-audits",
+                "none": "Not assessed yet"}
+LIGHT_SCORE = {"red": 0, "orange": 1, "green": 2}
+VERDICT_RANK = {"ready": 0, "ready-with-conditions": 1, "not-ready": 2}  # readiest first
+KIND_RANK = {"proposal": 0, "self-audit": 1}
+NOT_ASSESSED = "Not assessed yet"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One wing and its latest stored assessment (all None when it has none yet)."""
+
+    wing_id: int
+    prison: str
+    wing: str
+    result_id: int | None = None
+    kind: str | None = None
+    role: str | None = None  # the role assessed, by its title ("" when none is selected)
+    current_rung: int | None = None
+    target_rung: int | None = None
+    lights: tuple[str, ...] = ()
+    verdict: str | None = None  # a proposal's only
+    assessed_on: dt.date | None = None  # as the profile says (None: not recorded)
+    stored: dt.datetime | None = None
+    overdue: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.wing}, {self.prison}"
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
+                   trackings: Iterable[ActionTracking], today: dt.date) -> list[Row]:
+    """A row per wing, from its latest stored result (`latest`: wing id -> result) and the
+    work tracked on its actions, with the actions overdue on `today`."""
+    from advisor.web.tracking import overdue_actions
+
+    tracked: dict[int, list[ActionTracking]] = {}
+    for t in trackings:
+        tracked.setdefault(t.wing_id, []).append(t)
+    rows = []
+    for w in wings:
+        found = latest.get(w.id)
+        if found is None:
+            rows.append(Row(w.id, w.prison, w.name))
+            continue
+        r = json.loads(found.result_json)
+        role = r.get("assessed_role")
+        rows.append(Row(
+            w.id, w.prison, w.name, result_id=found.id, kind=r["profile"]["kind"],
+            role=role["title"] if role else "", current_rung=r["current_rung"],
+            target_rung=r["target_rung"], lights=tuple(s["light"] for s in r["stages"]),
+            verdict=(r.get("headline") or {}).get("verdict"),
+            assessed_on=_date((r.get("assessed") or {}).get("on")), stored=found.created_at,
+            overdue=len(overdue_actions(r, tracked.get(w.id, ()), today))))
+    return rows
+
+
+def _sort_value(row: Row, sort: str) -> Any:
+    """What a row is sorted by (None: it has no value, and goes last either way)."""
+    if sort == "prison":
+        return (row.prison.casefold(), row.wing.casefold())
+    if sort == "wing":
+        return (row.wing.casefold(), row.prison.casefold())
+    if row.result_id is None:
+        return None
+    if sort == "kind":
+        return KIND_RANK.get(row.kind or "", len(KIND_RANK))
+    if sort == "role":
+        return (row.role or "").casefold()
+    if sort == "rung":
+        return (row.current_rung, row.target_rung)
+    if sort == "target":
+        return (row.target_rung, row.current_rung)
+    if sort == "lights":
+        return sum(LIGHT_SCORE[x] for x in row.lights)
+    if sort == "verdict":
+        return None if row.verdict is None else VERDICT_RANK.get(row.verdict)
+    if sort == "assessed":
+        return row.assessed_on
+    if sort == "stored":
+        return row.stored
+    return row.overdue
+
+
+@dataclass(frozen=True)
+class View:
+    """What the page shows, as its address says: the sort and the filters. Anything the
+    page does not offer is taken as no filter (or the usual sort)."""
+
+    sort: str = "prison"
+    order: str = "asc"
+    kind: str = ""  # proposal, self-audit, none
+    verdict: str = ""  # ready, ready-with-conditions, not-ready
+    light: str = ""  # green, orange, red: in the stage below, or in any stage
+    stage: int = 0  # 1-6, or 0: any stage
+    overdue: bool = False  # only wings with actions overdue
+    q: str = ""  # words in the prison's or the wing's name
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> View:
+        def pick(name: str, allowed: Iterable[str], default: str = "") -> str:
+            value = query.get(name, default)
+            return value if value in allowed else default
+
+        stage = query.get("stage", "")
+        return cls(sort=pick("sort", SORTS, "prison"), order=pick("order", ORDERS, "asc"),
+                   kind=pick("kind", FILTER_KINDS), verdict=pick("verdict", VERDICT_RANK),
+                   light=pick("light", LIGHT_SCORE),
+                   stage=int(stage) if stage in {"1", "2", "3", "4", "5", "6"} else 0,
+                   overdue=query.get("overdue", "") in ("yes", "1", "on"),
+                   q=" ".join(query.get("q", "").split())[:200])
+
+    def query(self, **changes: Any) -> list[tuple[str, str]]:
+        """The address's parameters for this view (with `changes`), defaults left out."""
+        view = replace(self, **changes)
+        default = View()
+        out = []
+        for name in ("sort", "order", "kind", "verdict", "light", "stage", "overdue", "q"):
+            value = getattr(view, name)
+            if value != getattr(default, name):
+                out.append((name, "yes" if value is True else str(value)))
+        return out
+
+    def url(self, path: str = "/", **changes: Any) -> str:
+        query = urlencode(self.query(**changes))
+        return f"{path}?{query}" if query else path
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.kind or self.verdict or self.light or self.overdue or self.q)
+
+    def keeps(self, row: Row) -> bool:
+        if self.kind == "none" and row.result_id is not None:
+            return False
+        if self.kind not in ("", "none") and row.kind != self.kind:
+            return False
+        if self.verdict and row.verdict != self.verdict:
+            return False
+        if self.light:
+            stages = [row.lights[self.stage - 1]] if self.stage and row.lights else row.lights
+            if self.light not in stages:
+                return False
+        if self.overdue and not row.overdue:
+            return False
+        words = self.q.casefold()
+        return not words or words in " ".join(row.prison.split()).casefold() \
+            or words in " ".join(row.wing.split()).casefold()
+
+    def apply(self, rows: Iterable[Row]) -> list[Row]:
+        """The rows this view keeps, in its order: rows without a value for the sort go
+        last in either order; rows alike stay by prison and wing."""
+        kept = sorted((r for r in rows if self.keeps(r)),
+                      key=lambda r: (_sort_value(r, "prison"), r.wing_id))
+        valued = [r for r in kept if _sort_value(r, self.sort) is not None]
+        valued.sort(key=lambda r: _sort_value(r, self.sort), reverse=self.order == "desc")
+        return valued + [r for r in kept if _sort_value(r, self.sort) is None]
+
+
+# -- in words ------------------------------------------------------------------------------
+
+
+def kind_title(row: Row) -> str:
+    from advisor.render.words import KIND_WORDS
+
+    return NOT_ASSESSED if row.kind is None else KIND_WORDS.get(row.kind, row.kind)
+
+
+def role_title(row: Row) -> str:
+    return "" if row.result_id is None else (row.role or "No role selected")
+
+
+def rung_title(rung: int | None) -> str:
+    from advisor.words import RUNG_NAMES
+
+    return "" if rung is None else f"{rung} ({RUNG_NAMES[rung]})"
+
+
+def verdict_title(row: Row) -> str:
+    from advisor.render.words import VERDICT_WORDS
+
+    if row.result_id is None:
+        return ""
+    return VERDICT_WORDS[row.verdict] if row.verdict else "Not a proposal"
+
+
+def date_title(day: dt.date | dt.datetime | None) -> str:
+    return "" if day is None else f"{day.day} {day:%B %Y}"
+
+
+def light_title(stage: int, light: str) -> str:
+    """A stage's light in words: `Stage 1 (associate in meaningful activity groups):
+    ● GREEN`."""
+    from advisor.compare import light_words
+    from advisor.words import STAGE_TITLES
+
+    return f"Stage {stage} ({STAGE_TITLES[stage]}): {light_words(light)}"
+
+
+CSV_COLUMNS = ("Wing id", "Prison", "Wing", "Kind", "Role assessed", "Rung now",
+               "Rung now (name)", "Target rung", "Target rung (name)",
+               *(f"Stage {n}" for n in range(1, 7)), "Verdict", "Assessed on", "Stored on",
+               "Actions overdue", "Assessment id")
+
+
+def csv_text(rows: Sequence[Row]) -> str:
+    """The rows as CSV for a spreadsheet, as the action plan's CSV is written: a byte
+    order mark, CRLF lines, values in words and every cell neutralised (ids kept)."""
+    from advisor.render.csvout import cell
+    from advisor.render.words import LIGHT_WORD
+    from advisor.words import RUNG_NAMES
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        assessed = r.result_id is not None
+        lights = [LIGHT_WORD[x] for x in r.lights] if assessed else [""] * 6
+        values = [str(r.wing_id), r.prison, r.wing, kind_title(r), role_title(r),
+                  "" if r.current_rung is None else str(r.current_rung),
+                  "" if r.current_rung is None else RUNG_NAMES[r.current_rung],
+                  "" if r.target_rung is None else str(r.target_rung),
+                  "" if r.target_rung is None else RUNG_NAMES[r.target_rung],
+                  *lights, verdict_title(r),
+                  r.assessed_on.isoformat() if r.assessed_on else
+                  ("not recorded" if assessed else ""),
+                  r.stored.date().isoformat() if r.stored else "",
+                  str(r.overdue) if assessed else "",
+                  "" if r.result_id is None else str(r.result_id)]
+        writer.writerow([cell(" ".join(v.split())) for v in values])
+    return out.getvalue()
+
+
+def counts_line(rows: Sequence[Row]) -> str:
+    """How many wings, and of which kind: `3 wings: 1 proposal, 1 self-audit, 1 not
+    assessed yet`."""
+    from advisor.compare import kind_words
+    from advisor.render.words import listed
+
+    parts = []
+    for kind in KIND_RANK:
+        n = sum(r.kind == kind for r in rows)
+        if n:
+            parts.append(f"{n} {kind_words(kind, n)}")
+    n = sum(r.result_id is None for r in rows)
+    if n:
+        parts.append(f"{n} not assessed yet")
+    wings = f"{len(rows)} wing" + ("" if len(rows) == 1 else "s")
+    return f"{wings}: {listed(parts)}" if parts else wings
+
+
+# -- the store's part ----------------------------------------------------------------------
+
+
+def latest_results(store: Store, wing_ids: list[int] | None) -> dict[int, Result]:
+    """The newest stored result of each wing given (or of every wing), in one query."""
+    from sqlalchemy import func, select
+
+    newest = select(func.max(Result.id)).group_by(Result.wing_id)
+    if wing_ids is not None:
+        newest = newest.where(Result.wing_id.in_(wing_ids))
+    with store.begin() as db:
+        return {r.wing_id: r for r in db.scalars(select(Result).where(Result.id.in_(newest)))}
+
+
+def rows_for(store: Store, signed: Signed) -> list[Row]:
+    """The portfolio's rows for a user: the wings they may see."""
+    ids = visible_wing_ids(signed)
+    if ids == []:
+        return []
+    wings = store.wings(ids)
+    return portfolio_rows(wings, latest_results(store, ids), store.trackings(ids),
+                          store.now().date())
+
+
+# -- the pages -----------------------------------------------------------------------------
 
 
 class WingForm(BaseModel):
@@ -20,24 +334,127 @@ class WingForm(BaseModel):
     csrf: str = ""
 
 
+def compare_name(result: Result, wing: Wing) -> str:
+    """How the comparison names an assessment: the file its profile downloads as."""
+    return f"{slug(f'{wing.prison}-{wing.name}-{result.id}')}-profile.yaml"
+
+
+def comparison_body(found: Sequence[tuple[Result, Wing]]) -> str:
+    """`advisor compare`'s HTML for stored results, its body only, to show inside a page
+    (its style is the page's: portfolio.css)."""
+    from advisor import yamlio
+    from advisor.compare import compare, render_compare
+    from advisor.errors import AdvisorError
+    from advisor.profile import profile_from_document
+
+    results: list[tuple[str, Any]] = []
+    profiles: list[dict[str, Any] | None] = []
+    for result, wing in found:
+        name = compare_name(result, wing)
+        results.append((name, json.loads(result.result_json)))
+        try:
+            profiles.append(profile_from_document(yamlio.parse(result.profile_yaml, name))
+                            .model_dump(mode="python"))
+        except AdvisorError:
+            profiles.append(None)
+    html = render_compare(compare(results, profiles), "html")
+    body = html[html.index("<body>") + len("<body>"):html.rindex("</body>")]
+    # one main landmark a page: the comparison's becomes a part of the app's
+    return body.replace("<main>", '<div class="compare-main">').replace("</main>", "</div>")
+
+
 def add_routes(app: FastAPI, context: Context) -> None:
+    store = context.store
+
+    def home_page(request: Request, signed: Signed, *, status: int = 200,
+                  errors: dict[str | None, str] | None = None,
+                  given: dict[str, Any] | None = None) -> Response:
+        view = View.from_query(request.query_params)
+        every = rows_for(store, signed)
+        return page(request, "home.html.j2", status, rows=view.apply(every), every=every,
+                    view=view, counts=counts_line(every), errors=errors or {},
+                    given=given or {}, can_add=signed.user.role in WRITERS, sorts=SORTS,
+                    filter_kinds=FILTER_KINDS, words=WORDS)
+
     @app.get("/")
     def home(request: Request, signed: Annotated[Signed, Depends(need(*EVERYONE))]
              ) -> Response:
         if signed.user.role == "trainer":
             return see_other("/examples")
-        wings = context.store.wings(visible_wing_ids(signed))
-        return page(request, "home.html.j2", wings=wings, errors={}, given={},
-                    can_add=signed.user.role in WRITERS)
+        return home_page(request, signed)
 
     @app.post("/wings")
     def add_wing(request: Request, signed: Annotated[Signed, Depends(need(*WRITERS))],
                  form: Annotated[WingForm, Form()]) -> Response:
         try:
-            wing = context.store.add_wing(form.prison, form.name, by=signed.user)
+            wing = store.add_wing(form.prison, form.name, by=signed.user)
         except StoreError as err:
-            wings = context.store.wings(visible_wing_ids(signed))
-            return page(request, "home.html.j2", 400, wings=wings, can_add=True,
-                        errors={err.field: err.message}, given=form.model_dump())
+            return home_page(request, signed, status=400, errors={err.field: err.message},
+                             given=form.model_dump())
         return see_other(f"/wings/{wing.id}")
 
+    @app.get("/portfolio.csv")
+    def portfolio_csv(request: Request, signed: Annotated[Signed, Depends(need(*READERS))]
+                      ) -> Response:
+        view = View.from_query(request.query_params)
+        day = store.now().date().isoformat()
+        return Response(csv_text(view.apply(rows_for(store, signed))).encode(),
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="portfolio-{day}.csv"'})
+
+    @app.get("/compare")
+    def compare_page(request: Request, signed: Annotated[Signed, Depends(need(*READERS))]
+                     ) -> Response:
+        view = View.from_query(request.query_params)
+        asked = list(dict.fromkeys(request.query_params.getlist("result")))
+        found = []
+        for text in asked:
+            result = store.result(int(text)) if text.isdigit() and len(text) < 12 else None
+            wing = readable(signed, store.wing(result.wing_id) if result else None)
+            assert result is not None
+            found.append((result, wing))
+        if len(found) < 2:
+            return page(request, "portfolio-compare.html.j2", 400, body=None, found=found,
+                        back=view.url(), words=WORDS)
+        return page(request, "portfolio-compare.html.j2", body=comparison_body(found),
+                    found=found, back=view.url(), words=WORDS)
+
+
+class _Words:
+    """The words helpers the templates use."""
+
+    kind = staticmethod(kind_title)
+    role = staticmethod(role_title)
+    rung = staticmethod(rung_title)
+    verdict = staticmethod(verdict_title)
+    date = staticmethod(date_title)
+    light = staticmethod(light_title)
+
+    @staticmethod
+    def sorted(view: View) -> str:
+        return SORTS[view.sort][ORDERS.index(view.order)]
+
+    @staticmethod
+    def verdict_word(verdict: str) -> str:
+        from advisor.render.words import VERDICT_WORDS
+
+        return VERDICT_WORDS[verdict]
+
+    @staticmethod
+    def symbol(light: str) -> str:
+        from advisor.render.words import LIGHT_SYMBOL
+
+        return LIGHT_SYMBOL[light]
+
+    @staticmethod
+    def light_word(light: str) -> str:
+        from advisor.render.words import LIGHT_WORD
+
+        return LIGHT_WORD[light]
+
+
+WORDS = _Words()
+
+__all__ = ["CSV_COLUMNS", "SORTS", "Row", "View", "add_routes", "comparison_body",
+           "counts_line", "csv_text", "latest_results", "portfolio_rows", "rows_for"]
