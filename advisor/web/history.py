@@ -1,37 +1,293 @@
-"""A wing's page: its assessments in progress and stored, starting one, and uploading a
-profile file to assess.
+"""A wing's page and its plan: the wing's stored assessments in the order they were made,
+with the rung and the lights over time and what changed since the last one (as `advisor
+compare` works it out); the plan of its latest assessment with the team's tracking of each
+action, to work on, print and download; assessments in progress, starting one, and
+uploading a profile file to assess.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel
 
+from advisor.compare import light_words
 from advisor.errors import AdvisorError
 from advisor.rulebook import Rulebook
-from advisor.web.models import KINDS, Wing
-from advisor.web.pages import MAX_REQUEST, Context, page, see_other
+from advisor.web import tracking
+from advisor.web.models import KINDS, STATUS_TITLES, STATUSES, ActionTracking, Result, Wing
+from advisor.web.pages import MAX_REQUEST, Context, page, see_other, slug
 from advisor.web.security import READERS, WRITERS, can_write, need, readable, writable
-from advisor.web.store import Signed
+from advisor.web.store import Signed, StoreError
+
+#: how a kind of assessment is named in a sentence
+KIND_NAMES = {"self-audit": "self-audit", "proposal": "proposal", "example": "worked example"}
+
+
+# -- the history: pure functions over the stored assessments --------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored assessment of the wing, as its history shows it."""
+
+    stored: Result
+    data: Mapping[str, Any]
+    on: dt.date | None  # its `assessed.on`, when it has one
+    label: str  # how charts and tables head it: its date in words
+
+    @property
+    def name(self) -> str:
+        """The assessment in a sentence: `the self-audit of 1 March 2026`."""
+        kind = KIND_NAMES.get(self.stored.kind, self.stored.kind)
+        if self.on is not None:
+            return f"the {kind} of {tracking.day_words(self.on)}"
+        return f"the {kind} stored on {tracking.day_words(self.stored.created_at)}"
+
+    @property
+    def role(self) -> str:
+        role = self.data.get("assessed_role")
+        return str(role["title"]) if role else "No role selected"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What changed from one assessment to the next, as `advisor compare` says it: the
+    lines under each heading, and the ids of the earlier plan's actions completed and those
+    no longer proposed for another reason (with that reason's words)."""
+
+    before: Entry
+    after: Entry
+    blocks: list[tuple[str, list[str]]]
+    completed: list[str]
+    dropped: dict[str, str]
+
+
+@dataclass(frozen=True)
+class History:
+    entries: list[Entry]  # in the order they were made (see `wing_history`)
+    dated: bool  # every one has a date; otherwise they are in the order stored
+    steps: list[Step] = field(default_factory=list)  # oldest first
+
+    @property
+    def latest(self) -> Entry | None:
+        return self.entries[-1] if self.entries else None
+
+
+def assessed_on(data: Mapping[str, Any]) -> dt.date | None:
+    """An assessment's date (`assessed.on`), when it has one."""
+    on = (data.get("assessed") or {}).get("on")
+    if on in (None, "unknown"):
+        return None
+    try:
+        return dt.date.fromisoformat(str(on))
+    except ValueError:
+        return None
+
+
+def wing_history(results: Sequence[Result]) -> History:
+    """A wing's stored assessments in the order they were made, oldest first, and what
+    changed at each step, computed by `advisor.compare` exactly as `advisor compare` does
+    for the same assessments given in the order they were stored: by `assessed.on`, ties
+    in the order stored; when any has no date, all in the order stored (an undated
+    assessment has no place in time)."""
+    from advisor.compare import DROPPED_WORDS, compare, step_blocks
+
+    rows = sorted(results, key=lambda r: r.id)
+    datas = {r.id: json.loads(r.result_json) for r in rows}
+    if len(rows) < 2:
+        entries = _entries(rows, datas)
+        return History(entries, all(e.on is not None for e in entries))
+    # compare tells one wing's audits by their names: a wing's are about it, whatever
+    # case or spacing each profile gave its names in (an upload is checked so)
+    names = {k: datas[rows[0].id]["profile"][k] for k in ("prison", "wing")}
+    same = [(str(r.id), {**datas[r.id], "profile": {**datas[r.id]["profile"], **names}})
+            for r in rows]
+    compared = compare(same, [_profile_data(r.profile_yaml) for r in rows])
+    by_id = {r.id: r for r in rows}
+    ordered = [by_id[int(p["name"])] for p in compared["profiles"]]
+    entries = _entries(ordered, datas)
+    at = {e.stored.id: e for e in entries}
+    steps = [Step(at[int(change["from"])], at[int(change["to"])], blocks,
+                  list(change["actions_completed"]),
+                  {x["id"]: DROPPED_WORDS[x["reason"]] for x in change["actions_dropped"]})
+             for change, (_, blocks) in zip(compared["changes"], step_blocks(compared),
+                                            strict=True)]
+    return History(entries, compared["order"] == "assessed_on", steps)
+
+
+def _entries(rows: Sequence[Result], datas: Mapping[int, Any]) -> list[Entry]:
+    dates = [assessed_on(datas[r.id]) for r in rows]
+    labels = [tracking.day_words(d) if d else "date not recorded" for d in dates]
+    if len(set(labels)) < len(labels):  # the same date twice: number them
+        labels = [f"{n}. {label}" for n, label in enumerate(labels, 1)]
+    return [Entry(r, datas[r.id], d, label)
+            for r, d, label in zip(rows, dates, labels, strict=True)]
+
+
+def _profile_data(text: str) -> dict[str, Any] | None:
+    """A stored profile as plain data, as `advisor compare` reads a profile file (None
+    if it no longer reads: the comparison then uses the assessments alone)."""
+    from advisor import yamlio
+    from advisor.profile import profile_from_document
+
+    try:
+        return profile_from_document(yamlio.parse(text, "profile.yaml")).model_dump(
+            mode="python")
+    except AdvisorError:
+        return None
+
+
+def lights_in_words(data: Mapping[str, Any]) -> list[str]:
+    """The six lights, each as `1 ● GREEN`."""
+    return [f"{s['stage']} {light_words(s['light'])}" for s in data["stages"]]
+
+
+def charts(history: History) -> dict[str, str]:
+    """The rung chart and the lights strip of the history (two assessments or more)."""
+    from advisor.render.charts import RungPoint, lights_strip, rung_chart
+
+    entries = history.entries
+    return {
+        "rung": rung_chart([RungPoint(e.label, e.data["current_rung"], e.data["target_rung"],
+                                      e.data.get("aspiration_rung")) for e in entries],
+                           title="The rung now, the target and the aspiration at each "
+                                 "assessment"),
+        "lights": lights_strip([(e.label, [s["light"] for s in e.data["stages"]])
+                                for e in entries],
+                               title="The six stage lights at each assessment"),
+    }
+
+
+# -- the plan of the latest assessment, with its tracking ------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan of the wing's latest assessment (None: no assessment yet), the tracking of
+    each of its actions by id, the ids overdue today, and the tracked actions it no longer
+    proposes (met), with why the comparison says each went, when the last step says."""
+
+    latest: Entry | None
+    tracked: dict[str, ActionTracking]
+    overdue: list[str]
+    met: list[tracking.Met]
+    why_met: dict[str, str]
+    today: dt.date
+
+
+def wing_plan(history: History, trackings: Sequence[ActionTracking], today: dt.date) -> Plan:
+    latest = history.latest
+    mine = {t.action_id: t for t in trackings}
+    if latest is None:
+        return Plan(None, mine, [], tracking.met_actions({}, trackings, []), {}, today)
+    earlier = [e.data for e in history.entries[:-1]]
+    why: dict[str, str] = {}
+    if history.steps:
+        step = history.steps[-1]
+        why = dict.fromkeys(step.completed, "the facts behind it now hold")
+        why |= {i: f"no longer proposed without being completed: {reason}"
+                for i, reason in step.dropped.items()}
+    return Plan(latest, mine, tracking.overdue_actions(latest.data, trackings, today),
+                tracking.met_actions(latest.data, trackings, earlier), why, today)
+
+
+class TrackForm(BaseModel):
+    lead: str = ""
+    due: str = ""
+    status: str = ""
+    reason: str = ""
+    notes: str = ""
+    version: str = ""
+    csrf: str = ""
 
 
 def add_routes(app: FastAPI, context: Context) -> None:
+    store = context.store
+
     def wing_page_for(request: Request, signed: Signed, wing: Wing, *, status: int = 200,
                       upload_error: str = "") -> Response:
-        store = context.store
+        history = wing_history(store.results(wing.id))
+        plan = wing_plan(history, store.trackings([wing.id]), store.now().date())
         return page(request, "wing.html.j2", status, wing=wing, drafts=store.drafts(wing.id),
-                    results=store.results(wing.id), can_change=can_write(signed, wing.id),
-                    kinds=KINDS, upload_error=upload_error)
+                    history=history, plan=plan,
+                    charts=charts(history) if len(history.entries) > 1 else None,
+                    can_change=can_write(signed, wing.id), kinds=KINDS,
+                    upload_error=upload_error, day_words=tracking.day_words,
+                    lights_in_words=lights_in_words, light_words=light_words)
 
     @app.get("/wings/{wing_id}")
     def wing_page(request: Request, wing_id: int,
                   signed: Annotated[Signed, Depends(need(*READERS))]) -> Response:
-        return wing_page_for(request, signed, readable(signed, context.store.wing(wing_id)))
+        return wing_page_for(request, signed, readable(signed, store.wing(wing_id)))
+
+    def plan_page_for(request: Request, signed: Signed, wing: Wing, *, status: int = 200,
+                      editing: str = "", errors: dict[str, str] | None = None,
+                      given: Mapping[str, str] | None = None,
+                      conflict: Mapping[str, str] | None = None) -> Response:
+        from advisor.render import words
+
+        history = wing_history(store.results(wing.id))
+        plan = wing_plan(history, store.trackings([wing.id]), store.now().date())
+        return page(request, "plan.html.j2", status, wing=wing, plan=plan, words=words,
+                    can_change=can_write(signed, wing.id), editing=editing,
+                    errors=errors or {}, given=given or {}, conflict=conflict,
+                    statuses=STATUSES, STATUS_TITLES=STATUS_TITLES,
+                    day_words=tracking.day_words, status_words=tracking.status_words,
+                    action_text=_action_text(context.rulebook))
+
+    @app.get("/wings/{wing_id}/plan")
+    def plan_page(request: Request, wing_id: int,
+                  signed: Annotated[Signed, Depends(need(*READERS))]) -> Response:
+        return plan_page_for(request, signed, readable(signed, store.wing(wing_id)))
+
+    @app.get("/wings/{wing_id}/plan.csv")
+    def plan_download(wing_id: int,
+                      signed: Annotated[Signed, Depends(need(*READERS))]) -> Response:
+        wing = readable(signed, store.wing(wing_id))
+        plan = wing_plan(wing_history(store.results(wing.id)), store.trackings([wing.id]),
+                         store.now().date())
+        if plan.latest is None:
+            raise HTTPException(404, "This wing has no stored assessment yet, so no plan.")
+        body = tracking.plan_csv(plan.latest.data, plan.tracked.values(), plan.met, plan.today)
+        stem = slug(f"{wing.prison}-{wing.name}-plan")
+        return Response(body.encode(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+
+    @app.post("/wings/{wing_id}/plan/{action_id}")
+    def track(request: Request, wing_id: int, action_id: str,
+              signed: Annotated[Signed, Depends(need(*WRITERS))],
+              form: Annotated[TrackForm, Form()]) -> Response:
+        wing = writable(signed, store.wing(wing_id))
+        latest = wing_history(store.results(wing.id)).latest
+        if latest is None or action_id not in tracking.proposed_ids(latest.data):
+            raise HTTPException(404, "The wing's latest assessment does not propose this "
+                                     "action.")
+        given = form.model_dump(exclude={"csrf"})
+        try:
+            version = int(form.version) if form.version.strip() else None
+            if version is None or version < 0:
+                raise StoreError("the form was incomplete: reload the plan and make your "
+                                 "change again", "version")
+            due = tracking.parse_due(form.due)
+            store.track(wing, action_id, lead=form.lead, due=due, status=form.status,
+                        reason=form.reason, notes=form.notes, by=signed.user,
+                        version=version)
+        except StoreError as err:
+            conflict = given if err.field == "version" else None
+            return plan_page_for(request, signed, wing, status=409 if conflict else 400,
+                                 editing=action_id, errors={err.field or "status": err.message},
+                                 given={} if conflict else given, conflict=conflict)
+        return see_other(f"/wings/{wing.id}/plan#action-{action_id}")
 
     @app.post("/wings/{wing_id}/upload")
     async def upload(request: Request, wing_id: int,
@@ -41,7 +297,7 @@ def add_routes(app: FastAPI, context: Context) -> None:
 
         from advisor.render import to_json
 
-        wing = await run_in_threadpool(lambda: writable(signed, context.store.wing(wing_id)))
+        wing = await run_in_threadpool(lambda: writable(signed, store.wing(wing_id)))
         # whole (the request is at most MAX_REQUEST): a file too big gets the CLI's words
         raw = await profile.read(MAX_REQUEST + 1) if profile is not None else b""
         name = _upload_name(profile) if profile is not None else ""
@@ -55,15 +311,21 @@ def add_routes(app: FastAPI, context: Context) -> None:
                                    f"{wing.name}, {wing.prison}: upload it to that wing's "
                                    "page", file=name)
         except AdvisorError as err:
-            return wing_page_for(request, signed, wing, status=400,
-                                 upload_error=err.one_line())
+            said = err.one_line()
+            return await run_in_threadpool(lambda: wing_page_for(
+                request, signed, wing, status=400, upload_error=said))
         stored = await run_in_threadpool(
-            lambda: context.store.add_result(wing, kind=result["profile"]["kind"],
-                                             source="upload",
+            lambda: store.add_result(wing, kind=result["profile"]["kind"], source="upload",
                                      profile_yaml=text, rulebook_version=context.rulebook.version,
                                      result_json=to_json(result), by=signed.user))
         return see_other(f"/results/{stored.id}")
 
+
+def _action_text(book: Rulebook) -> dict[str, str]:
+    """Action id -> its text as the rulebook gives it: the words for a tracked action no
+    stored assessment of the wing holds any more."""
+    return {r.rule.then.action.id: " ".join(r.rule.then.action.text.split())
+            for r in book.rules if r.rule.then.action}
 
 
 def _assess_upload(raw: bytes, name: str, book: Rulebook) -> tuple[str, Any]:
