@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import re
 import secrets
 from typing import Annotated, Any
@@ -51,6 +52,8 @@ from advisor.web.security import (
     writable,
 )
 from advisor.web.store import Signed, Store, StoreError
+
+log = logging.getLogger("advisor.web")
 
 #: routes anyone may use, by path: every other route must declare `need(...)`
 PUBLIC_ROUTES = {("GET", "/signin"), ("POST", "/signin"), ("GET", "/style.css"),
@@ -117,6 +120,30 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
     @app.exception_handler(StarletteHTTPException)
     async def starlette_error(request: Request, err: StarletteHTTPException) -> Response:
         return await http_error(request, HTTPException(err.status_code, err.detail))
+
+    from sqlalchemy.exc import OperationalError
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(request: Request, err: OperationalError) -> Response:
+        # the database locked too long, out of disk, or gone: the transaction was rolled
+        # back whole by the store, so say plainly that nothing on the page was kept
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path,
+                  str(err.orig or err).strip().splitlines()[0] if str(err.orig or err).strip()
+                  else type(err).__name__)
+        if request.method == "POST":
+            message = ("The answers on this page were not saved: the database could not "
+                       "take them just now. Go back, try again in a moment, and if it goes "
+                       "on, tell whoever runs the advisor.")
+        else:
+            message = ("This page could not be read from the database just now. Try again "
+                       "in a moment, and if it goes on, tell whoever runs the advisor.")
+        if not hasattr(request.state, "signed"):  # the session could not be read either
+            request.state.signed = None
+        response = page(request, "error.html.j2", 503, title="Not saved: try again"
+                        if request.method == "POST" else "Try again in a moment",
+                        message=message, back=_came_from(request))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, err: RequestValidationError) -> Response:
@@ -289,16 +316,17 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
                                                                    else "")
         try:  # the answers that pass are saved, whatever else on the page does not
             outcome, state = await run_in_threadpool(
-                lambda: store.update_draft(draft.id,
-                                           lambda s: guided.apply_page(s, key, fields),
-                                           f"answered '{before.title}'", by=signed.user))
+                lambda: store.update_draft(draft.id, lambda s: guided.apply_page(
+                    s, key, fields, by=signed.user.email, at=store.now().isoformat()),
+                    f"answered '{before.title}'", by=signed.user))
         except StoreError as err:
             raise HTTPException(404, "This assessment is finished: its result is kept on "
                                      "the wing's page.") from err
-        if outcome.errors or outcome.more:
+        if outcome.errors or outcome.more or outcome.conflicts:
             found = guided.page(state, key) or before
             return _section_page(request, draft, wing, state, found=found, outcome=outcome,
-                                 status=400 if outcome.errors else 200)
+                                 status=400 if outcome.errors else
+                                 409 if outcome.conflicts else 200)
         nxt = guided.next_page(state)
         return see_other(f"/drafts/{draft.id}/" + (nxt.key if nxt else "finish"))
 
@@ -313,9 +341,18 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
         items = []
         for q in found.questions:
             text, unknown = guided.current(state, q)
-            if q.path in outcome.given:
+            conflict = outcome.conflicts.get(q.path)
+            if conflict is not None:  # the field shows theirs beside it, and holds yours
+                text, unknown = guided.shown(q, conflict.yours)
+            elif q.path in outcome.given:
                 text, unknown = outcome.given[q.path], False
             items.append({"q": q, "text": text, "unknown": unknown,
+                          "was": guided.answer_mark(state, q.path),
+                          "conflict": conflict and {
+                              "theirs": _said(q, conflict.theirs),
+                              "yours": _said(q, conflict.yours),
+                              "by": conflict.by or "someone else",
+                              "at": _clock_time(conflict.at)},
                           "picked": [t.strip() for t in text.split(",")],
                           "why": _plain_why(why(q, rulebook), rulebook),
                           "error": outcome.errors.get(q.path),
@@ -331,7 +368,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
         return page(request, "section.html.j2", status, draft=draft, wing=wing,
                     section=found, items=items, number=index + 1, total=len(all_pages),
                     pages=all_pages, done=set(state["done"]), more=outcome.more,
-                    error_count=len(outcome.errors))
+                    error_count=len(outcome.errors), conflict_count=len(outcome.conflicts))
 
     # -- stored results ------------------------------------------------------
 
@@ -543,10 +580,44 @@ def _local(target: str) -> str:
     return target
 
 
+def _came_from(request: Request) -> str | None:
+    """The page of this site the browser came from (its Referer), to go back to."""
+    from urllib.parse import urlsplit
+
+    came = urlsplit(request.headers.get("referer", ""))
+    if came.netloc != request.url.netloc or not came.path.startswith("/"):
+        return None
+    return _local(came.path + (f"?{came.query}" if came.query else ""))
+
+
 def _set_cookie(request: Request, response: Response, name: str, value: str,
                 max_age: int) -> None:
     response.set_cookie(name, value, max_age=max_age, path="/", httponly=True,
                         samesite="lax", secure=request.url.scheme == "https")
+
+
+def _said(q: Any, value: Any) -> str:
+    """An answer in words, as the page offers it: "I don't know", a choice's label."""
+    from advisor.web.pages import choice_words
+
+    text, unknown = guided.shown(q, value)
+    if unknown:
+        return "I don't know"
+    if not text:
+        return "no answer"
+    if q.kind in ("bool", "scale", "choice", "choices"):
+        return ", ".join(choice_words(t.strip()) for t in text.split(","))
+    return text
+
+
+def _clock_time(at: str) -> str:
+    """When an answer was saved, as the page says it: `09:05 UTC`."""
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(at).astimezone(dt.UTC).strftime("%H:%M UTC")
+    except ValueError:
+        return "an earlier time"
 
 
 def _plain_why(text: str, book: Rulebook) -> str:

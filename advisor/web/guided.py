@@ -17,6 +17,7 @@ never have asked it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -187,6 +188,31 @@ class Outcome:
     errors: dict[str, str] = field(default_factory=dict)
     given: dict[str, str] = field(default_factory=dict)
     more: bool = False
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An answer someone else saved after this page was made, that differs from the one
+    sent: neither is kept over the other unseen, the page shows both to choose from."""
+
+    theirs: Any     # the answer now saved
+    by: str         # who saved it (their email), and when (ISO, UTC)
+    at: str
+    yours: Any      # the answer sent
+
+
+def answer_mark(state: Mapping[str, Any], path: str) -> str:
+    """What a page carries of an answer as it was when the page was made (its `was:`
+    field), to tell on sending whether someone else changed it since: "" if none."""
+    answers = state["answers"]
+    return json.dumps(answers[path], sort_keys=True) if path in answers else ""
+
+
+def saved_by(state: Mapping[str, Any], path: str) -> tuple[str, str]:
+    """Who last saved an answer and when (ISO, UTC): ("", "") if not known."""
+    found = state.get("saved", {}).get(path)
+    return (str(found[0]), str(found[1])) if found else ("", "")
 
 
 def raw_answer(q: Question, form: Mapping[str, Any]) -> str | None:
@@ -209,11 +235,17 @@ def raw_answer(q: Question, form: Mapping[str, Any]) -> str | None:
     return str(value)
 
 
-def apply_page(state: State, key: str, form: Mapping[str, Any]) -> Outcome:
+def apply_page(state: State, key: str, form: Mapping[str, Any], *, by: str = "",
+               at: str = "") -> Outcome:
     """Read one submitted page into `state` (answers that pass; notes), marking it done
     when every answer passed and no new question opened. `form` maps a field to its
-    text, and a `many:` field to the list of ticked choices."""
-    from pydantic import TypeAdapter, ValidationError
+    text, and a `many:` field to the list of ticked choices.
+
+    An answer someone else changed since the page was made (its `was:` field differs
+    from the answer saved now) is not saved over theirs when it differs from it: it is a
+    conflict, shown with both; the page sent back from that says which to keep with
+    `keep:` ("theirs" or "yours"). Each answer saved records `by` and `at` (who, when)."""
+    from pydantic import TypeAdapter
 
     from advisor.profile import Note
 
@@ -237,33 +269,49 @@ def apply_page(state: State, key: str, form: Mapping[str, Any]) -> Outcome:
             out.errors[q.path] = str(err)
             out.given[q.path] = raw
             continue
-        state["answers"][q.path] = value
-        if q.kind in ("roles", "others") or q.path in _OPENING:  # opens or skips others
-            working = _working(state)
-            asked = {x.path for x in questions(working)}
+        old = state["answers"].get(q.path, MISSING)
+        was = form.get(f"was:{q.path}")
+        if form.get(f"keep:{q.path}") == "theirs":  # a conflict settled for the saved one
+            pass
+        elif was is not None and was != answer_mark(state, q.path) and value != old:
+            who, when = saved_by(state, q.path)
+            out.conflicts[q.path] = Conflict(old, who, when, value)
         else:
-            set_answer(working, q.path, value)
-        text = str(form.get(f"evidence:{q.path}", "")).strip()
-        _note(state["evidence"], q.path, text, note, out)
-        said: dict[str, str] = {}
-        for who, _ in VOICES:
-            text = str(form.get(f"{who}:{q.path}", "")).strip()
-            if text:
-                try:
-                    said[who] = note.validate_python(text)
-                except ValidationError as err:
-                    out.errors[f"{who}:{q.path}"] = err.errors()[0]["msg"]
-                    out.given[f"{who}:{q.path}"] = text
-        if said:
-            state["voices"][q.path] = said
-        else:
-            state["voices"].pop(q.path, None)
+            state["answers"][q.path] = value
+            if value != old and by:
+                state.setdefault("saved", {})[q.path] = [by, at]
+            if q.kind in ("roles", "others") or q.path in _OPENING:  # opens or skips others
+                working = _working(state)
+                asked = {x.path for x in questions(working)}
+            else:
+                set_answer(working, q.path, value)
+        _notes(state, q.path, form, note, out)
     after = page(state, key)
     shown_before = {q.path for q in before.questions}
     out.more = after is not None and any(q.path not in shown_before for q in after.questions)
-    if not out.errors and not out.more and key not in state["done"]:
+    if not out.errors and not out.more and not out.conflicts and key not in state["done"]:
         state["done"].append(key)
     return out
+
+
+def _notes(state: State, path: str, form: Mapping[str, Any], note: Any, out: Outcome) -> None:
+    """The evidence and what people say beside one question, kept whatever its answer."""
+    from pydantic import ValidationError
+
+    _note(state["evidence"], path, str(form.get(f"evidence:{path}", "")).strip(), note, out)
+    said: dict[str, str] = {}
+    for who, _ in VOICES:
+        text = str(form.get(f"{who}:{path}", "")).strip()
+        if text:
+            try:
+                said[who] = note.validate_python(text)
+            except ValidationError as err:
+                out.errors[f"{who}:{path}"] = err.errors()[0]["msg"]
+                out.given[f"{who}:{path}"] = text
+    if said:
+        state["voices"][path] = said
+    else:
+        state["voices"].pop(path, None)
 
 
 def _note(store: dict[str, Any], path: str, text: str, adapter: Any, out: Outcome) -> None:
@@ -283,6 +331,7 @@ def complete(state: Mapping[str, Any]) -> bool:
     return next_page(state) is None
 
 
-__all__ = ["PAGE_TITLES", "VOICES", "Outcome", "Page", "apply_page", "complete", "current",
-           "dont_know", "new_state", "next_page", "page", "pages", "profile_data",
-           "profile_yaml", "raw_answer", "section_of", "shown"]
+__all__ = ["PAGE_TITLES", "VOICES", "Conflict", "Outcome", "Page", "answer_mark",
+           "apply_page", "complete", "current", "dont_know", "new_state", "next_page", "page",
+           "pages", "profile_data", "profile_yaml", "raw_answer", "saved_by", "section_of",
+           "shown"]

@@ -194,6 +194,7 @@ def test_a_bad_answer_is_shown_beside_its_question_with_the_clis_message(
     assert re.search(r'<fieldset id="q2" class="bad" aria-describedby="q2-error">\s*'
                      r'<legend>How many people does the prison hold\?</legend>\s*'
                      r'<input type="hidden" name="shown:site.population" value="1">\s*'
+                     r'<input type="hidden" name="was:site.population" value="">\s*'
                      r'<p class="error" id="q2-error">0 is out of range: give 1 to 100000</p>',
                      response.text)
     assert 'name="site.population" value="0"' in response.text  # kept to correct
