@@ -55,7 +55,10 @@ def other_wings_ids(world: World) -> dict[str, Any]:
     return {"wing_id": world.wing_b, "draft_id": world.draft_b, "result_id": world.result_b,
             "user_id": world.store.user_by_email("other@example.org").id,  # type: ignore
             "key": "assessed", "filename": "profile.yaml",
-            "name": "hmp-high-down-clu.yaml"}
+            "name": "hmp-high-down-clu.yaml",
+            "case": "high-down-s-ambassadors-meet-no-soft-requirement-so-the-role-is-at-"
+                    "rung-0-with-structure-for-rung-3",
+            "action_id": "R1a"}  # the first action of an empty proposal's plan
 
 
 def own_wings_ids(world: World) -> dict[str, Any]:
@@ -137,4 +140,7 @@ def test_the_roles_are_as_the_issue_says() -> None:
                                                      "trainer")
     assert all(w == ("admin",) for (m, p), w in by_route.items() if p.startswith("/admin"))
     trainer_may = sorted(p for (m, p), w in by_route.items() if w != PUBLIC and "trainer" in w)
-    assert trainer_may == ["/", "/examples", "/examples/{name}", "/signout"]
+    assert trainer_may == ["/", "/examples", "/examples/cases/{case}",
+                           "/examples/cases/{case}/path", "/examples/cases/{case}/whatif",
+                           "/examples/{name}", "/examples/{name}/path",
+                           "/examples/{name}/steps", "/examples/{name}/whatif", "/signout"]
