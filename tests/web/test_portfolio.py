@@ -7,13 +7,16 @@ a bundled profile's assessment. What each of those assessments says (kind, role,
 lights, verdict, date) is read from the profile files and the rulebook, as `advisor
 assess` reports them:
 
-| wing | profile | kind | role | rung, target | lights 1-6 | verdict | assessed |
-|---|---|---|---|---|---|---|---|
-| B wing, HMP Elsewhere | (empty proposal) | proposal | none | 0, 1 | r r r r r r | not ready | - |
-| Willow wing, HMP Example Ford | two-roles | self-audit | Peer mentor | 3, 4 | g g r o o r | - | 2026-09-14 |
-| Harbour unit (proposed), HMP Example Marsh | thin-proposal | proposal | Wing representative | 0, 2 | o o o r r r | with conditions | 2026-11-20 |
-| Oak wing, HMP Example Ridge | no-role-yet | self-audit | none | 0, 1 | g g r r r r | - | 2026-10-05 |
-| Fairhaven wing, HMP Example Vale | peer-led-wing | self-audit | Peer mentor | 5, 5 | g g g g o o | - | 2026-11-02 |
+- B wing, HMP Elsewhere (an empty guided proposal): proposal, no role, rung 0, target 1,
+  lights r r r r r r, not ready, no date;
+- Willow wing, HMP Example Ford (two-roles): self-audit, Peer mentor, rung 3, target 4,
+  lights g g r o o r, 2026-09-14;
+- Harbour unit (proposed), HMP Example Marsh (thin-proposal): proposal, Wing
+  representative, rung 0, target 2, lights o o o r r r, ready with conditions, 2026-11-20;
+- Oak wing, HMP Example Ridge (no-role-yet): self-audit, no role, rung 0, target 1,
+  lights g g r r r r, 2026-10-05;
+- Fairhaven wing, HMP Example Vale (peer-led-wing): self-audit, Peer mentor, rung 5,
+  target 5, lights g g g g o o, 2026-11-02.
 
 Overdue on 2 March 2026 (the world's clock), worked from the tracking set below: Oak wing
 2 (R1a due 1 February, not started; LL1-daily due 28 February, in progress; R1d,
