@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint bench clean snapshots browser serve test-postgres
+.PHONY: demo test check lint bench clean snapshots browser serve test-postgres load \
+	load-postgres soak
 
 # durable-rules 2.0.28 (sources only) calls PyEval_CallObject, which CPython 3.13 removed:
 # this define maps it to the call that replaced it. Before 3.13 Python's own header defines
@@ -78,6 +79,21 @@ lint: $(VENV)/.installed-dev
 ## bench: speed and memory figures, printed (about four minutes)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench.py
+
+## load: the web service under 50 people for a minute on SQLite: p95 per page, printed
+## (LOAD_ARGS="--users 20 --seconds 30" for other sizes; fails only on errors)
+LOAD_ARGS ?=
+load: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/service.py load $(LOAD_ARGS)
+
+## load-postgres: the same on a throwaway PostgreSQL server
+load-postgres: $(VENV)/.installed-dev
+	tests/web/with-postgres sh -c '$(BIN)/python benchmarks/service.py load \
+	  --database "$$ADVISOR_TEST_DATABASE_URL" $(LOAD_ARGS)'
+
+## soak: the web service under steady load for 10 minutes: memory, open files, p95 a minute
+soak: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/service.py soak $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv .venv-* build .pytest_cache .mypy_cache .ruff_cache .hypothesis

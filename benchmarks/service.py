@@ -90,6 +90,12 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used so far (user and system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def proc_figures(pid: int) -> tuple[float, int]:
     """A process's resident memory (MB) and open file descriptors."""
     rss = float("nan")
@@ -210,6 +216,7 @@ class Tally:
     errors: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
     refused_answers: int = 0
+    cpu: float = 0.0  # the server's CPU seconds over the run
     refusals: list[str] = field(default_factory=list)
     requests: int = 0
     cap: int = 0
@@ -613,6 +620,10 @@ def report(args: argparse.Namespace, tally: Tally, *, database: str, rounds: int
     if every:
         print(f"all pages but the password check: p50 {statistics.median(every):.0f} ms, "
               f"p95 {percentile(every, 95):.0f} ms")
+    if tally.requests:
+        print(f"server CPU: {tally.cpu:.1f} s over the run ({tally.cpu / elapsed * 100:.0f}% "
+              f"of one core), {tally.cpu / tally.requests * 1000:.1f} ms a request, password "
+              f"checks included")
     for line in tally.examples:
         print(f"  error: {line}")
     for line in sorted(set(tally.refusals)):
@@ -690,8 +701,10 @@ def main(argv: list[str] | None = None) -> int:
             served = asyncio.run(probe(base, world, args.without))
             before, began = load_average(), dt.datetime.now(dt.UTC)
             samples: list[Sample] = []
+            cpu = cpu_seconds(pid)
             tally, rounds = asyncio.run(drive(base, pid, world, args, served=served,
                                                    samples=samples))
+            tally.cpu = cpu_seconds(pid) - cpu
             after = load_average()
         report(args, tally, database=database, rounds=rounds, served=served,
                load=(before, after), began=began, samples=samples)
