@@ -1,0 +1,335 @@
+"""What it would take, and the worked examples (advisor/web/explore.py): the library's
+answers for the bundled profiles worked out by hand from the profiles and the rulebook,
+then the pages through the test client.
+
+Worked by hand from profiles/hmp-high-down-clu.yaml and rules/ladder.yaml: the Ambassador
+role is at rung 0 because the three soft requirements of rung 1 fail (residents have not
+been told what holders are for, holders are not visible to residents, and holders do
+nothing day to day), while its structural one holds (supervision is a community meeting,
+at least case by case). In rules/actionable.yaml each of the three changes costs 1 (day to
+day: informal 1, formal 2), so rung 1 costs 3, in one way, and each change answers the
+action its requirement names when unmet (R1a, R1c-visible, LL1-daily). The target, 3,
+rests on structural requirements alone, so the three soft changes leave it. Stage 4 is
+green when holders have formal access to the wing's forum (S4-green), which High Down's
+do not: its light is orange.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from advisor.assess import default_rulebook
+from advisor.web import explore
+from advisor.web.pages import Context
+from tests.web.conftest import World
+
+HIGH_DOWN = "/examples/hmp-high-down-clu.yaml"
+TOLD = ("Agree, as a staff team and with residents, what holders of the role are expected "
+        "to do once trained, and tell everyone on the wing.")
+VISIBLE = ("Make holders known: introduce them at the start of every course and programme "
+           "cycle and show on the wing who they are and how to reach them.")
+DAILY = ("Agree with holders what they do on the wing from day to day, starting with passing "
+         "on news of activities that staff give them, and start it this cycle.")
+RUNG_1 = {"roles[0].expectations_communicated": "yes", "roles[0].visible_to_residents": "yes",
+          "roles[0].engagement.day_to_day": "informal"}
+# what must never reach a person's page: field paths, rule ids, flag names, raw values
+NOT_FOR_PEOPLE = re.compile(r"roles\[\d|other_roles\[|\bREQ-|\bACT-|\bR1[a-f]\b|\bLL\d|"
+                            r"\bCH\d|\bGP\d|stage\d\.|rung\.\d|\btrue\b|\bfalse\b|_")
+
+
+class Params(dict[str, Any]):
+    """Query parameters as the page reads them: a value, or every value of a name."""
+
+    def getlist(self, key: str) -> list[str]:
+        value = self.get(key, [])
+        return list(value) if isinstance(value, list) else [value]
+
+
+def words_of(html: str) -> str:
+    """A page's main text as a person reads it: tags gone, entities read, spaces joined."""
+    import html as markup
+
+    main = html.split("<main>", 1)[-1]
+    text = " ".join(markup.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+    return re.sub(r" ([,.;:)])", r"\1", text)  # no space a tag left before punctuation
+
+
+class FormReader(HTMLParser):
+    """The what-if form's fields as a browser would send them, unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[tuple[str, str]] = []
+        self.select: str | None = None
+        self.in_form = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("class") == "whatif":
+            self.in_form = True
+        if not self.in_form:
+            return
+        if tag == "input" and a.get("type") in ("text", "hidden"):
+            self.pairs.append((a["name"], a.get("value", "")))
+        elif tag == "input" and a.get("type") == "checkbox" and "checked" in a:
+            self.pairs.append((a["name"], a["value"]))
+        elif tag == "select":
+            self.select = a["name"]
+        elif tag == "option" and "selected" in a and self.select:
+            self.pairs.append((self.select, a["value"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.in_form = False
+
+
+def sent(html: str, **changed: str) -> str:
+    """The query string the page's form sends, with some answers changed."""
+    reader = FormReader()
+    reader.feed(html)
+    pairs = [(k, changed.pop(k) if k in changed else v) for k, v in reader.pairs]
+    assert not changed, f"not on the form: {changed}"
+    return urlencode(pairs)
+
+
+# -- the library -----------------------------------------------------------------------
+
+def test_the_least_change_to_rung_1_at_high_down_is_three_soft_changes() -> None:
+    book = default_rulebook()
+    answer = explore.least_change(book, explore.example_subject("hmp-high-down-clu.yaml"), 1)
+    assert (answer["current"], answer["reachable"], answer["effort"]) == (0, True, 3)
+    assert len(answer["ways"]) == 1
+    by_question = {c["question"]: c for c in answer["ways"][0]}
+    assert by_question == {
+        "Ambassador: Have residents been told what holders are for?": {
+            "question": "Ambassador: Have residents been told what holders are for?",
+            "before": "no", "after": "yes", "effort": 1, "type": "soft", "actions": [TOLD]},
+        "Ambassador: Do residents know who the holders are?": {
+            "question": "Ambassador: Do residents know who the holders are?",
+            "before": "no", "after": "yes", "effort": 1, "type": "soft",
+            "actions": [VISIBLE]},
+        "Ambassador: How active are holders on the wing day to day?": {
+            "question": "Ambassador: How active are holders on the wing day to day?",
+            "before": "none", "after": "informal", "effort": 1, "type": "soft",
+            "actions": [DAILY]}}
+
+
+def test_a_wing_without_a_role_cannot_reach_a_rung_and_one_at_the_top_needs_nothing() -> None:
+    book = default_rulebook()
+    none = explore.least_change(book, explore.example_subject("no-role-yet.yaml"), 1)
+    assert not none["reachable"] and none["ways"] == []
+    assert "no peer involvement role is selected" in none["why_not"]
+    top = explore.least_change(book, explore.example_subject("peer-led-wing.yaml"), 5)
+    assert top["current"] == 5 and top["ways"] == []  # peer-led-wing is peer-led already
+
+
+def test_what_moves_when_high_down_meets_rung_1() -> None:
+    subject = explore.example_subject("hmp-high-down-clu.yaml")
+    out = explore.whatif(default_rulebook(), subject, Params(RUNG_1))
+    assert out["errors"] == 0
+    assert [(c["question"], c["before"], c["after"]) for c in out["changes"]] == [
+        ("Ambassador: Have residents been told what holders are for?", "no", "yes"),
+        ("Ambassador: How active are holders on the wing day to day?", "none", "informal"),
+        ("Ambassador: Do residents know who the holders are?", "no", "yes")]  # form order
+    moved = out["moved"]
+    assert moved["rungs"] == [
+        {"label": "Rung now", "way": "up", "before": "0 (non-engagement)",
+         "after": "1 (information)"},
+        {"label": "Target", "way": "unchanged", "before": "3 (participation)",
+         "after": "3 (participation)"}]
+    assert sorted(moved["removed"]) == sorted([TOLD, VISIBLE, DAILY])
+    assert moved["added"] == []
+
+
+def test_formal_forum_access_turns_stage_4_green() -> None:
+    subject = explore.example_subject("hmp-high-down-clu.yaml")
+    out = explore.whatif(default_rulebook(), subject,
+                         Params({"governance.roles_in_wing_forum": "yes"}))
+    four = [x for x in out["moved"]["lights"] if x["stage"].startswith("Stage 4")]
+    assert four == [{"stage": "Stage 4: represent residents in wing forums", "way": "up",
+                     "before": "◐ ORANGE", "after": "● GREEN", "from": "orange",
+                     "to": "green"}]
+
+
+def test_an_answer_that_does_not_read_gets_the_interviews_message_and_nothing_moves() -> None:
+    subject = explore.example_subject("hmp-high-down-clu.yaml")
+    out = explore.whatif(default_rulebook(), subject,
+                         Params({"site.population": "lots", **RUNG_1}))
+    assert out["errors"] == 1 and out["moved"] is None
+    bad = [f for g in out["groups"] for f in g.fields if f.error]
+    assert [(f.q.path, f.error, f.text) for f in bad] == [
+        ("site.population", "answer with a whole number, or unknown", "lots")]
+
+
+def test_every_fact_of_every_role_is_on_the_form_under_the_roles_title() -> None:
+    subject = explore.example_subject("two-roles.yaml")
+    groups, changes, errors = explore.form_groups(subject.data, None)
+    assert (changes, errors) == ([], 0)  # nothing sent, nothing changed
+    titles = [g.title for g in groups]
+    assert "The peer involvement role(s) selected: Ambassador" in titles
+    assert "The peer involvement role(s) selected: Peer mentor" in titles
+    mentor = next(g for g in groups if g.title.endswith("Peer mentor"))
+    supervision = next(f for f in mentor.fields if f.q.path == "roles[1].supervision")
+    # two-roles.yaml: the Peer mentor's holders meet at a community meeting
+    assert (supervision.role, supervision.text) == ("Peer mentor", "community-meeting")
+    # the forum-access question is offered though the interview asks it only with a forum
+    paths = {f.q.path for g in groups for f in g.fields}
+    assert {"governance.roles_in_wing_forum", "governance.council_capacity"} <= paths
+    assert not {"kind", "site.prison", "wing.name", "roles", "assessed.by"} & paths
+
+
+def test_case_names_are_unique_in_their_addresses_and_grouped_by_rulebook_section() -> None:
+    from advisor.cases import load_cases
+
+    book = default_rulebook()
+    names = [c.name for c in load_cases(book)]
+    assert len({explore.case_slug(n) for n in names}) == len(names)
+    sections = explore.cases_by_section(Context(None, None, book))  # type: ignore[arg-type]
+    assert [t for t, _ in sections] == list(explore.CASE_SECTIONS.values())
+    assert sorted(c.name for _, cases in sections for c in cases) == sorted(names)
+
+
+def test_a_case_says_what_it_starts_from_and_what_it_changes() -> None:
+    context = Context(None, None, default_rulebook())  # type: ignore[arg-type]
+    slug = explore.case_slug("Holders clear on a role that residents were told about show "
+                             "no expectations challenge")
+    subject = explore.case_subject(context, slug)
+    assert subject.intro == (
+        "It starts from the worked example hmp-high-down-clu.",
+        "It changes:",  # in the case file's order
+        "Ambassador: Have residents been told what holders are for? yes",
+        "Ambassador: Can holders themselves say what the role is for? yes")
+
+
+# -- the pages -------------------------------------------------------------------------
+
+def test_the_gallery_lists_the_profiles_and_every_case_under_its_section(world: World) -> None:
+    from advisor.cases import load_cases
+
+    page = world.client("trainer").get("/examples")
+    assert page.status_code == 200
+    text = words_of(page.text)
+    for title in explore.CASE_SECTIONS.values():
+        assert title in text
+    for case in load_cases(default_rulebook()):
+        assert f'href="/examples/cases/{explore.case_slug(case.name)}"' in page.text
+    assert f'href="{HIGH_DOWN}/steps"' in page.text
+
+
+def test_every_example_and_case_opens_step_by_step_in_teaching_order(world: World) -> None:
+    from advisor.cases import load_cases
+    from advisor.examples import examples
+
+    client = world.client("trainer")
+    urls = [f"/examples/{e.name}/steps" for e in examples()]
+    urls += [f"/examples/cases/{explore.case_slug(c.name)}"
+             for c in load_cases(default_rulebook())]
+    for url in urls:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        ids = re.findall(r'<section class="step" id="(\w+)"', page.text)
+        assert ids == ["facts", "stages", "rungs", "target", "plan", "questions"], url
+        for key in ids[1:]:  # each step but the first is the one before's next step
+            assert f'<a href="#{key}">Next step:' in page.text, (url, key)
+            assert f'<li><a href="#{key}">' in page.text  # and in the contents
+        assert not NOT_FOR_PEOPLE.search(words_of(page.text)), (
+            url, NOT_FOR_PEOPLE.search(words_of(page.text)))
+
+
+def test_high_down_step_by_step(world: World) -> None:
+    text = words_of(world.client("trainer").get(f"{HIGH_DOWN}/steps").text)
+    assert "Ambassador: rung 0 of 5 (non-engagement); target rung 3." in text
+    assert "Stage 4: represent residents in wing forums ◐ ORANGE" in text
+    assert "Ambassador: Do residents know who the holders are? no" in text
+    assert f"Next step: {explore.STEPS[1][1]}" in text
+
+
+def test_what_if_through_the_page_shares_its_answer_in_the_address(world: World) -> None:
+    client = world.client("trainer")
+    form = client.get(f"{HIGH_DOWN}/whatif")
+    assert form.status_code == 200
+    assert "What moves" not in form.text  # no answer before the form is sent
+    # the form as it comes: every answer the profile's own, so nothing changes
+    same = client.get(f"{HIGH_DOWN}/whatif?{sent(form.text)}")
+    assert "You changed nothing" in words_of(same.text)
+    changed = client.get(f"{HIGH_DOWN}/whatif?{sent(form.text, **RUNG_1)}")
+    text = words_of(changed.text)
+    assert "Rung now: 0 (non-engagement) → 1 (information) (up)" in text
+    assert "Target: 3 (participation), unchanged" in text
+    assert "Ambassador: Do residents know who the holders are? no → yes" in text
+    assert f"Actions no longer needed: {TOLD}" in text
+    assert "No light changes." in text
+    assert not NOT_FOR_PEOPLE.search(text.split("The prison", 1)[0])
+    # the form keeps the answers sent, so the next change builds on them
+    assert re.search(r'<option value="informal" selected>', changed.text)
+
+
+def test_what_if_with_an_answer_that_does_not_read(world: World) -> None:
+    client = world.client("trainer")
+    form = client.get(f"{HIGH_DOWN}/whatif")
+    page = client.get(f"{HIGH_DOWN}/whatif?{sent(form.text, **{'site.population': 'lots'})}")
+    assert page.status_code == 200
+    assert "1 answer could not be read" in page.text
+    field = re.search(r'<input type="text" id="(f\d+)" name="site.population" value="lots" '
+                      r'aria-describedby="(e\d+)" aria-invalid="true">', page.text)
+    assert field is not None
+    assert f'<p class="error" id="{field[2]}">answer with a whole number, or unknown</p>' \
+        in page.text
+    assert "What moves" not in page.text
+
+
+def test_the_least_change_page(world: World) -> None:
+    client = world.client("trainer")
+    page = client.get(f"{HIGH_DOWN}/path?rung=1")
+    text = words_of(page.text)
+    assert "The least effort is 3, in one way." in text
+    assert ("Ambassador: Do residents know who the holders are? no → yes (soft change, "
+            f"effort 1) The plan's action it answers: {VISIBLE}") in text
+    assert client.get(f"{HIGH_DOWN}/path?rung=9").status_code == 400
+    no_role = words_of(client.get("/examples/no-role-yet.yaml/path?rung=2").text)
+    assert "Rung 2 cannot be reached by the changes the rulebook allows." in no_role
+    top = words_of(client.get("/examples/peer-led-wing.yaml/path?rung=5").text)
+    assert "Already there: the role is at rung 5, so nothing needs to change." in top
+
+
+def test_a_case_has_its_what_if_and_its_path(world: World) -> None:
+    client = world.client("trainer")
+    slug = explore.case_slug("Holders clear on a role that residents were told about show "
+                             "no expectations challenge")
+    assert client.get(f"/examples/cases/{slug}/whatif").status_code == 200
+    assert client.get(f"/examples/cases/{slug}/path?rung=2").status_code == 200
+    assert client.get("/examples/cases/no-such-case").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["delivery", "commissioner", "admin"])
+def test_a_stored_result_can_be_explored_and_nothing_is_stored(world: World,
+                                                               role: str) -> None:
+    from advisor.render import to_json
+    from tests.web.helpers import assess_text
+
+    wing = world.store.wing(world.wing_a)
+    assert wing is not None
+    team = world.store.user(world.users["delivery"])
+    assert team is not None
+    from advisor.examples import find_example
+
+    text = find_example("hmp-high-down-clu.yaml").read_text(encoding="utf-8")
+    stored = world.store.add_result(wing, kind="self-audit", source="upload",
+                                    profile_yaml=text, rulebook_version="x",
+                                    result_json=to_json(assess_text(text)), by=team)
+    client = world.client(role)
+    before = len(world.store.results(wing.id))
+    report = client.get(f"/results/{stored.id}")
+    assert f'href="/results/{stored.id}/whatif"' in report.text
+    assert f'href="/results/{stored.id}/path"' in report.text
+    page = client.get(f"/results/{stored.id}/whatif?{urlencode(RUNG_1)}")
+    assert "Rung now: 0 (non-engagement) → 1 (information) (up)" in words_of(page.text)
+    path = client.get(f"/results/{stored.id}/path?rung=1")
+    assert "The least effort is 3, in one way." in words_of(path.text)
+    assert len(world.store.results(wing.id)) == before
+    assert world.client("trainer").get(f"/results/{stored.id}/whatif").status_code == 403
