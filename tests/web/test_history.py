@@ -41,7 +41,7 @@ def audit(on: str, *, later: bool = False, kind: str = "self-audit",
           prison: str = "HMP High Down") -> dict[str, Any]:
     """High Down as a profile (plain data) assessed on `on`: as the study found it, or a
     year on (`later`)."""
-    data = copy.deepcopy(yamlio.load(HIGH_DOWN).data)
+    data: dict[str, Any] = copy.deepcopy(yamlio.load(HIGH_DOWN).data)
     data["kind"], data["assessed"]["on"] = kind, on
     data["site"]["prison"] = prison
     if kind == "proposal":  # a proposal describes a wing yet to open
