@@ -48,6 +48,7 @@ LIGHT_SCORE = {"red": 0, "orange": 1, "green": 2}
 VERDICT_RANK = {"ready": 0, "ready-with-conditions": 1, "not-ready": 2}  # readiest first
 KIND_RANK = {"proposal": 0, "self-audit": 1}
 NOT_ASSESSED = "Not assessed yet"
+FILTERS_FROM = 3  # the filters are offered for more wings than this (or when one is on)
 
 
 @dataclass(frozen=True)
@@ -371,10 +372,14 @@ def add_routes(app: FastAPI, context: Context) -> None:
                   given: dict[str, Any] | None = None) -> Response:
         view = View.from_query(request.query_params)
         every = rows_for(store, signed)
-        return page(request, "home.html.j2", status, rows=view.apply(every), every=every,
-                    view=view, counts=counts_line(every), errors=errors or {},
-                    given=given or {}, can_add=signed.user.role in WRITERS, sorts=SORTS,
-                    filter_kinds=FILTER_KINDS, words=WORDS)
+        rows = view.apply(every)
+        assessed = sum(r.result_id is not None for r in rows)
+        return page(request, "home.html.j2", status, rows=rows, every=every, view=view,
+                    assessed=assessed, can_compare=assessed >= 2,
+                    show_filters=len(every) > FILTERS_FROM or view.filtered,
+                    counts=counts_line(every), errors=errors or {}, given=given or {},
+                    can_add=signed.user.role in WRITERS, filter_kinds=FILTER_KINDS,
+                    words=WORDS)
 
     @app.get("/")
     def home(request: Request, signed: Annotated[Signed, Depends(need(*EVERYONE))]
