@@ -95,6 +95,10 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
         else:
             response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
+        if "frame-ancestors" not in response.headers["Content-Security-Policy"]:
+            # no page of the advisor is framed by another site, downloads included
+            response.headers["Content-Security-Policy"] += "; frame-ancestors 'none'"
+        response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers.setdefault("Cache-Control", "no-store")

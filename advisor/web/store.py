@@ -63,9 +63,15 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _controls(text: str) -> bool:
+    """Whether text holds control characters (NUL and the like) no name may hold:
+    PostgreSQL refuses NUL outright, and the others only hide what a name says."""
+    return any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in text)
+
+
 def check_email(email: str) -> str:
     email = email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 254:
+    if not _EMAIL.match(email) or len(email) > 254 or _controls(email):
         raise StoreError("give an email address, like name@example.org", "email")
     return email
 
@@ -75,12 +81,16 @@ def check_password(password: str) -> None:
         raise StoreError(f"a password needs at least {MIN_PASSWORD} characters", "password")
     if len(password) > 1000:
         raise StoreError("a password may be at most 1000 characters", "password")
+    if "\x00" in password:
+        raise StoreError("a password may not hold a NUL character", "password")
 
 
 def check_text(value: str, field: str, what: str) -> str:
     text = " ".join(value.split())
     if not text:
         raise StoreError(f"give the {what}", field)
+    if _controls(text):
+        raise StoreError(f"the {what} may not hold control characters", field)
     if len(text) > 200:
         raise StoreError(f"the {what} may be at most 200 characters", field)
     return text
