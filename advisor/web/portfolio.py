@@ -222,12 +222,6 @@ def role_title(row: Row) -> str:
     return "" if row.result_id is None else (row.role or "No role selected")
 
 
-def rung_title(rung: int | None) -> str:
-    from advisor.words import RUNG_NAMES
-
-    return "" if rung is None else f"{rung} ({RUNG_NAMES[rung]})"
-
-
 def verdict_title(row: Row) -> str:
     from advisor.render.words import VERDICT_WORDS
 
@@ -431,10 +425,15 @@ class _Words:
 
     kind = staticmethod(kind_title)
     role = staticmethod(role_title)
-    rung = staticmethod(rung_title)
     verdict = staticmethod(verdict_title)
     date = staticmethod(date_title)
     light = staticmethod(light_title)
+
+    @staticmethod
+    def rung_name(rung: int) -> str:
+        from advisor.words import RUNG_NAMES
+
+        return RUNG_NAMES[rung]
 
     @staticmethod
     def sorted(view: View) -> str:
