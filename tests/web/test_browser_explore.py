@@ -52,7 +52,7 @@ def _sign_in(context: Any, base: str, email: str) -> Any:
 
 
 def test_a_trainer_shows_what_moves_in_the_browser(served: tuple[str, Any]) -> None:
-    base, world = served
+    base, _ = served
     problems = in_browser(lambda browser: _trainer(browser, base))
     assert not problems, "\n".join(f"{url}:\n{text}" for url, text in problems.items())
 
