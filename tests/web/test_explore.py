@@ -333,3 +333,16 @@ def test_a_stored_result_can_be_explored_and_nothing_is_stored(world: World,
     assert "The least effort is 3, in one way." in words_of(path.text)
     assert len(world.store.results(wing.id)) == before
     assert world.client("trainer").get(f"/results/{stored.id}/whatif").status_code == 403
+
+
+def test_no_field_path_rule_id_or_flag_on_any_examples_what_if_or_path(world: World) -> None:
+    from advisor.examples import examples
+
+    client = world.client("trainer")
+    for e in examples():
+        base = f"/examples/{e.name}"
+        for url in [f"{base}/whatif", *(f"{base}/path?rung={n}" for n in range(1, 6))]:
+            page = client.get(url)
+            assert page.status_code == 200, url
+            found = NOT_FOR_PEOPLE.search(words_of(page.text))
+            assert found is None, (url, found)
