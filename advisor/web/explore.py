@@ -79,8 +79,9 @@ def example_subject(name: str) -> Subject:
     found = [e for e in examples() if e.name == name]
     if not found:
         raise HTTPException(404, "There is no such worked example.")
-    return _subject(name.removesuffix(".yaml"), f"/examples/{name}",
-                    load_profile(found[0].path), report=f"/examples/{name}",
+    profile = load_profile(found[0].path)
+    return _subject(f"{profile.wing.name}, {profile.site.prison}", f"/examples/{name}",
+                    profile, report=f"/examples/{name}",
                     steps=f"/examples/{name}/steps")
 
 
