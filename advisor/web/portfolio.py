@@ -281,11 +281,11 @@ def csv_text(rows: Sequence[Row]) -> str:
 def counts_line(rows: Sequence[Row]) -> str:
     """How many wings, and of which kind: `3 wings: 1 proposal, 1 self-audit, 1 not
     assessed yet`."""
-    from advisor.compare import kind_words
+    from advisor.compare import KIND_WORDS, kind_words
     from advisor.render.words import listed
 
     parts = []
-    for kind in KIND_RANK:
+    for kind in KIND_WORDS:  # an uploaded worked example is stored as one
         n = sum(r.kind == kind for r in rows)
         if n:
             parts.append(f"{n} {kind_words(kind, n)}")

@@ -143,6 +143,8 @@ def test_a_row_is_the_wings_latest_assessment_in_short() -> None:
     assert (clu.result_id, clu.kind, clu.lights, clu.overdue) == (None, None, (), 0)
     assert rows[FAIRHAVEN].stored == dt.datetime(2026, 3, 6, 10, 0, tzinfo=dt.UTC)
     assert counts_line(_rows()) == "5 wings: 1 proposal, 3 self-audits and 1 not assessed yet"
+    example = Row(7, "HMP High Down", "Copy", result_id=70, kind="example")
+    assert counts_line([example, rows[CLU]]) == "2 wings: 1 example and 1 not assessed yet"
 
 
 @pytest.mark.parametrize(("query", "expected"), [
