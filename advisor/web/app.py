@@ -209,7 +209,7 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
         response = see_other(_local(form.next))
         _set_cookie(request, response, COOKIE, token,
                     max_age=int(app.state.settings.lifetime.total_seconds()))
-        response.delete_cookie(SIGNIN_COOKIE, path="/")
+        _end_cookie(request, response, SIGNIN_COOKIE)
         return response
 
     @app.get("/setup")
@@ -238,10 +238,11 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
     # -- signed in: signing out ---------------------------------------------
 
     @app.post("/signout")
-    def signout(signed: Annotated[Signed, Depends(need(*EVERYONE))]) -> Response:
+    def signout(request: Request,
+                signed: Annotated[Signed, Depends(need(*EVERYONE))]) -> Response:
         store.sign_out(signed)
         response = see_other("/signin")
-        response.delete_cookie(COOKIE, path="/")
+        _end_cookie(request, response, COOKIE)
         return response
 
     # -- wings, drafts and the guided assessment -----------------------------------------
@@ -622,6 +623,12 @@ def _clock_time(at: str) -> str:
         return dt.datetime.fromisoformat(at).astimezone(dt.UTC).strftime("%H:%M UTC")
     except ValueError:
         return "an earlier time"
+
+
+def _end_cookie(request: Request, response: Response, name: str) -> None:
+    """Tell the browser to forget a cookie, with the flags it was set with."""
+    response.delete_cookie(name, path="/", httponly=True, samesite="lax",
+                           secure=request.url.scheme == "https")
 
 
 def _plain_why(text: str, book: Rulebook) -> str:

@@ -5,6 +5,7 @@ hour."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from advisor.web.security import COOKIE
 from tests.web.conftest import PASSWORD, World, browser, signin_token
@@ -157,3 +158,54 @@ def test_a_page_sent_after_the_session_ended_says_it_was_not_saved(world: World)
     assert f'name="next" value="{url}"' in notice.text
     plain = browser.get(f"/signin?next={url}")
     assert "were not saved" not in plain.text
+
+
+def _headers_hold(response: Any, url: str, https: bool) -> None:
+    csp = response.headers.get("content-security-policy", "")
+    assert "frame-ancestors 'none'" in csp, (url, csp)
+    assert "default-src 'none'" in csp and "script-src" not in csp, (url, csp)
+    assert response.headers.get("x-content-type-options") == "nosniff", url
+    assert response.headers.get("referrer-policy") == "same-origin", url
+    assert response.headers.get("x-frame-options") == "DENY", url
+    for cookie in response.headers.get_list("set-cookie"):
+        flags = [f.strip().lower() for f in cookie.split(";")[1:]]
+        assert "httponly" in flags and "samesite=lax" in flags, (url, cookie)
+        assert ("secure" in flags) == https, (url, cookie)
+
+
+def test_every_route_answers_with_the_security_headers_and_safe_cookies(
+        world: World) -> None:
+    """Every route of the route table (as tests/web/test_authz.py reads it), signed out
+    and signed in as each role, over http and https, and the answers no route makes
+    (not found, too large, a method not allowed): the policy forbids scripts and
+    framing, the type is never sniffed, the referrer stays on the site, every cookie is
+    HttpOnly and SameSite and, over https, Secure."""
+    from tests.web.test_authz import ROUTES, fill, other_wings_ids
+
+    ids = other_wings_ids(world)
+    checked = 0
+    for base, https in (("http://testserver", False), ("https://testserver", True)):
+        clients = [browser(world.app, base)]
+        for role in ("delivery", "commissioner", "trainer", "admin"):
+            signed = browser(world.app, base)
+            signed.sign_in(f"{role}@example.org")
+            clients.append(signed)
+        for client in clients:
+            for method, path, _ in ROUTES:
+                if path in ("/signout", "/admin/users/{user_id}/remove"):
+                    continue  # they end what the rest of the walk needs
+                url = fill(path, ids)
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                _headers_hold(response, f"{method} {url}", https)
+                checked += 1
+            for response in (client.get("/no/such/page"), client.http.delete("/"),
+                             client.http.post("/wings", content=b"x",
+                                              headers={"content-length": str(3 << 20)})):
+                _headers_hold(response, "elsewhere", https)
+        signing_in = clients[0].get("/signin")
+        assert signing_in.headers.get_list("set-cookie")  # the sign-in form's own token
+        _headers_hold(signing_in, "/signin", https)
+        out = clients[1].post("/signout", {})
+        assert out.status_code == 303
+        _headers_hold(out, "/signout", https)
+    assert checked >= 2 * 5 * 30
