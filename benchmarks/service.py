@@ -217,6 +217,7 @@ class Tally:
     examples: list[str] = field(default_factory=list)
     refused_answers: int = 0
     cpu: float = 0.0  # the server's CPU seconds over the run
+    driver_cpu: float = 0.0  # this script's own, on the same machine
     refusals: list[str] = field(default_factory=list)
     requests: int = 0
     cap: int = 0
@@ -416,6 +417,7 @@ class Commissioner(Person):
     def __init__(self, *args: Any, wings: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.wings = wings
+        self.seen: set[int] = set()  # the results met so far, to compare
 
     async def round(self) -> None:
         await self.call("home / portfolio", "GET", "/")
@@ -426,6 +428,7 @@ class Commissioner(Person):
         wing = self.rng.choice(self.wings)
         page = await self.call("wing (history)", "GET", f"/wings/{wing}")
         results = sorted({int(r) for r in re.findall(r'href="/results/(\d+)"', page.text)})
+        self.seen.update(results)
         if "wing plan" in self.served:
             await self.pause()
             await self.call("wing plan", "GET", f"/wings/{wing}/plan")
@@ -433,9 +436,9 @@ class Commissioner(Person):
             return
         await self.pause()
         await self.result_views(self.rng.choice(results))
-        if "compare" in self.served and len(results) > 1:
+        if "compare" in self.served and len(self.seen) > 1:  # often two wings' results
             await self.pause()
-            pair = self.rng.sample(results, 2)
+            pair = self.rng.sample(sorted(self.seen), 2)
             await self.call("compare", "GET", f"/compare?result={pair[0]}&result={pair[1]}")
 
 
@@ -585,8 +588,9 @@ def report(args: argparse.Namespace, tally: Tally, *, database: str, rounds: int
     """Print the figures; whether every target was met."""
     elapsed = time.monotonic() - tally.started
     users = args.users
-    print(f"advisor web service, {args.mode}: {users} people for {args.seconds:g} s "
-          f"(think {args.think[0]:g}-{args.think[1]:g} s, seed {args.seed}), {database}")
+    print(f"advisor web service, {args.mode}: {users} people for {args.seconds:g} s, "
+          f"arriving over the first {min(args.ramp, args.seconds / 4):g} s (think "
+          f"{args.think[0]:g}-{args.think[1]:g} s, seed {args.seed}), {database}")
     print(f"machine: {machine()}")
     print(f"date: {began:%Y-%m-%d %H:%M} UTC; load average (1, 5, 15 min) before "
           f"{load[0]}, after {load[1]}")
@@ -620,10 +624,16 @@ def report(args: argparse.Namespace, tally: Tally, *, database: str, rounds: int
     if every:
         print(f"all pages but the password check: p50 {statistics.median(every):.0f} ms, "
               f"p95 {percentile(every, 95):.0f} ms")
+    settled = min(args.ramp, args.seconds / 4) + 10
+    after_ramp = [m for kind, times in tally.times.items() if KINDS.get(kind) is not None
+                  for at, m in times if at >= settled]
+    if after_ramp:
+        print(f"  the same from {settled:g} s on, once everyone has arrived: p50 "
+              f"{statistics.median(after_ramp):.0f} ms, p95 {percentile(after_ramp, 95):.0f} ms")
     if tally.requests:
         print(f"server CPU: {tally.cpu:.1f} s over the run ({tally.cpu / elapsed * 100:.0f}% "
               f"of one core), {tally.cpu / tally.requests * 1000:.1f} ms a request, password "
-              f"checks included")
+              f"checks included; this script's own CPU {tally.driver_cpu:.1f} s")
     for line in tally.examples:
         print(f"  error: {line}")
     for line in sorted(set(tally.refusals)):
@@ -669,7 +679,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the most requests sent (default: 10 a second a person)")
     parser.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0),
                         metavar=("LEAST", "MOST"), help="seconds between pages")
-    parser.add_argument("--ramp", type=float, default=10.0,
+    parser.add_argument("--ramp", type=float, default=30.0,
                         help="seconds over which the people arrive")
     parser.add_argument("--cycles", type=int, default=None,
                         help="stop each person after this many rounds of work")
@@ -701,10 +711,11 @@ def main(argv: list[str] | None = None) -> int:
             served = asyncio.run(probe(base, world, args.without))
             before, began = load_average(), dt.datetime.now(dt.UTC)
             samples: list[Sample] = []
-            cpu = cpu_seconds(pid)
+            cpu, own = cpu_seconds(pid), time.process_time()
             tally, rounds = asyncio.run(drive(base, pid, world, args, served=served,
                                                    samples=samples))
             tally.cpu = cpu_seconds(pid) - cpu
+            tally.driver_cpu = time.process_time() - own
             after = load_average()
         report(args, tally, database=database, rounds=rounds, served=served,
                load=(before, after), began=began, samples=samples)
