@@ -345,3 +345,82 @@ def _send_answers(http: Any, csrf: str, stop: threading.Event,
         if sent.status_code == 303:
             acknowledged.append((draft, beds))
         beds += 1
+
+
+# -- in the browser ---------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_in_the_browser_a_conflict_is_chosen_and_a_refused_page_is_plain(
+        served: tuple[str, Any]) -> None:
+    """Two people on the same part of one assessment in Chromium: the second to save
+    sees both answers and keeps the other's; then the database refuses a page, and the
+    page that says so reads well too. axe-core finds nothing serious on either."""
+    from tests import browser as harness
+    from tests.web.browsing import in_browser
+
+    base, world = served
+    world.store.add_user("second@example.org", PASSWORD, "delivery", wings=(world.wing_a,))
+    team = world.store.user(world.users["delivery"])
+    wing = world.store.wing(world.wing_a)
+    assert team is not None and wing is not None
+    draft = world.store.start_draft(wing, "self-audit", guided_state(wing), by=team).id
+    url = f"{base}/drafts/{draft}/wing"
+
+    def walk(browser: Any) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        mine, theirs = (_tab(browser, base, email, url)
+                        for email in ("delivery@example.org", "second@example.org"))
+        theirs.fill('input[name="wing.beds"]', "60")
+        theirs.click("button:has-text('Save and go on')")
+        mine.fill('input[name="wing.beds"]', "40")
+        mine.click("button:has-text('Save and go on')")
+        seen["conflict"] = mine.locator("fieldset.conflict legend").inner_text()
+        seen["conflict axe"] = harness.axe(mine)
+        mine.check('input[name="keep:wing.beds"][value="theirs"]')
+        mine.click("button:has-text('Save and go on')")
+        seen["after"] = mine.url
+        mine.goto(url)
+
+        def full(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if statement.startswith("UPDATE drafts"):
+                raise sqlite3.OperationalError("database or disk is full")
+
+        event.listen(world.store.engine, "before_cursor_execute", full)
+        try:
+            mine.fill('input[name="wing.beds"]', "70")
+            mine.click("button:has-text('Save and go on')")
+            seen["refused"] = mine.locator("main").inner_text()
+            seen["refused axe"] = harness.axe(mine)
+        finally:
+            event.remove(world.store.engine, "before_cursor_execute", full)
+        return seen
+
+    seen = in_browser(walk)
+    assert seen["conflict"] == ("Changed while you were answering: saved by "
+                                "second@example.org at 09:00 UTC: “60”; yours: “40”. Which "
+                                "do you keep?")
+    assert not seen["conflict axe"], harness.describe(seen["conflict axe"])
+    assert not seen["after"].endswith("/wing")  # on to the next part
+    assert "The answers on this page were not saved" in seen["refused"]
+    assert not seen["refused axe"], harness.describe(seen["refused axe"])
+    row = world.store.draft(draft)
+    assert row is not None
+    assert json.loads(row.state)["answers"]["wing.beds"] == 60
+
+
+def _tab(browser: Any, base: str, email: str, url: str) -> Any:
+    """A browser of its own, signed in as `email`, at `url`."""
+    context = browser.new_context(bypass_csp=True)  # so axe can be injected
+    tab = context.new_page()
+    tab.goto(f"{base}/signin")
+    tab.fill("#email", email)
+    tab.fill("#password", PASSWORD)
+    tab.click("button:has-text('Sign in')")
+    tab.goto(url)
+    return tab
+
+
+def guided_state(wing: Any) -> dict[str, Any]:
+    from advisor.web import guided
+
+    return guided.new_state("self-audit", wing.prison, wing.name)
