@@ -295,3 +295,39 @@ def test_choices_read_as_the_reports_say_them_and_send_their_values(world: World
             "Through a regular community meeting</label>") in html
     assert ('<input type="radio" name="roles[0].supervision" value="ad-hoc"> '
             "Case by case</label>") in html
+
+
+def test_an_answer_changed_since_the_page_was_made_is_a_conflict_not_overwritten() -> None:
+    state = guided.new_state("self-audit", PRISON, WING)
+    path = "wing.beds"
+    base = {f"shown:{path}": "1"}
+    # someone saves 60 from a page made while nothing was answered
+    first = guided.apply_page(state, "wing", {**base, path: "60", f"was:{path}": ""},
+                              by="b@example.org", at="2026-03-02T09:05:00+00:00")
+    assert not first.conflicts and state["answers"][path] == 60
+    assert guided.saved_by(state, path) == ("b@example.org", "2026-03-02T09:05:00+00:00")
+    assert guided.answer_mark(state, path) == "60"
+    # another page made before that save sends 40: a conflict, 60 kept
+    clash = guided.apply_page(state, "wing", {**base, path: "40", f"was:{path}": ""},
+                              by="a@example.org", at="2026-03-02T09:06:00+00:00")
+    assert clash.conflicts == {path: guided.Conflict(60, "b@example.org",
+                                                     "2026-03-02T09:05:00+00:00", 40)}
+    assert state["answers"][path] == 60
+    # the same answer from an old page is no conflict; neither is one from a page
+    # made after the save (its mark is 60): that saves 40
+    assert not guided.apply_page(state, "wing", {**base, path: "60",
+                                                 f"was:{path}": ""}).conflicts
+    assert not guided.apply_page(state, "wing", {**base, path: "40", f"was:{path}": "60"},
+                                 by="a@example.org", at="2026-03-02T09:07:00+00:00"
+                                 ).conflicts
+    assert state["answers"][path] == 40
+    assert guided.saved_by(state, path) == ("a@example.org", "2026-03-02T09:07:00+00:00")
+    # choosing theirs on the page that showed the conflict keeps theirs
+    kept = guided.apply_page(state, "wing", {**base, path: "99", f"was:{path}": "",
+                                             f"keep:{path}": "theirs"})
+    assert not kept.conflicts and state["answers"][path] == 40
+    # a form without the marks (an older page) is read as before: the answer is saved
+    assert not guided.apply_page(state, "wing", {**base, path: "12"}).conflicts
+    assert state["answers"][path] == 12
+    # and none of this reaches the profile
+    assert "saved" not in guided.profile_yaml(state)

@@ -302,3 +302,26 @@ def test_the_work_on_an_action_is_kept_by_wing_and_action_and_never_overwritten_
     assert not store.trackings([wing.id])[0].overdue(dt.date(2026, 5, 1))  # dropped
     assert "action ACT-1 of P W: Dropped, due 2026-04-01" in \
         [a.what for a in store.audit_log()]
+
+
+def test_names_and_emails_with_control_characters_are_refused_on_both_databases(
+        any_engine: Engine) -> None:
+    db.upgrade(any_engine)
+    store = Store(any_engine)
+    for prison, name, field in (("HMP\x00High Down", "A wing", "prison"),
+                                ("HMP High Down", "A\x1b[31m wing", "name"),
+                                ("HMP High Down", "A\x7f wing", "name")):
+        with pytest.raises(StoreError) as refused:
+            store.add_wing(prison, name, by=None)
+        assert refused.value.field == field
+        assert "may not hold control characters" in refused.value.message
+    with pytest.raises(StoreError, match="give an email address"):
+        store.add_user("a\x00b@example.org", PASSWORD, "admin")
+    with pytest.raises(StoreError, match="NUL"):
+        store.add_user("ab@example.org", PASSWORD + "\x00", "admin")
+    # what is refused leaves nothing behind; a name in any script is kept as typed
+    assert store.wings() == [] and store.user_count() == 0
+    wing = store.add_wing("  HMP  Hølloway ", "Ω wing 🙂 ' OR 1=1 --", by=None)
+    assert (wing.prison, wing.name) == ("HMP Hølloway", "Ω wing 🙂 ' OR 1=1 --")
+    assert [(w.prison, w.name) for w in store.wings()] == [("HMP Hølloway",
+                                                            "Ω wing 🙂 ' OR 1=1 --")]
