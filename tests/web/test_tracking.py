@@ -269,6 +269,22 @@ def test_tracking_follows_the_action_into_the_next_assessment(world: World) -> N
     assert sorted(m.tracking.action_id for m in plan.met) == ["F154", "R1a"]
 
 
+def test_an_action_proposed_again_finds_its_tracking(world: World) -> None:
+    """Met in the year-on audit, R1a is proposed again when a third audit finds the wing
+    as the study did: its tracking was kept, so it is back in the plan with it."""
+    first_audit(world)
+    assert track(world, "R1a", lead="Sam", status="done").status_code == 303
+    store_audit(world, audit("2026-03-01", later=True))
+    assert 'id="action-R1a"' not in world.client("delivery").get(
+        f"/wings/{world.wing_a}/plan").text
+    store_audit(world, audit("2027-03-01"))
+    html = world.client("delivery").get(f"/wings/{world.wing_a}/plan").text
+    start = html.rindex("<li", 0, html.index('id="action-R1a"'))
+    item = text_of(html[start:html.index("</li>", start)])
+    assert item.startswith(R1A) and "Lead Sam Due no date set Where it stands Done" in item
+    assert '<section id="met"' not in html
+
+
 def test_the_plan_downloads_as_a_csv_checklist(world: World) -> None:
     first_audit(world)
     assert track(world, "R1d", lead="@lead", due="2026-03-01",
