@@ -204,7 +204,6 @@ def fact_questions(data: Data) -> list[tuple[str, str, Question]]:
             continue
         key = section_of(q)
         out.append((key, PAGE_TITLES.get(key, key), q))
-    # a role's questions come together, after the wing's delivery, as the interview asks
     return out
 
 
@@ -401,7 +400,7 @@ def add_routes(app: FastAPI, context: Context) -> None:
     book = context.rulebook
 
     def whatif_page(request: Request, subject: Subject) -> Response:
-        return page(request, "whatif.html.j2", subject=subject,
+        return page(request, "whatif.html.j2", subject=subject, version=book.version,
                     **whatif(book, subject, _submitted(request)))
 
     def path_page(request: Request, subject: Subject, rung: str | None) -> Response:
@@ -418,6 +417,7 @@ def add_routes(app: FastAPI, context: Context) -> None:
                 error = "Choose a rung from 1 to 5."
         return page(request, "explore_path.html.j2", subject=subject, answer=answer,
                     error=error, chosen=rung, RUNG_NAMES=RUNG_NAMES, now=now, words=words,
+                    version=book.version,
                     status=400 if error else 200)
 
     def steps_page(request: Request, subject: Subject) -> Response:
