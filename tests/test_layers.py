@@ -48,7 +48,9 @@ STAGES: dict[str, tuple[str, ...]] = {
                 "advisor.web.migrations.versions",
                 "advisor.web.migrations.versions.v0001_first_schema",
                 "advisor.web.migrations.versions.v0002_results_kept",
-                "advisor.web.migrations.versions.v0003_action_tracking", "advisor.web.commands"),
+                "advisor.web.migrations.versions.v0003_action_tracking",
+                "advisor.web.migrations.versions.v0004_results_assessed_on",
+                "advisor.web.commands"),
     # 9. the command line
     "cli": ("advisor.cli", "advisor.interview_cli", "advisor.__main__"),
 }

@@ -24,7 +24,15 @@ from advisor.compare import light_words
 from advisor.errors import AdvisorError
 from advisor.rulebook import Rulebook
 from advisor.web import tracking
-from advisor.web.models import KINDS, STATUS_TITLES, STATUSES, ActionTracking, Result, Wing
+from advisor.web.models import (
+    KINDS,
+    STATUS_TITLES,
+    STATUSES,
+    ActionTracking,
+    Result,
+    Wing,
+    assessed_on,
+)
 from advisor.web.pages import MAX_REQUEST, Context, page, see_other, slug
 from advisor.web.security import READERS, WRITERS, can_write, need, readable, writable
 from advisor.web.store import Signed, StoreError
@@ -81,17 +89,6 @@ class History:
     @property
     def latest(self) -> Entry | None:
         return self.entries[-1] if self.entries else None
-
-
-def assessed_on(data: Mapping[str, Any]) -> dt.date | None:
-    """An assessment's date (`assessed.on`), when it has one."""
-    on = (data.get("assessed") or {}).get("on")
-    if on in (None, "unknown"):
-        return None
-    try:
-        return dt.date.fromisoformat(str(on))
-    except ValueError:
-        return None
 
 
 def wing_history(results: Sequence[Result]) -> History:

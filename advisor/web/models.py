@@ -22,6 +22,7 @@ Times are stored as UTC without a zone (SQLite has none) and read back as aware 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -129,6 +130,9 @@ class Result(Base):
     result_json: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTC)
+    # the date the assessment says it was made (`assessed.on` in result_json), kept beside
+    # it so a wing's latest assessment is found without reading every stored one
+    assessed_on: Mapped[dt.date | None] = mapped_column(Date)
     wing: Mapped[Wing] = relationship()
 
 
@@ -168,6 +172,30 @@ class Audit(Base):
     what: Mapped[str] = mapped_column(Text)
 
 
+def assessed_on(data: Mapping[str, Any]) -> dt.date | None:
+    """The date a stored assessment's JSON says it was made (`assessed.on`), if any."""
+    on = (data.get("assessed") or {}).get("on")
+    if on in (None, "unknown"):
+        return None
+    try:
+        return dt.date.fromisoformat(str(on))
+    except ValueError:
+        return None
+
+
+def latest_of(results: Iterable[tuple[int, dt.date | None]]) -> int | None:
+    """Which of a wing's stored assessments, given as (id, `assessed.on`), is its latest:
+    the last in the order they were made. That is by date, ties in the order stored, when
+    every one has a date; in the order stored when any has none (an undated assessment
+    has no place in time). `advisor compare` orders a wing's assessments the same way."""
+    found = list(results)
+    if not found:
+        return None
+    if all(on is not None for _, on in found):
+        return max(found, key=lambda r: (r[1], r[0]))[0]
+    return max(r[0] for r in found)
+
+
 #: where the work on an action stands, and its words
 STATUSES = ("not-started", "in-progress", "done", "dropped")
 STATUS_TITLES = {"not-started": "Not started", "in-progress": "In progress", "done": "Done",
@@ -199,6 +227,23 @@ class ActionTracking(Base):
             "not-started", "in-progress")
 
 
-__all__ = ["KINDS", "ROLES", "ROLE_TITLES", "SOURCE_TITLES", "STATUSES", "STATUS_TITLES",
-           "ActionTracking", "Audit", "Base", "Draft", "Result", "Session", "SignInFailure",
-           "User", "Wing", "user_wings"]
+__all__ = [
+    "KINDS",
+    "ROLES",
+    "ROLE_TITLES",
+    "SOURCE_TITLES",
+    "STATUSES",
+    "STATUS_TITLES",
+    "ActionTracking",
+    "Audit",
+    "Base",
+    "Draft",
+    "Result",
+    "Session",
+    "SignInFailure",
+    "User",
+    "Wing",
+    "assessed_on",
+    "latest_of",
+    "user_wings",
+]

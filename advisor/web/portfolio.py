@@ -24,7 +24,7 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from advisor.web.models import ActionTracking, Result, Wing
+from advisor.web.models import ActionTracking, Result, Wing, assessed_on, latest_of
 from advisor.web.pages import Context, page, see_other, slug
 from advisor.web.security import EVERYONE, READERS, WRITERS, need, readable, visible_wing_ids
 from advisor.web.store import Signed, Store, StoreError
@@ -74,13 +74,6 @@ class Row:
         return f"{self.wing}, {self.prison}"
 
 
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
                    trackings: Iterable[ActionTracking], today: dt.date) -> list[Row]:
     """A row per wing, from its latest stored result (`latest`: wing id -> result) and the
@@ -103,7 +96,7 @@ def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
             role=role["title"] if role else "", current_rung=r["current_rung"],
             target_rung=r["target_rung"], lights=tuple(s["light"] for s in r["stages"]),
             verdict=(r.get("headline") or {}).get("verdict"),
-            assessed_on=_date((r.get("assessed") or {}).get("on")), stored=found.created_at,
+            assessed_on=assessed_on(r), stored=found.created_at,
             overdue=len(overdue_actions(r, tracked.get(w.id, ()), today))))
     return rows
 
@@ -300,14 +293,20 @@ def counts_line(rows: Sequence[Row]) -> str:
 
 
 def latest_results(store: Store, wing_ids: list[int] | None) -> dict[int, Result]:
-    """The newest stored result of each wing given (or of every wing), in one query."""
-    from sqlalchemy import func, select
+    """The latest stored result of each wing given (or of every wing), as the wing's page
+    and plan take it (`latest_of`), in two queries: the ids and dates of all, then the
+    latest of each whole."""
+    from sqlalchemy import select
 
-    newest = select(func.max(Result.id)).group_by(Result.wing_id)
+    dates = select(Result.id, Result.wing_id, Result.assessed_on)
     if wing_ids is not None:
-        newest = newest.where(Result.wing_id.in_(wing_ids))
+        dates = dates.where(Result.wing_id.in_(wing_ids))
     with store.begin() as db:
-        return {r.wing_id: r for r in db.scalars(select(Result).where(Result.id.in_(newest)))}
+        by_wing: dict[int, list[tuple[int, dt.date | None]]] = {}
+        for rid, wing_id, on in db.execute(dates):
+            by_wing.setdefault(wing_id, []).append((rid, on))
+        ids = [latest_of(found) for found in by_wing.values()]
+        return {r.wing_id: r for r in db.scalars(select(Result).where(Result.id.in_(ids)))}
 
 
 def rows_for(store: Store, signed: Signed) -> list[Row]:

@@ -38,6 +38,7 @@ from advisor.web.models import (
     SignInFailure,
     User,
     Wing,
+    assessed_on,
 )
 
 T = TypeVar("T")
@@ -378,7 +379,8 @@ class Store:
             result = Result(wing_id=wing.id, kind=kind, source=source,
                             profile_yaml=profile_yaml, rulebook_version=rulebook_version,
                             result_json=result_json, created_by=by.id, created_at=now,
-                            draft_id=draft.id if draft else None)
+                            draft_id=draft.id if draft else None,
+                            assessed_on=assessed_on(json.loads(result_json)))
             db.add(result)
             db.flush()
             self.audit(db, by, f"stored assessment {result.id} of {wing.prison} {wing.name} "

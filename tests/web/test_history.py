@@ -15,14 +15,15 @@ changed) no longer proposed without being completed; nothing new (25 actions).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from typing import Any
 
 from advisor import yamlio
 from advisor.paths import set_in
 from advisor.render import to_json
-from advisor.web.history import assessed_on, wing_history
-from advisor.web.models import Result
+from advisor.web.history import wing_history
+from advisor.web.models import Result, assessed_on, latest_of
 from tests.conftest import HIGH_DOWN
 from tests.test_compare import A_YEAR_ON
 from tests.test_report_words import _no_internal_words, _shown
@@ -248,3 +249,29 @@ def test_an_upload_still_lands_in_the_history(world: World) -> None:
 def test_another_teams_wing_is_not_found(world: World) -> None:
     store_audit(world, audit("2025-03-01"), wing_id=world.wing_b)
     assert world.client("delivery").get(f"/wings/{world.wing_b}").status_code == 404
+
+
+def test_the_latest_is_the_last_made_by_date_or_the_last_stored_when_any_is_undated() -> None:
+    import datetime as dt
+
+    march, may = dt.date(2026, 3, 1), dt.date(2026, 5, 1)
+    assert latest_of([]) is None
+    assert latest_of([(7, may), (9, march)]) == 7  # stored later, made earlier
+    assert latest_of([(7, may), (9, may)]) == 9  # the same day: the one stored last
+    assert latest_of([(7, may), (9, None)]) == 9  # one undated: all in the order stored
+
+
+def test_the_portfolio_the_wing_page_and_the_plan_agree_on_the_latest(world: World) -> None:
+    """A year-old audit uploaded after this year's neither replaces this year's plan nor
+    this year's row on the portfolio (the portfolio reads only the stored dates)."""
+    from advisor.web.portfolio import latest_results
+
+    earlier, later = two_audits(world)
+    assert (earlier.assessed_on, later.assessed_on) == (dt.date(2025, 3, 1),
+                                                        dt.date(2026, 3, 1))
+    history = wing_history(world.store.results(world.wing_a))
+    assert history.latest is not None and history.latest.stored.id == later.id
+    assert latest_results(world.store, [world.wing_a])[world.wing_a].id == later.id
+    page = world.client("commissioner").get("/").text
+    assert f'href="/results/{later.id}"' in page
+    assert f'href="/results/{earlier.id}"' not in page

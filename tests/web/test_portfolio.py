@@ -63,8 +63,9 @@ def stock(world: World) -> dict[str, Any]:
                                ("no-role-yet", "HMP Example Ridge", "Oak wing"),
                                ("peer-led-wing", "HMP Example Vale", "Fairhaven wing")):
         wing = store.add_wing(prison, name, by=admin)
-        if file == "no-role-yet":  # an older assessment first: the row shows the newest
-            older = (PROFILES / "peer-led-wing.yaml").read_text(encoding="utf-8")
+        if file == "no-role-yet":  # an older assessment first: the row shows the latest
+            older = (PROFILES / "peer-led-wing.yaml").read_text(encoding="utf-8").replace(
+                "on: 2026-11-02", "on: 2025-11-02")  # a year before no-role-yet's
             store.add_result(wing, kind="self-audit", source="upload", profile_yaml=older,
                              rulebook_version="x", result_json=to_json(assess_text(older)),
                              by=admin)

@@ -325,3 +325,28 @@ def test_names_and_emails_with_control_characters_are_refused_on_both_databases(
     assert (wing.prison, wing.name) == ("HMP Hølloway", "Ω wing 🙂 ' OR 1=1 --")
     assert [(w.prison, w.name) for w in store.wings()] == [("HMP Hølloway",
                                                             "Ω wing 🙂 ' OR 1=1 --")]
+
+
+def test_upgrading_to_0004_gives_assessments_already_stored_their_dates(
+        any_engine: Engine) -> None:
+    """Stored before the column existed: the dated one gets its date, the undated none,
+    and the database still refuses to change what either holds."""
+    from alembic import command
+
+    command.upgrade(db._config(any_engine), "0003")
+    with any_engine.begin() as conn:
+        conn.execute(text("INSERT INTO wings (id, prison, name, created_at) "
+                          "VALUES (1, 'P', 'W', '2026-03-02 09:00:00')"))
+        for rid, on in ((1, '"2025-03-01"'), (2, '"unknown"')):
+            conn.execute(text(
+                "INSERT INTO results (id, wing_id, kind, source, profile_yaml, "
+                "rulebook_version, result_json, created_at) VALUES (:id, 1, 'self-audit', "
+                "'upload', 'a: 1', '2.0.1', :json, '2026-03-02 09:00:00')"),
+                {"id": rid, "json": '{"assessed": {"on": ' + on + "}}"})
+    db.upgrade(any_engine)
+    store = _store(any_engine, Clock())
+    dated, undated = store.result(1), store.result(2)
+    assert dated is not None and undated is not None
+    assert (dated.assessed_on, undated.assessed_on) == (dt.date(2025, 3, 1), None)
+    with pytest.raises(Exception, match="never changed"), any_engine.begin() as conn:
+        conn.execute(text("UPDATE results SET result_json = '{}' WHERE id = 1"))
