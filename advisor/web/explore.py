@@ -7,8 +7,8 @@
   `advisor explain` walks it.
 - What if (`.../whatif`): every fact of the profile as the interview asks it, the current
   answer chosen; sent by GET, the answers are read as the interview reads them
-  (`interview.parse_answer`, `interview.refusal`), applied as `advisor whatif` applies
-  them (`whatif.apply_changes`) and what moved is `compare.diff`'s, in words.
+  (`guided.checked_answer`), applied as `advisor whatif` applies them
+  (`whatif.apply_changes`), and what moved is `compare.diff`'s, in words.
 - The least change (`.../path?rung=N`): `path.find_path` and `path.actions_for`, in words.
 
 A stored result may be explored by whoever may read it (`readable`): nothing is stored,
@@ -28,6 +28,7 @@ from fastapi.responses import Response
 
 from advisor.interview import BadAnswer, Question
 from advisor.profile import Profile
+from advisor.web import guided
 from advisor.web.pages import Context, page, report_body
 from advisor.web.pages import audience as audience_of
 from advisor.web.security import EVERYONE, READERS, need, readable
@@ -255,8 +256,6 @@ def _shown(q: Question, value: Any) -> dict[str, Any]:
 
 def _read(q: Question, params: Any, data: Data) -> tuple[Any, str | None, dict[str, Any]]:
     """The answer sent for `q`: (value, message if it does not read, how to show it)."""
-    from advisor.interview import parse_answer, refusal
-
     if q.kind == "choices":
         ticked = [v for v in params.getlist(q.path) if v]
         chosen = [v for v in ticked if v != "unknown"]
@@ -269,10 +268,7 @@ def _read(q: Question, params: Any, data: Data) -> tuple[Any, str | None, dict[s
         unknown = raw.strip().lower() in ("unknown", "")
         form = {"text": "" if unknown else raw, "unknown": unknown, "picked": ()}
     try:
-        value = parse_answer(q, raw)
-        problem = refusal(data, q.path, value)
-        if problem is not None:
-            raise BadAnswer(problem)
+        value = guided.checked_answer(data, q, raw)
     except BadAnswer as err:
         return None, str(err), form
     return value, None, form

@@ -235,6 +235,16 @@ def raw_answer(q: Question, form: Mapping[str, Any]) -> str | None:
     return str(value)
 
 
+def checked_answer(data: dict[str, Any], q: Question, raw: str) -> Any:
+    """`raw` as the profile takes it for `q`, checked against the rest of `data` as the
+    interview checks it: a `BadAnswer` with the interview's own words if it does not do."""
+    value = parse_answer(q, raw)
+    problem = refusal(data, q.path, value)
+    if problem is not None:
+        raise BadAnswer(problem)
+    return value
+
+
 def apply_page(state: State, key: str, form: Mapping[str, Any], *, by: str = "",
                at: str = "") -> Outcome:
     """Read one submitted page into `state` (answers that pass; notes), marking it done
@@ -261,10 +271,7 @@ def apply_page(state: State, key: str, form: Mapping[str, Any], *, by: str = "",
         if raw is None or q.path not in asked:  # not shown, or an earlier answer skips it
             continue
         try:
-            value = parse_answer(q, raw)
-            problem = refusal(working, q.path, value)
-            if problem is not None:
-                raise BadAnswer(problem)
+            value = checked_answer(working, q, raw)
         except BadAnswer as err:
             out.errors[q.path] = str(err)
             out.given[q.path] = raw
