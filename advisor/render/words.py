@@ -189,7 +189,8 @@ VALUE_WORDS = {"true": "yes", "false": "no", "unknown": "not known", "[]": "none
                "collects": "collect them", "analyses": "analyse and present them",
                "designs": "design how they are gathered", "staff-selected": "selected by "
                "staff", "open-application": "by open application",
-               "co-produced": "with residents, co-produced"}
+               "co-produced": "with residents, co-produced",
+               "ipp": "IPP", "eds": "EDS"}  # sentence types, as the service writes them
 #: Facts read whole that no interview question asks.
 FACT_LABELS = {"roles": "Which peer involvement roles are selected for the wing?",
                "other_roles": "Which other peer roles are on the wing?"}

@@ -9,6 +9,7 @@ before the core routes, so a feature's particular path wins over a core route's 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
@@ -52,7 +53,19 @@ def templates() -> Environment:
     env.globals.update(ROLE_TITLES=ROLE_TITLES, KIND_TITLES=KIND_TITLES,
                        SOURCE_TITLES=SOURCE_TITLES, VOICES=guided.VOICES,
                        dont_know=guided.dont_know, choice_words=choice_words)
+    env.filters.update(day=day, when=when)
     return env
+
+
+def day(value: dt.date | dt.datetime | None) -> str:
+    """A date as every page writes one: `3 December 2026` (the `day` filter)."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def when(value: dt.datetime | None) -> str:
+    """A moment as every page writes one: `3 December 2026, 17:30 UTC` (the `when`
+    filter); times are kept in UTC."""
+    return "" if value is None else f"{day(value)}, {value:%H:%M} UTC"
 
 
 def choice_words(value: str) -> str:
@@ -116,4 +129,5 @@ def slug(text: str) -> str:
 
 
 __all__ = ["CSP", "KIND_TITLES", "MAX_REQUEST", "REPORT_CSP", "Context", "assess_text",
-           "audience", "page", "report_body", "see_other", "slug", "style", "templates"]
+           "audience", "day", "page", "report_body", "see_other", "slug", "style", "templates",
+           "when"]
