@@ -277,10 +277,10 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
     def review(request: Request, draft_id: int,
                signed: Annotated[Signed, Depends(need(*WRITERS))]) -> Response:
         draft, wing, state = _draft(signed, draft_id)
-        return page(request, "finish.html.j2", draft=draft, wing=wing,
-                    pages=guided.pages(state), done=set(state["done"]),
-                    missing=[p.title for p in guided.pages(state)
-                             if p.key not in state["done"]])
+        all_pages = guided.pages(state)
+        return page(request, "finish.html.j2", draft=draft, wing=wing, pages=all_pages,
+                    done=set(state["done"]), open=guided.unanswered(state),
+                    missing=[p.title for p in all_pages if p.key not in state["done"]])
 
     @app.post("/drafts/{draft_id}/finish")
     def finish(draft_id: int, signed: Annotated[Signed, Depends(need(*WRITERS))]) -> Response:

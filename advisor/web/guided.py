@@ -180,6 +180,16 @@ def current(state: Mapping[str, Any], q: Question) -> tuple[str, bool]:
     return shown(q, state["answers"].get(q.path, MISSING))
 
 
+def unanswered(state: Mapping[str, Any]) -> dict[str, int]:
+    """For each page, how many of its questions have no answer yet, or "I don't know":
+    what finishing now would store as not known. A page sent blank counts its questions
+    here, though it is sent."""
+    answers = state["answers"]
+    return {p.key: sum(1 for q in p.questions
+                       if q.path not in answers or shown(q, answers[q.path])[1])
+            for p in pages(state)}
+
+
 @dataclass
 class Outcome:
     """What a submitted page did: errors by question path (with the text given, to show

@@ -331,3 +331,23 @@ def test_an_answer_changed_since_the_page_was_made_is_a_conflict_not_overwritten
     assert state["answers"][path] == 12
     # and none of this reaches the profile
     assert "saved" not in guided.profile_yaml(state)
+
+
+def test_the_finish_page_counts_what_would_be_stored_as_not_known(world: World) -> None:
+    """A page sent with its boxes empty is sent, not answered: the finish page says how
+    many questions would be stored as not known, in all and by part."""
+    client = world.client("delivery")
+    draft = start(client, world.wing_a)
+    site = client.get(f"{draft}/site").text  # two questions: category and population
+    assert client.post(f"{draft}/site", page_form(site, {"site.population": "1100"})
+                       ).status_code == 303
+    wing = client.get(f"{draft}/wing").text  # two questions, both left "I don't know"
+    assert client.post(f"{draft}/wing", page_form(wing, {})).status_code == 303
+    finish = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", client.get(f"{draft}/finish").text))
+    # a new self-audit: assessed 2 (its date and who are not asked yet), site 1, wing 2,
+    # delivery 13, roles 1, other roles 1, governance 11, pathway 3, evaluation 4, aim 1:
+    # 2 + 1 + 2 + 13 + 1 + 1 + 11 + 3 + 4 + 1 = 39
+    assert "39 questions are not answered or answered \"I don't know\"" in finish
+    assert "The prison: 1 of 2 not answered or “I don't know”" in finish
+    assert "The wing: 2 of 2 not answered or “I don't know”" in finish
+    assert "The peer involvement role(s) selected: not sent yet" in finish
