@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,12 +30,13 @@ from advisor.web.models import (
     STATUSES,
     ActionTracking,
     Result,
+    User,
     Wing,
     assessed_on,
 )
 from advisor.web.pages import MAX_REQUEST, Context, page, see_other, slug
 from advisor.web.security import READERS, WRITERS, can_write, need, readable, writable
-from advisor.web.store import Signed, StoreError
+from advisor.web.store import Signed, Store, StoreError
 
 #: how a kind of assessment is named in a sentence
 KIND_NAMES = {"self-audit": "self-audit", "proposal": "proposal", "example": "worked example"}
@@ -172,7 +173,9 @@ def charts(history: History) -> dict[str, str]:
 class Plan:
     """The plan of the wing's latest assessment (None: no assessment yet), the tracking of
     each of its actions by id, the ids overdue today, and the tracked actions it no longer
-    proposes (met), with why the comparison says each went, when the last step says."""
+    proposes (met), with why the comparison says each went, when the last step says; the
+    tracked actions whose number changed since the assessment before, with their number
+    in its plan; and how many actions the last step completed (None: one assessment)."""
 
     latest: Entry | None
     tracked: dict[str, ActionTracking]
@@ -180,6 +183,9 @@ class Plan:
     met: list[tracking.Met]
     why_met: dict[str, str]
     today: dt.date
+    renumbered: dict[str, int] = field(default_factory=dict)
+    before: Entry | None = None  # the assessment before the latest
+    completed: int | None = None
 
 
 def wing_plan(history: History, trackings: Sequence[ActionTracking], today: dt.date) -> Plan:
@@ -189,13 +195,20 @@ def wing_plan(history: History, trackings: Sequence[ActionTracking], today: dt.d
         return Plan(None, mine, [], tracking.met_actions({}, trackings, []), {}, today)
     earlier = [e.data for e in history.entries[:-1]]
     why: dict[str, str] = {}
+    renumbered: dict[str, int] = {}
+    before, completed = None, None
     if history.steps:
         step = history.steps[-1]
         why = dict.fromkeys(step.completed, "the facts behind it now hold")
         why |= {i: f"no longer proposed without being completed: {reason}"
                 for i, reason in step.dropped.items()}
+        before, completed = step.before, len(step.completed)
+        now, then = tracking.action_numbers(latest.data), tracking.action_numbers(before.data)
+        renumbered = {i: then[i] for i in sorted(mine)
+                      if i in now and i in then and now[i] != then[i]}
     return Plan(latest, mine, tracking.overdue_actions(latest.data, trackings, today),
-                tracking.met_actions(latest.data, trackings, earlier), why, today)
+                tracking.met_actions(latest.data, trackings, earlier), why, today,
+                renumbered, before, completed)
 
 
 class TrackForm(BaseModel):
@@ -219,7 +232,7 @@ def add_routes(app: FastAPI, context: Context) -> None:
                     history=history, plan=plan,
                     charts=charts(history) if len(history.entries) > 1 else None,
                     can_change=can_write(signed, wing.id), kinds=KINDS,
-                    upload_error=upload_error, day_words=tracking.day_words,
+                    upload_error=upload_error,
                     lights_in_words=lights_in_words, light_words=light_words)
 
     @app.get("/wings/{wing_id}")
@@ -238,8 +251,9 @@ def add_routes(app: FastAPI, context: Context) -> None:
         return page(request, "plan.html.j2", status, wing=wing, plan=plan, words=words,
                     can_change=can_write(signed, wing.id), editing=editing,
                     errors=errors or {}, given=given or {}, conflict=conflict,
+                    who=_emails(store, plan.tracked.values()),
                     statuses=STATUSES, STATUS_TITLES=STATUS_TITLES,
-                    day_words=tracking.day_words, status_words=tracking.status_words,
+                    status_words=tracking.status_words,
                     action_text=_action_text(context.rulebook))
 
     @app.get("/wings/{wing_id}/plan")
@@ -270,9 +284,9 @@ def add_routes(app: FastAPI, context: Context) -> None:
             raise HTTPException(404, "The wing's latest assessment does not propose this "
                                      "action.")
         given = form.model_dump(exclude={"csrf"})
+        version = int(form.version) if re.fullmatch(r"\d{1,9}", form.version.strip()) else None
         try:
-            version = int(form.version) if form.version.strip() else None
-            if version is None or version < 0:
+            if version is None:
                 raise StoreError("the form was incomplete: reload the plan and make your "
                                  "change again", "version")
             due = tracking.parse_due(form.due)
@@ -281,8 +295,11 @@ def add_routes(app: FastAPI, context: Context) -> None:
                         version=version)
         except StoreError as err:
             conflict = given if err.field == "version" else None
+            message = err.message
+            if conflict and version is not None:  # saved by someone in between: say who
+                message = _saved_meanwhile(store, wing, action_id) or message
             return plan_page_for(request, signed, wing, status=409 if conflict else 400,
-                                 editing=action_id, errors={err.field or "status": err.message},
+                                 editing=action_id, errors={err.field or "status": message},
                                  given={} if conflict else given, conflict=conflict)
         return see_other(f"/wings/{wing.id}/plan#action-{action_id}")
 
@@ -316,6 +333,32 @@ def add_routes(app: FastAPI, context: Context) -> None:
                                      profile_yaml=text, rulebook_version=context.rulebook.version,
                                      result_json=to_json(result), by=signed.user))
         return see_other(f"/results/{stored.id}")
+
+
+def _emails(store: Store, trackings: Iterable[ActionTracking]) -> dict[int, str]:
+    """The email of each account that last changed one of `trackings`, by its id, in one
+    query (an account since removed is not there)."""
+    from sqlalchemy import select
+
+    ids = sorted({t.updated_by for t in trackings if t.updated_by is not None})
+    if not ids:
+        return {}
+    with store.begin() as db:
+        return {int(i): str(email) for i, email in
+                db.execute(select(User.id, User.email).where(User.id.in_(ids)))}
+
+
+def _saved_meanwhile(store: Store, wing: Wing, action_id: str) -> str | None:
+    """What a stale form is told: who saved the action in between, and when."""
+    from advisor.web.pages import when
+
+    found = [t for t in store.trackings([wing.id]) if t.action_id == action_id]
+    if not found:
+        return None
+    t = found[0]
+    who = _emails(store, found).get(t.updated_by or 0, "an account since removed")
+    return (f"{who} saved this action on {when(t.updated_at)}, while you were editing it: "
+            "their change is shown; make yours again")
 
 
 def _action_text(book: Rulebook) -> dict[str, str]:

@@ -29,6 +29,11 @@ def proposed_ids(result: Mapping[str, Any]) -> list[str]:
     return [str(a["id"]) for a in result.get("actions", [])]
 
 
+def action_numbers(result: Mapping[str, Any]) -> dict[str, int]:
+    """Action id -> its number in the assessment's plan (1 first), as the plan shows it."""
+    return {str(a["id"]): n for n, a in enumerate(result.get("actions", []), 1)}
+
+
 def overdue_actions(result: Mapping[str, Any], trackings: Iterable[ActionTracking],
                     today: dt.date) -> list[str]:
     """The ids of the actions that `result` still proposes and whose work is overdue on
@@ -137,5 +142,5 @@ def _tracked(base: list[str], t: ActionTracking | None, today: dt.date | None,
             t.reason, "Overdue" if late else "", t.updated_at.date().isoformat(), action_id]
 
 
-__all__ = ["EXTRA_COLUMNS", "Met", "day_words", "met_actions", "overdue_actions",
+__all__ = ["EXTRA_COLUMNS", "Met", "action_numbers", "day_words", "met_actions", "overdue_actions",
            "parse_due", "plan_csv", "proposed_ids", "status_words"]

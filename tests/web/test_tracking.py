@@ -34,6 +34,8 @@ from tests.web.test_history import audit, store_audit, text_of, two_audits
 
 R1D = "Agree as a staff team an open, shared way of recruiting and selecting holders, and " \
       "publish it on the wing."
+#: R1D's first words, as the error summary names the action
+R1D_SHORT = "Agree as a staff team an open, shared way of recruiting and…"
 R1A = "Agree, as a staff team and with residents, what holders of the role are expected to " \
       "do once trained, and tell everyone on the wing."
 
@@ -49,7 +51,8 @@ def track(world: World, action_id: str, role: str = "delivery", **fields: str) -
 
 
 def _version(html: str, action_id: str) -> str:
-    found = re.search(rf'action="/wings/\d+/plan/{re.escape(action_id)}">\s*<input type="hidden"'
+    found = re.search(rf'action="/wings/\d+/plan/{re.escape(action_id)}#error-summary">\s*'
+                      r'<input type="hidden"'
                       r' name="csrf" value="[^"]*">\s*<input type="hidden" name="version" '
                       r'value="(\d+)"', html)
     return found[1] if found else "0"
@@ -205,9 +208,68 @@ def test_a_stale_form_is_refused_and_the_other_change_shown(world: World) -> Non
     saved = row(world, "R1d")
     assert saved is not None and (saved.lead, saved.status) == ("Admin's lead", "done")
     item = text_of(sent.text[sent.text.index('id="action-R1d"'):])
-    assert "someone else saved this action while you were editing it" in item
+    # who saved it in between, and when (the clock stands at 2 March 2026, 09:00 UTC)
+    said = ("admin@example.org saved this action on 2 March 2026, 09:00 UTC, while you were "
+            "editing it: their change is shown; make yours again")
+    assert said in item
+    assert "Last changed 2 March 2026, 09:00 UTC by admin@example.org" in item
     assert "What you sent, not saved: Lead Mine" in item
     assert 'name="version" value="1"' in sent.text  # the form now carries their version
+    # and said first on the page, linking to the action
+    summary = _summary(sent.text)
+    assert text_of(summary) == (
+        f"Not saved: action 11, “{R1D_SHORT}” Admin{said[5:]} Nothing you sent for "
+        "action 11 was saved: what you sent is shown beside it.")
+    assert 'href="#action-R1d"' in summary
+
+
+def _summary(html: str) -> str:
+    """The error summary, checked to be the first thing in the page's main part."""
+    main = html[html.index("<main"):]
+    main = main[main.index(">") + 1:].lstrip()
+    assert main.startswith('<div class="error-summary" id="error-summary" role="alert" '
+                           'tabindex="-1"'), main[:200]
+    return main[:main.index("</div>") + 6]
+
+
+def test_a_failed_save_is_said_first_on_the_page_with_a_link_to_the_field(
+        world: World) -> None:
+    """Action 11 sits far down a 31-action plan: the answer to a refused save opens on a
+    summary naming the action by its number and first words, linking to the field."""
+    first_audit(world)
+    sent = track(world, "R1d", lead="Jo", due="30/04/2026", status="in-progress")
+    assert sent.status_code == 400
+    assert "<title>Not saved: Plan:" in sent.text
+    summary = _summary(sent.text)
+    assert text_of(summary).startswith(
+        f"Not saved: action 11, “{R1D_SHORT}” Give the due date as year-month-day, like "
+        "2026-03-31, or leave it empty")
+    assert 'href="#due-11"' in summary and 'id="due-11"' in sent.text
+    # the form sends the browser to the summary (a saved change goes back to its action)
+    assert f'action="/wings/{world.wing_a}/plan/R1d#error-summary"' in sent.text
+    refused = track(world, "R1d", status="dropped")
+    assert refused.status_code == 400
+    summary = _summary(refused.text)
+    assert "Say why the action was dropped" in summary and 'href="#reason-11"' in summary
+    assert 'id="reason-11"' in refused.text
+    no_status = track(world, "R1d", status="")
+    assert 'href="#status-11"' in _summary(no_status.text)
+    assert 'id="status-11" name="status" value="not-started"' in no_status.text
+    # nothing refused, no summary
+    assert 'class="error-summary"' not in world.client("delivery").get(
+        f"/wings/{world.wing_a}/plan").text
+
+
+def test_last_changed_names_the_account_and_the_moment(world: World) -> None:
+    first_audit(world)
+    assert track(world, "R1d", lead="Jo").status_code == 303
+    shown = text_of(world.client("commissioner").get(f"/wings/{world.wing_a}/plan").text)
+    item = shown[shown.index(R1D):]
+    assert "Last changed 2 March 2026, 09:00 UTC by delivery@example.org" in item
+    world.clock.at = dt.datetime(2026, 3, 3, 17, 30, tzinfo=dt.UTC)
+    assert track(world, "R1d", "admin", lead="Sam").status_code == 303
+    shown = text_of(world.client("delivery").get(f"/wings/{world.wing_a}/plan").text)
+    assert "Last changed 3 March 2026, 17:30 UTC by admin@example.org" in shown
 
 
 def test_a_reader_sees_the_plan_and_cannot_change_it(world: World) -> None:
@@ -252,10 +314,20 @@ def test_tracking_follows_the_action_into_the_next_assessment(world: World) -> N
     store_audit(world, audit("2026-03-01", later=True))
     page = world.client("delivery").get(f"/wings/{world.wing_a}/plan")
     shown = text_of(page.text)
-    # still proposed: where it was, now action 7
+    # still proposed: where it was, now action 7, saying it was action 11
     assert 'value="7" id="action-R1d"' in page.text
     item = shown[shown.index(R1D):]
+    assert item.startswith(f"{R1D} Was action 11 in the plan of the self-audit of 1 March "
+                           "2025. Owner")
     assert "Lead Jo Due 30 June 2026 Where it stands In progress" in item
+    assert shown.count("Was action") == 1  # untracked actions renumbered say nothing
+    assert "Actions are numbered as in the latest plan" in shown
+    # the wing page says what each count counts: 2 tracked actions met (R1a completed,
+    # F154 no longer proposed), of the 4 the latest assessment completed
+    wing = text_of(world.client("delivery").get(f"/wings/{world.wing_a}").text)
+    assert ("progress : 25 actions. 2 of the actions your team tracked are "
+            "met: no longer proposed. The latest assessment completed 4 actions of the plan "
+            "before it in all.") in wing
     # no longer proposed: met, with its tracking, and why it went
     met = shown[shown.index("Met: no longer proposed Actions the team tracked"):]
     assert R1A in met and "F154" not in met
