@@ -21,6 +21,7 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -73,6 +74,19 @@ def _subject(title: str, base: str, profile: Profile, **kw: Any) -> Subject:
     return Subject(title, base, profile, profile.model_dump(mode="json"), **kw)
 
 
+def wing_title(profile: Profile) -> str:
+    """What a profile is called: its wing and prison as it names them."""
+    return f"{profile.wing.name}, {profile.site.prison}"
+
+
+def example_title(path: Path) -> str:
+    """A bundled example by its wing and prison, not its file name:
+    `Community Living Unit (CLU), HMP High Down`."""
+    from advisor.profile import load_profile
+
+    return wing_title(load_profile(path))
+
+
 def example_subject(name: str) -> Subject:
     from advisor.examples import examples
     from advisor.profile import load_profile
@@ -81,9 +95,8 @@ def example_subject(name: str) -> Subject:
     if not found:
         raise HTTPException(404, "There is no such worked example.")
     profile = load_profile(found[0].path)
-    return _subject(f"{profile.wing.name}, {profile.site.prison}", f"/examples/{name}",
-                    profile, report=f"/examples/{name}",
-                    steps=f"/examples/{name}/steps")
+    return _subject(wing_title(profile), f"/examples/{name}", profile,
+                    report=f"/examples/{name}", steps=f"/examples/{name}/steps")
 
 
 def case_slug(name: str) -> str:
@@ -105,8 +118,9 @@ def cases_by_section(context: Context) -> list[tuple[str, list[Any]]]:
 
 
 def case_subject(context: Context, slug: str) -> Subject:
-    from advisor.cases import MINIMAL
+    from advisor.cases import MINIMAL, PROFILES_DIR
     from advisor.errors import RulebookError
+    from advisor.profile import Profile, load_profile
 
     found = [c for _, cases in cases_by_section(context) for c in cases
              if case_slug(c.name) == slug]
@@ -122,12 +136,15 @@ def case_subject(context: Context, slug: str) -> Subject:
         start = (f"It starts from a proposal that names only the prison and the wing "
                  f"({MINIMAL['site']['prison']}, {MINIMAL['wing']['name']}): every other "
                  "fact is not known.")
+        was = Profile.model_validate(MINIMAL).model_dump(mode="json")
     else:
-        start = f"It starts from the worked example {base.removesuffix('.yaml')}."
+        example = load_profile(PROFILES_DIR / base)
+        start = f"It starts from the worked example {wing_title(example)}."
+        was = example.model_dump(mode="json")
     intro = [start]
     if case.spec.set:
         intro.append("It changes:")
-        intro += [_change_words(profile.model_dump(mode="json"), path, value)
+        intro += [_change_words(profile.model_dump(mode="json"), path, value, was)
                   for path, value in case.spec.set.items()]  # as the case file gives them
     else:
         intro.append("It changes nothing: it shows that example as it is.")
@@ -222,28 +239,53 @@ def current_value(data: Data, path: str) -> Any:
     return "unknown" if value is MISSING else value
 
 
-def said(value: Any) -> str:
-    """A value in words: yes, no, not known, none, the scale's words."""
+#: an answer not known, as the guided assessment offers it
+DONT_KNOW = "I don't know"
+
+
+def said(value: Any, unknown: str = "not known") -> str:
+    """A value in words: yes, no, not known (or `unknown`'s words), none, the scale's
+    words, a date as every page writes one (3 December 2026)."""
+    import datetime as dt
+
     from advisor.assess import show
     from advisor.render.words import value_words
+    from advisor.web.pages import day
 
     if value is None or value == "unknown":
-        return "not known"
+        return unknown
+    if isinstance(value, dt.date):
+        return day(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return day(dt.date.fromisoformat(value))
+        except ValueError:
+            pass
     return value_words(show(value))
 
 
-def _change_words(data: Data, path: str, value: Any) -> str:
-    """A change as its question and new value: `Ambassador: How are holders supervised?
-    structured`."""
+def _titles(value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return [v.get("title", "untitled") for v in value]
+    return value
+
+
+def _change_words(data: Data, path: str, value: Any, was: Data) -> str:
+    """A case's change as its question, and the example's answer and the case's in words:
+    `Ambassador: How are holders supervised? From ad hoc to none.` (`was`: the example the
+    case starts from)."""
     whole = re.fullmatch(r"(roles|other_roles)\[\d+\]", path)
     if whole and isinstance(value, dict):
         what = "selected role" if whole.group(1) == "roles" else "peer role on the wing"
         return f"Another {what} is added, {value.get('title', 'untitled')}, with answers " \
                "of its own (see step 1)."
-    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-        value = [v.get("title", "untitled") for v in value]
+    before = said(_titles(current_value(was, path)))
+    after = said(_titles(value))
     label = _question(data, path)
-    return f"{label}{'' if label.endswith('?') else ':'} {said(value)}"
+    lead = f"{label}{'' if label.endswith('?') else ':'}"
+    if before == after:
+        return f"{lead} Still {after}, as the example has it."
+    return f"{lead} From {before} to {after}."
 
 
 def _shown(q: Question, value: Any) -> dict[str, Any]:
@@ -320,11 +362,35 @@ def moved(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]
     def text(a: Mapping[str, Any]) -> str:
         return " ".join(str(a["text"]).split())
 
-    return {"rungs": rungs, "lights": lights,
+    return {"verdict": verdict_moved(before, after), "rungs": rungs, "lights": lights,
             "added": [text(a) for a in d["actions_added"]],
             "removed": [text(a) for a in d["actions_removed"]],
             "settled": [fact_label(before, p) for p in d["questions_settled"]],
             "raised": [fact_label(after, p) for p in d["questions_opened"]]}
+
+
+#: a proposal's verdicts, least ready first
+VERDICT_ORDER = ("not-ready", "ready-with-conditions", "ready")
+
+
+def verdict_moved(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A proposal's readiness verdict before and after, in words, which way it went, and
+    when it changes, the reasons the headline gives for the new one; None when neither
+    assessment has a verdict (a self-audit, an example)."""
+    from advisor.render.words import headline_reasons, verdict_words
+
+    was, now = before["headline"].get("verdict"), after["headline"].get("verdict")
+    if not was and not now:
+        return None
+    if was == now:
+        way = "unchanged"
+    elif was in VERDICT_ORDER and now in VERDICT_ORDER:
+        way = "up" if VERDICT_ORDER.index(now) > VERDICT_ORDER.index(was) else "down"
+    else:
+        way = "changed"
+    return {"way": way, "before": verdict_words(before) or "no verdict",
+            "after": verdict_words(after) or "no verdict",
+            "reasons": [] if way == "unchanged" else headline_reasons(after)}
 
 
 def whatif(book: Any, subject: Subject, params: Any | None) -> dict[str, Any]:
@@ -340,7 +406,8 @@ def whatif(book: Any, subject: Subject, params: Any | None) -> dict[str, Any]:
     if params is None or errors:
         return out
     out["changes"] = [{"question": _question(subject.data, path),
-                       "before": said(current_value(subject.data, path)), "after": said(value)}
+                       "before": said(current_value(subject.data, path), DONT_KNOW),
+                       "after": said(value, DONT_KNOW)}
                       for path, value in changes]
     if not changes:
         return out
@@ -362,6 +429,28 @@ def _question(data: Data, path: str) -> str:
 
 # -- the least change to reach a rung ----------------------------------------------------
 
+def effort_scale(book: Any) -> str:
+    """What an effort counts, in one sentence, from the weights the rulebook gives the
+    changes it may propose (`actionable.yaml`), soft ones and structural ones."""
+    weights: dict[str, list[int]] = {}
+    for options in book.options.values():
+        for o in options:
+            weights.setdefault(o.type, []).append(o.effort)
+
+    def span(kind: str) -> str:
+        low, high = min(weights[kind]), max(weights[kind])
+        return str(low) if low == high else f"{low} to {high}"
+
+    parts = []
+    if "soft" in weights:
+        parts.append(f"{span('soft')} for a soft change, which the team can make itself")
+    if "structural" in weights:
+        parts.append(f"{span('structural')} for a structural one, which needs decisions "
+                     "from people beyond the team")
+    return ("Effort adds up the weight the rulebook gives each change: " + ", and ".join(parts)
+            + "; a bigger step on the same fact weighs more.")
+
+
 def least_change(book: Any, subject: Subject, rung: int) -> dict[str, Any]:
     """`path.find_path` in words: each way of least effort, each change as its question,
     from and to in words, its effort, and the plan's actions it answers by their text."""
@@ -381,8 +470,23 @@ def least_change(book: Any, subject: Subject, rung: int) -> dict[str, Any]:
                                                     if a in texts))}
                      for c in changes])
     return {"rung": rung, "current": r.current_rung, "reachable": r.reachable,
-            "effort": r.effort, "ways": ways, "more": r.more_ties,
+            "effort": r.effort, "scale": effort_scale(book), "ways": ways, "more": r.more_ties,
             "why_not": r.why_not}
+
+
+def stage_examples(r: Mapping[str, Any], own: str) -> tuple[list[str], dict[int, list[str]]]:
+    """The rule cases to show with the six stages: those several stages name, once for all
+    of them, and each stage's own; never the case being shown (`own`)."""
+    from advisor.render.words import worked_examples
+
+    named = {s["stage"]: [e for e in worked_examples(r, f"stage {s['stage']}") if e != own]
+             for s in r["stages"]}
+    seen: dict[str, int] = {}
+    for names in named.values():
+        for e in dict.fromkeys(names):
+            seen[e] = seen.get(e, 0) + 1
+    shared = [e for e, n in seen.items() if n > 1]
+    return shared, {s: [e for e in names if e not in shared] for s, names in named.items()}
 
 
 # -- the routes -----------------------------------------------------------------------------
@@ -429,9 +533,12 @@ def add_routes(app: FastAPI, context: Context) -> None:
             facts.setdefault(title, []).append((_question(subject.data, q.path), said(value)))
         unknown = sum(value == "not known" for items in facts.values() for _, value in items)
         known = sum(len(items) for items in facts.values()) - unknown
-        return page(request, "steps.html.j2", subject=subject, r=r, words=words,
+        shared, each_stage = stage_examples(r, subject.title)
+        # what it is a record of, without the file it was read from: it has a title
+        record = words.record_line({**r, "profile": {**r["profile"], "file": None}})
+        return page(request, "steps.html.j2", subject=subject, r=r, words=words, record=record,
                     facts=list(facts.items()), known=known, unknown=unknown, STEPS=STEPS,
-                    case_slug=case_slug,
+                    case_slug=case_slug, shared_examples=shared, stage_examples=each_stage,
                     LIGHT_SYMBOL=LIGHT_SYMBOL, LIGHT_WORD=LIGHT_WORD,
                     RUNG_MEANINGS=RUNG_MEANINGS, RUNG_NAMES=RUNG_NAMES,
                     SOURCE_NAMES=SOURCE_NAMES, STAGE_TITLES=STAGE_TITLES)
@@ -441,7 +548,8 @@ def add_routes(app: FastAPI, context: Context) -> None:
                      signed: Annotated[Signed, Depends(need(*EVERYONE))]) -> Response:
         from advisor.examples import examples
 
-        return page(request, "examples.html.j2", examples=examples(),
+        return page(request, "examples.html.j2",
+                    examples=[(e, example_title(e.path)) for e in examples()],
                     sections=cases_by_section(context), case_slug=case_slug)
 
     # the cases first: `/examples/cases/...` is theirs, not an example called `cases`
@@ -503,5 +611,6 @@ def add_routes(app: FastAPI, context: Context) -> None:
 
 
 __all__ = ["CASE_SECTIONS", "STEPS", "Field", "Group", "Subject", "add_routes", "case_slug",
-           "case_subject", "cases_by_section", "example_subject", "fact_questions",
-           "form_groups", "least_change", "moved", "said", "stored_subject", "whatif"]
+           "case_subject", "cases_by_section", "effort_scale", "example_subject",
+           "example_title", "fact_questions", "form_groups", "least_change", "moved", "said",
+           "stage_examples", "stored_subject", "verdict_moved", "whatif", "wing_title"]

@@ -1,8 +1,8 @@
 """What it would take, in real Chromium (tests/browser.py) against the app under uvicorn:
 a trainer opens a worked example from the gallery, walks its steps by their links, changes
 three facts on the what-if form and sees the rung move, then asks for the least change to
-a rung; a commissioner explores a stored assessment. No script runs on these pages, and
-axe-core finds nothing serious or critical on any of them.
+a rung and sees a proposal's verdict move; a commissioner explores a stored assessment. No
+script runs on these pages, and axe-core finds nothing serious or critical on any of them.
 
 The values are worked by hand in tests/web/test_explore.py: at High Down, telling residents
 what holders are for, making holders known and having them active day to day lifts the
@@ -97,7 +97,10 @@ def _trainer(browser: Any, base: str) -> dict[str, str]:
     page.select_option("#rung", "1")
     page.click("button:has-text('Show the least change')")
     assert "The least effort is 3, in one way." in page.locator("#answer").inner_text()
+    assert "Effort adds up the weight the rulebook gives each change" in \
+        page.locator("#answer").inner_text()
     _check(page, seen)
+    _verdict(page, base, seen)
     page.goto(f"{base}/examples/no-role-yet.yaml/path?rung=2")
     assert "cannot be reached by the changes the rulebook allows" in \
         page.locator("#answer").inner_text()
@@ -109,6 +112,17 @@ def _trainer(browser: Any, base: str) -> dict[str, str]:
     _check(page, seen)
     context.close()
     return _axe(browser, base, "trainer@example.org", seen)
+
+
+def _verdict(page: Any, base: str, seen: list[str]) -> None:
+    """thin-proposal.yaml is ready with conditions; with its holders unsupervised it has no
+    structure even for rung 1, so it would not be ready (rules/headline.yaml)."""
+    TRAIL.append("a proposal's verdict")
+    page.goto(f"{base}/examples/thin-proposal.yaml/whatif")
+    page.select_option('select[name="roles[0].supervision"]', "none")
+    page.click("button:has-text('Show what moves')")
+    assert "Ready with conditions → Not ready" in page.locator("#answer").inner_text()
+    _check(page, seen)
 
 
 def test_a_commissioner_explores_a_stored_assessment(served: tuple[str, Any]) -> None:
@@ -128,7 +142,7 @@ def _commissioner(browser: Any, base: str, world: Any) -> dict[str, str]:
     # an empty proposal (every fact not known, no role named): a wing fact changes
     page.select_option('select[name="delivery.ringfenced_funding"]', "yes")
     page.click("button:has-text('Show what moves')")
-    assert "Is the wing's funding ringfenced? not known → yes" in \
+    assert "Is the wing's funding ringfenced? I don't know → yes" in \
         page.locator("#answer").inner_text()
     _check(page, seen)
     page.goto(f"{base}/results/{world.result_b}/path?rung=1")

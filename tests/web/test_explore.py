@@ -199,11 +199,98 @@ def test_a_case_says_what_it_starts_from_and_what_it_changes() -> None:
     slug = explore.case_slug("Holders clear on a role that residents were told about show "
                              "no expectations challenge")
     subject = explore.case_subject(context, slug)
+    # hmp-high-down-clu.yaml: the Ambassador's expectations_communicated and
+    # holders_clear_on_role are both false; the case sets both true
     assert subject.intro == (
-        "It starts from the worked example hmp-high-down-clu.",
+        "It starts from the worked example Community Living Unit (CLU), HMP High Down.",
         "It changes:",  # in the case file's order
-        "Ambassador: Have residents been told what holders are for? yes",
-        "Ambassador: Can holders themselves say what the role is for? yes")
+        "Ambassador: Have residents been told what holders are for? From no to yes.",
+        "Ambassador: Can holders themselves say what the role is for? From no to yes.")
+
+
+def test_a_case_says_what_a_role_fact_changes_from_in_words() -> None:
+    context = Context(None, None, default_rulebook())  # type: ignore[arg-type]
+    # rules/cases/headline.yaml starts from thin-proposal.yaml
+    slug = explore.case_slug("A proposal whose holders would have no supervision at all "
+                             "is not ready")
+    subject = explore.case_subject(context, slug)
+    # thin-proposal.yaml: the Wing representative is supervised ad hoc (case by case)
+    assert subject.intro == (
+        "It starts from the worked example Harbour unit (proposed), HMP Example Marsh.",
+        "It changes:",
+        "Wing representative: How are holders supervised? From case by case to none.")
+
+
+# rules/headline.yaml: VERDICT-no-structure's reason, and the two conditions thin-proposal
+# meets (it aims for rung 4 above its target 2; its funding ends 2027-01-31, two months
+# after it was assessed, before a first cycle would end)
+NO_STRUCTURE = ("Nothing is in place to build the role on: its holders would not be "
+                "supervised, which even rung 1 needs.")
+ASPIRATION = "It aims higher than its structure supports now (the aspiration is above the target)."
+FUNDING = "Its funding ends before a first programme cycle would end."
+THIN = "/examples/thin-proposal.yaml"
+
+
+def test_a_proposal_without_supervision_would_not_be_ready() -> None:
+    """Rung 1 needs supervision of some kind (rules/ladder.yaml), so with none the
+    proposal has no structure even for rung 1: VERDICT-no-structure, not ready."""
+    subject = explore.example_subject("thin-proposal.yaml")
+    out = explore.whatif(default_rulebook(), subject,
+                         Params({"roles[0].supervision": "none"}))
+    assert out["moved"]["verdict"] == {
+        "way": "down", "before": "Ready with conditions", "after": "Not ready",
+        "reasons": [NO_STRUCTURE]}
+
+
+def test_supervising_the_holders_again_makes_it_ready_with_conditions_again() -> None:
+    context = Context(None, None, default_rulebook())  # type: ignore[arg-type]
+    subject = explore.case_subject(context, explore.case_slug(
+        "A proposal whose holders would have no supervision at all is not ready"))
+    out = explore.whatif(default_rulebook(), subject,
+                         Params({"roles[0].supervision": "ad-hoc"}))
+    verdict = out["moved"]["verdict"]
+    assert (verdict["way"], verdict["before"], verdict["after"]) == (
+        "up", "Not ready", "Ready with conditions")
+    assert verdict["reasons"][:2] == [ASPIRATION, FUNDING]
+
+
+def test_a_verdict_that_does_not_move_is_said_unchanged_and_a_self_audit_has_none() -> None:
+    book = default_rulebook()
+    # telling residents what holders are for settles a question, not a condition
+    same = explore.whatif(book, explore.example_subject("thin-proposal.yaml"),
+                          Params({"roles[0].expectations_communicated": "yes"}))
+    assert same["moved"]["verdict"] == {"way": "unchanged", "before": "Ready with conditions",
+                                        "after": "Ready with conditions", "reasons": []}
+    audit = explore.whatif(book, explore.example_subject("hmp-high-down-clu.yaml"),
+                           Params(RUNG_1))
+    assert audit["moved"]["verdict"] is None  # High Down is an example: no verdict
+
+
+def test_the_effort_scale_is_the_rulebooks() -> None:
+    """rules/actionable.yaml: soft changes weigh 1 (telling residents, informal
+    involvement) to 3 (deciding regularly with staff, running an initiative, bridging);
+    structural ones 1 (ad hoc supervision) to 4 (structured supervision, civic
+    representation)."""
+    assert explore.effort_scale(default_rulebook()) == (
+        "Effort adds up the weight the rulebook gives each change: 1 to 3 for a soft "
+        "change, which the team can make itself, and 1 to 4 for a structural one, which "
+        "needs decisions from people beyond the team; a bigger step on the same fact "
+        "weighs more.")
+
+
+def test_shared_worked_examples_are_named_once_for_the_stages() -> None:
+    from advisor.assess import assess
+
+    book = default_rulebook()
+    r = assess(explore.example_subject("hmp-high-down-clu.yaml").profile, book)
+    # rules/cases/stages.yaml: the first case fires every light High Down has
+    found = "High Down as the report found it is green at stages 1 and 2 and orange from 3 to 6"
+    shared, each = explore.stage_examples(r, "Community Living Unit (CLU), HMP High Down")
+    assert found in shared
+    assert all(found not in names for names in each.values())
+    # on that case's own page, it is not offered as an example of itself
+    shared, each = explore.stage_examples(r, found)
+    assert found not in shared and all(found not in names for names in each.values())
 
 
 # -- the pages -------------------------------------------------------------------------
@@ -219,6 +306,28 @@ def test_the_gallery_lists_the_profiles_and_every_case_under_its_section(world: 
     for case in load_cases(default_rulebook()):
         assert f'href="/examples/cases/{explore.case_slug(case.name)}"' in page.text
     assert f'href="{HIGH_DOWN}/steps"' in page.text
+    # each example by its wing and prison, what it teaches under it, never its file name
+    assert (f'<li><a href="{HIGH_DOWN}/steps">Community Living Unit (CLU), HMP High Down</a>'
+            '\n<span class="teaches">A well-resourced wing whose chosen peer role barely '
+            'operates.</span>') in page.text
+    for name in ("hmp-high-down-clu", "no-role-yet", "peer-led-wing", "thin-proposal",
+                 "two-roles"):
+        assert name not in text
+    for title in ("Oak wing, HMP Example Ridge", "Fairhaven wing, HMP Example Vale",
+                  "Harbour unit (proposed), HMP Example Marsh", "Willow wing, HMP Example Ford"):
+        assert title in text
+
+
+def test_an_example_is_called_by_its_wing_and_prison_on_every_page(world: World) -> None:
+    client = world.client("trainer")
+    title = "Community Living Unit (CLU), HMP High Down"
+    for url, heading in ((HIGH_DOWN, None), (f"{HIGH_DOWN}/steps", f"Step by step: {title}"),
+                         (f"{HIGH_DOWN}/whatif", f"What if: {title}"),
+                         (f"{HIGH_DOWN}/path", f"What it would take: {title}")):
+        page = client.get(url)
+        assert f"<title>{heading or title}" in page.text, url
+        if heading:
+            assert f"<h1>{heading}</h1>" in page.text, url
 
 
 def test_every_example_and_case_opens_step_by_step_in_teaching_order(world: World) -> None:
@@ -247,6 +356,34 @@ def test_high_down_step_by_step(world: World) -> None:
     assert "Stage 4: represent residents in wing forums ◐ ORANGE" in text
     assert "Ambassador: Do residents know who the holders are? no" in text
     assert f"Next step: {explore.STEPS[1][1]}" in text
+
+
+def test_dates_are_written_as_every_page_writes_them(world: World) -> None:
+    client = world.client("trainer")
+    # thin-proposal.yaml: funding_until 2027-01-31
+    steps = words_of(client.get(f"{THIN}/steps").text)
+    assert ("When does the wing's ringfenced funding end (a date, or ongoing)? "
+            "31 January 2027") in steps
+    assert "2027-01-31" not in steps
+    assert "thin-proposal" not in steps  # the record line names no file: the page has a title
+    form = client.get(f"{THIN}/whatif")
+    assert 'name="delivery.funding_until" value="2027-01-31"' in form.text  # as it is typed
+    page = client.get(f"{THIN}/whatif?"
+                      + sent(form.text, **{"delivery.funding_until": "ongoing"}))
+    assert ("When does the wing's ringfenced funding end (a date, or ongoing)? "
+            "31 January 2027 → ongoing") in words_of(page.text)
+
+
+def test_the_stages_name_a_case_they_share_once(world: World) -> None:
+    client = world.client("trainer")
+    found = "High Down as the report found it is green at stages 1 and 2 and orange from 3 to 6"
+    link = f'href="/examples/cases/{explore.case_slug(found)}"'
+    page = client.get(f"{HIGH_DOWN}/steps")
+    assert page.text.count(link) == 1  # all six stages show it: once, above them
+    stages = words_of(page.text).split("Step 2.", 1)[1].split("Stage 1:", 1)[0]
+    assert f"Worked example for several stages: {found}" in stages
+    own = client.get(f"/examples/cases/{explore.case_slug(found)}")
+    assert link not in own.text  # a case is not its own example
 
 
 def test_what_if_through_the_page_shares_its_answer_in_the_address(world: World) -> None:
@@ -283,11 +420,45 @@ def test_what_if_with_an_answer_that_does_not_read(world: World) -> None:
     assert "What moves" not in page.text
 
 
+def test_what_if_shows_a_proposals_verdict_before_and_after(world: World) -> None:
+    client = world.client("commissioner")
+    form = client.get(f"{THIN}/whatif")
+    page = client.get(f"{THIN}/whatif?{sent(form.text, **{'roles[0].supervision': 'none'})}")
+    text = words_of(page.text)
+    assert ("The proposal's verdict Ready with conditions → Not ready (less ready) Why, as "
+            f"the summary would give it: {NO_STRUCTURE} The rung and the target") in text
+    same = words_of(client.get(
+        f"{THIN}/whatif?{sent(form.text, **{'roles[0].expectations_communicated': 'yes'})}").text)
+    assert "The proposal's verdict Ready with conditions, unchanged The rung" in same
+    audit = words_of(client.get(f"{HIGH_DOWN}/whatif?{urlencode(RUNG_1)}").text)
+    assert "verdict" not in audit.split("What moves", 1)[1].split("The prison", 1)[0]
+
+
+def test_what_if_says_i_dont_know_as_the_guided_pages_do(world: World) -> None:
+    client = world.client("trainer")
+    form = client.get(f"{THIN}/whatif")
+    assert "not known" not in words_of(form.text).lower()
+    assert '<option value="unknown" selected>I don\'t know</option>' in form.text
+    assert 'leave it empty for "I don\'t know"' in markup_unescaped(form.text)
+    # thin-proposal.yaml leaves day-to-day involvement unknown
+    page = client.get(f"{THIN}/whatif?"
+                      + sent(form.text, **{"roles[0].engagement.day_to_day": "informal"}))
+    assert ("Wing representative: How active are holders on the wing day to day? "
+            "I don't know → informal") in words_of(page.text)
+
+
+def markup_unescaped(html: str) -> str:
+    import html as markup
+
+    return markup.unescape(html)
+
+
 def test_the_least_change_page(world: World) -> None:
     client = world.client("trainer")
     page = client.get(f"{HIGH_DOWN}/path?rung=1")
     text = words_of(page.text)
-    assert "The least effort is 3, in one way." in text
+    assert ("The least effort is 3, in one way. Effort adds up the weight the rulebook gives "
+            "each change: 1 to 3 for a soft change") in text
     assert ("Ambassador: Do residents know who the holders are? no → yes (soft change, "
             f"effort 1) The plan's action it answers: {VISIBLE}") in text
     assert client.get(f"{HIGH_DOWN}/path?rung=9").status_code == 400
