@@ -2,7 +2,9 @@
 a delivery team uploads two audits of High Down a year apart, sees the rung chart and the
 lights strip drawn, tracks an action on the first plan, finds its tracking on the second
 plan and takes it to done; the plan prints as one checklist; axe-core finds nothing
-serious on the wing page or the plan, forms open or not.
+serious on the wing page or the plan, forms open or not. A refused save opens on its
+summary, at the top; on a phone (390 px) the wing page never scrolls sideways, its
+charts and tables scroll in their own regions at the size they were drawn.
 
 The audits are tests/web/test_history.py's: R1d (an open, shared way of recruiting) is
 action 11 of the first plan and 7 of the second; R1a is completed by the second audit.
@@ -87,6 +89,21 @@ def _first(page: Any, base: str, wing: int, file: Path, problems: dict[str, str]
     TRAIL.append("track R1d on the first plan")
     item = page.locator("#action-R1d")
     item.locator("summary").click()
+    TRAIL.append("drop R1d without a reason: refused")
+    item.locator("input[name=status][value=dropped]").check()
+    item.locator("button:has-text('Save action 11')").click()
+    assert page.url == f"{base}/wings/{wing}/plan/R1d#error-summary", page.url
+    summary = page.locator("#error-summary")
+    assert summary.get_attribute("role") == "alert"
+    top = page.evaluate("document.getElementById('error-summary').getBoundingClientRect()"
+                        ".top")
+    assert -1 <= top < harness.SCREEN["height"] / 2, top  # in sight, not screens down
+    said = " ".join(summary.inner_text().split())
+    assert said.startswith("Not saved: action 11, “Agree as a staff team an open, shared "
+                           "way of recruiting and…” Say why the action was dropped"), said
+    _axe(page, "the plan, a save refused", problems)
+    summary.locator("a[href='#reason-11']").click()
+    assert page.locator("#reason-11").is_visible()
     page.fill("#lead-11", "Jo Bloggs")
     page.fill("#due-11", "2026-04-30")
     item.locator("input[name=status][value=in-progress]").check()
@@ -95,6 +112,23 @@ def _first(page: Any, base: str, wing: int, file: Path, problems: dict[str, str]
     assert "Lead Jo Bloggs" in " ".join(item.locator("dl.about").inner_text().split())
     item.locator("summary").click()  # a form open, for axe
     _axe(page, "the plan, a form open", problems)
+
+
+def _phone(page: Any) -> None:
+    """At 390 px the page fits the screen; the charts keep the size they were drawn at
+    (their text readable), scrolling sideways in their own labelled regions."""
+    TRAIL.append("the wing page on a phone")
+    width = harness.scroll_width(page, 390)
+    assert width <= 390, (width, harness.overflowing(page))
+    for chart in ("rung-chart", "lights-strip"):
+        scale = page.locator(f"svg#{chart}").evaluate(
+            "s => s.getBoundingClientRect().width / s.width.baseVal.value")
+        assert scale > 0.99, (chart, scale)
+        region = page.locator(f".wide:has(#{chart})")
+        assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") \
+            == "0"
+        assert region.evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls, in itself
+    page.set_viewport_size(harness.SCREEN)
 
 
 def _second(page: Any, base: str, wing: int, file: Path, problems: dict[str, str]) -> None:
@@ -109,6 +143,7 @@ def _second(page: Any, base: str, wing: int, file: Path, problems: dict[str, str
     assert chart.locator('g[data-series="current"] g[data-point]').count() == 2
     assert strip.locator('g[data-row="1"] g[data-stage="6"]').get_attribute(
         "data-light") == "red"
+    _phone(page)
     assert page.get_by_role("heading", name="What changed since the last assessment") \
         .is_visible()
     _axe(page, "the wing page, two assessments", problems)
