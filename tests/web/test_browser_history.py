@@ -160,3 +160,8 @@ def _second(page: Any, base: str, wing: int, file: Path, problems: dict[str, str
     about = " ".join(page.locator("#action-R1d dl.about").inner_text().split())
     assert "Where it stands Done" in about, about
     _axe(page, "the plan after saving", problems)
+    assert page.get_by_text("Was action 11 in the plan of the self-audit of 1 March 2025.") \
+        .is_visible()
+    width = harness.scroll_width(page, 390)  # the plan, too, fits a phone
+    assert width <= 390, (width, harness.overflowing(page))
+    page.set_viewport_size(harness.SCREEN)
