@@ -5,12 +5,14 @@ the same rows as CSV; any two or more ticked, side by side (`advisor.compare`). 
 wing is here too.
 
 The rows are worked out by pure functions (`portfolio_rows`, `View.apply`, `csv_text`)
-over what three queries read, however many wings there are: the wings, the latest result
-of each (`latest_results`) and the work tracked on their actions.
+over what a fixed number of queries read, however many wings there are: the wings, the
+latest result of each (`latest_results`), the work tracked on their actions and how many
+assessments each has in progress (`drafts_in_progress`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -24,8 +26,8 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from advisor.web.models import ActionTracking, Result, Wing, assessed_on, latest_of
-from advisor.web.pages import Context, page, see_other, slug
+from advisor.web.models import ActionTracking, Draft, Result, Wing, assessed_on, latest_of
+from advisor.web.pages import Context, day, page, see_other
 from advisor.web.security import EVERYONE, READERS, WRITERS, need, readable, visible_wing_ids
 from advisor.web.store import Signed, Store, StoreError
 
@@ -48,6 +50,7 @@ LIGHT_SCORE = {"red": 0, "orange": 1, "green": 2}
 VERDICT_RANK = {"ready": 0, "ready-with-conditions": 1, "not-ready": 2}  # readiest first
 KIND_RANK = {"proposal": 0, "self-audit": 1}
 NOT_ASSESSED = "Not assessed yet"
+IN_PROGRESS = "Assessment in progress"  # none stored yet, one being answered
 FILTERS_FROM = 3  # the filters are offered for more wings than this (or when one is on)
 
 
@@ -68,6 +71,7 @@ class Row:
     assessed_on: dt.date | None = None  # as the profile says (None: not recorded)
     stored: dt.datetime | None = None
     overdue: int = 0
+    drafts: int = 0  # assessments in progress (begun, not finished)
 
     @property
     def name(self) -> str:
@@ -75,9 +79,12 @@ class Row:
 
 
 def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
-                   trackings: Iterable[ActionTracking], today: dt.date) -> list[Row]:
-    """A row per wing, from its latest stored result (`latest`: wing id -> result) and the
-    work tracked on its actions, with the actions overdue on `today`."""
+                   trackings: Iterable[ActionTracking], today: dt.date,
+                   drafts: Mapping[int, int] | None = None) -> list[Row]:
+    """A row per wing, from its latest stored result (`latest`: wing id -> result), the
+    work tracked on its actions, with the actions overdue on `today`, and the assessments
+    it has in progress (`drafts`: wing id -> how many)."""
+    drafts = drafts or {}
     from advisor.web.tracking import overdue_actions
 
     tracked: dict[int, list[ActionTracking]] = {}
@@ -87,7 +94,7 @@ def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
     for w in wings:
         found = latest.get(w.id)
         if found is None:
-            rows.append(Row(w.id, w.prison, w.name))
+            rows.append(Row(w.id, w.prison, w.name, drafts=drafts.get(w.id, 0)))
             continue
         r = json.loads(found.result_json)
         role = r.get("assessed_role")
@@ -97,7 +104,8 @@ def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
             target_rung=r["target_rung"], lights=tuple(s["light"] for s in r["stages"]),
             verdict=(r.get("headline") or {}).get("verdict"),
             assessed_on=assessed_on(r), stored=found.created_at,
-            overdue=len(overdue_actions(r, tracked.get(w.id, ()), today))))
+            overdue=len(overdue_actions(r, tracked.get(w.id, ()), today)),
+            drafts=drafts.get(w.id, 0)))
     return rows
 
 
@@ -208,7 +216,9 @@ class View:
 def kind_title(row: Row) -> str:
     from advisor.render.words import KIND_WORDS
 
-    return NOT_ASSESSED if row.kind is None else KIND_WORDS.get(row.kind, row.kind)
+    if row.kind is None:
+        return IN_PROGRESS if row.drafts else NOT_ASSESSED
+    return KIND_WORDS.get(row.kind, row.kind)
 
 
 def role_title(row: Row) -> str:
@@ -221,10 +231,6 @@ def verdict_title(row: Row) -> str:
     if row.result_id is None:
         return ""
     return VERDICT_WORDS[row.verdict] if row.verdict else "Not a proposal"
-
-
-def date_title(day: dt.date | dt.datetime | None) -> str:
-    return "" if day is None else f"{day.day} {day:%B %Y}"
 
 
 def light_title(stage: int, light: str) -> str:
@@ -282,9 +288,12 @@ def counts_line(rows: Sequence[Row]) -> str:
         n = sum(r.kind == kind for r in rows)
         if n:
             parts.append(f"{n} {kind_words(kind, n)}")
-    n = sum(r.result_id is None for r in rows)
+    n = sum(r.result_id is None and not r.drafts for r in rows)
     if n:
         parts.append(f"{n} not assessed yet")
+    n = sum(r.result_id is None and r.drafts > 0 for r in rows)
+    if n:
+        parts.append(f"{n} with an assessment in progress")
     wings = f"{len(rows)} wing" + ("" if len(rows) == 1 else "s")
     return f"{wings}: {listed(parts)}" if parts else wings
 
@@ -309,6 +318,19 @@ def latest_results(store: Store, wing_ids: list[int] | None) -> dict[int, Result
         return {r.wing_id: r for r in db.scalars(select(Result).where(Result.id.in_(ids)))}
 
 
+def drafts_in_progress(store: Store, wing_ids: list[int] | None) -> dict[int, int]:
+    """How many assessments each wing given (or every wing) has in progress, in one
+    query: wing id -> count, wings with none left out."""
+    from sqlalchemy import func, select
+
+    query = (select(Draft.wing_id, func.count(Draft.id)).where(Draft.finished_at.is_(None))
+             .group_by(Draft.wing_id))
+    if wing_ids is not None:
+        query = query.where(Draft.wing_id.in_(wing_ids))
+    with store.begin() as db:
+        return {wing_id: int(n) for wing_id, n in db.execute(query)}
+
+
 def rows_for(store: Store, signed: Signed) -> list[Row]:
     """The portfolio's rows for a user: the wings they may see."""
     ids = visible_wing_ids(signed)
@@ -316,7 +338,7 @@ def rows_for(store: Store, signed: Signed) -> list[Row]:
         return []
     wings = store.wings(ids)
     return portfolio_rows(wings, latest_results(store, ids), store.trackings(ids),
-                          store.now().date())
+                          store.now().date(), drafts_in_progress(store, ids))
 
 
 # -- the pages -----------------------------------------------------------------------------
@@ -328,14 +350,48 @@ class WingForm(BaseModel):
     csrf: str = ""
 
 
-def compare_name(result: Result, wing: Wing) -> str:
-    """How the comparison names an assessment: the file its profile downloads as."""
-    return f"{slug(f'{wing.prison}-{wing.name}-{result.id}')}-profile.yaml"
+def compare_names(found: Sequence[tuple[Result, Wing]]) -> list[str]:
+    """How the comparison names each assessment on the web: by its wing, as the portfolio
+    does (`Willow wing, HMP Example Ford`), with the date it was assessed when a wing is
+    there more than once, and when it was stored if that is not enough; numbered only if
+    two are alike in all of that. A web user never saw a file, so none is named by one."""
+    def wing_of(wing: Wing) -> str:
+        return " ".join(f"{wing.name}, {wing.prison}".split())
+
+    def assessed(result: Result) -> str:
+        on = result.assessed_on
+        return f"assessed {day(on)}" if on else "date not recorded"
+
+    names = [wing_of(wing) for _, wing in found]
+    if len(set(names)) < len(names):
+        names = [f"{name}, {assessed(result)}" if names.count(name) > 1 else name
+                 for name, (result, _) in zip(names, found, strict=True)]
+    if len(set(names)) < len(names):
+        names = [f"{name} (stored {day(result.created_at)})" if names.count(name) > 1
+                 else name for name, (result, _) in zip(names, found, strict=True)]
+    if len(set(names)) < len(names):
+        names = [f"{n}. {name}" if names.count(name) > 1 else name
+                 for n, name in enumerate(names, 1)]
+    return names
+
+
+def _in_days(c: dict[str, Any]) -> None:
+    """The comparison's dates as the web writes them (`14 September 2026`), in place:
+    `compare` has put the assessments in order by them already."""
+    for row in c["profiles"]:
+        with contextlib.suppress(ValueError):  # None (not recorded) stays as it is
+            row["assessed_on"] = day(dt.date.fromisoformat(str(row["assessed_on"])))
 
 
 def comparison_body(found: Sequence[tuple[Result, Wing]]) -> str:
     """`advisor compare`'s HTML for stored results, its body only, to show inside a page
-    (its style is the page's: portfolio.css)."""
+    (its style is the page's: portfolio.css). Each assessment is named by its wing (see
+    `compare_names`), the columns of wings side by side headed so, and the file names the
+    command line shows are left out."""
+    import re
+
+    from markupsafe import escape
+
     from advisor import yamlio
     from advisor.compare import compare, render_compare
     from advisor.errors import AdvisorError
@@ -343,16 +399,29 @@ def comparison_body(found: Sequence[tuple[Result, Wing]]) -> str:
 
     results: list[tuple[str, Any]] = []
     profiles: list[dict[str, Any] | None] = []
-    for result, wing in found:
-        name = compare_name(result, wing)
+    names = compare_names(found)
+    for (result, _), name in zip(found, names, strict=True):
         results.append((name, json.loads(result.result_json)))
         try:
             profiles.append(profile_from_document(yamlio.parse(result.profile_yaml, name))
                             .model_dump(mode="python"))
         except AdvisorError:
             profiles.append(None)
-    html = render_compare(compare(results, profiles), "html")
+    c = compare(results, profiles)
+    _in_days(c)
+    html = render_compare(c, "html")
     body = html[html.index("<body>") + len("<body>"):html.rindex("</body>")]
+    # the files line and the file row name what only the command line reads
+    body = re.sub(r"\. Files compared: [^<]*</p>", ".</p>", body, count=1)
+    body = re.sub(r'<tr><th scope="row">File</th>.*?</tr>\n?', "", body, count=1,
+                  flags=re.S)
+    if c["mode"] != "audits over time":  # wings side by side: headed by the names above
+        for name in names:
+            quoted, shown = re.escape(str(escape(name))), str(escape(name)).replace("\\", "\\\\")
+            body = re.sub(f'(<th scope="col" data-name="{quoted}">)[^<]*(</th>)',
+                          f"\\g<1>{shown}\\g<2>", body)
+            body = re.sub(f'(<tr data-name="{quoted}"><td class="num">\\d+</td>'
+                          f'<th scope="row">)[^<]*(</th>)', f"\\g<1>{shown}\\g<2>", body)
     # one main landmark a page: the comparison's becomes a part of the app's
     return body.replace("<main>", '<div class="compare-main">').replace("</main>", "</div>")
 
@@ -425,8 +494,14 @@ class _Words:
     kind = staticmethod(kind_title)
     role = staticmethod(role_title)
     verdict = staticmethod(verdict_title)
-    date = staticmethod(date_title)
     light = staticmethod(light_title)
+
+    @staticmethod
+    def kind_of(kind: str) -> str:
+        """A stored assessment's kind as the portfolio heads it: `Self-audit`."""
+        from advisor.render.words import KIND_WORDS
+
+        return KIND_WORDS.get(kind, kind)
 
     @staticmethod
     def rung_name(rung: int) -> str:
@@ -459,5 +534,6 @@ class _Words:
 
 WORDS = _Words()
 
-__all__ = ["CSV_COLUMNS", "SORTS", "Row", "View", "add_routes", "comparison_body",
-           "counts_line", "csv_text", "latest_results", "portfolio_rows", "rows_for"]
+__all__ = ["CSV_COLUMNS", "SORTS", "Row", "View", "add_routes", "compare_names",
+           "comparison_body", "counts_line", "csv_text", "drafts_in_progress", "latest_results",
+           "portfolio_rows", "rows_for"]

@@ -43,6 +43,12 @@ def test_a_commissioner_sorts_filters_exports_and_compares(served: tuple[str, An
     made = stock(world)
     seen = in_browser(lambda browser: _walk(browser, base, made))
     assert seen["first"] == [B_WING, WILLOW, HARBOUR, OAK, FAIRHAVEN, CLU]
+    # the page is never wider than the screen: on a phone the table scrolls in its own
+    # region (the words hidden for screen readers inside it too); on a laptop it fits
+    phone, laptop = seen["widths"][390], seen["widths"][1280]
+    assert (phone[0], phone[1]) == (390, []), phone
+    assert phone[2] > 0  # the table is wider than a phone: its region scrolls
+    assert laptop == (1280, [], 0), laptop
     assert seen["by rung"] == [B_WING, OAK, HARBOUR, WILLOW, FAIRHAVEN, CLU]
     assert seen["by rung, highest first"] == [FAIRHAVEN, WILLOW, HARBOUR, B_WING, OAK, CLU]
     assert seen["aria-sort"] == ["ascending", "descending"]
@@ -56,6 +62,8 @@ def test_a_commissioner_sorts_filters_exports_and_compares(served: tuple[str, An
     assert seen["csv name"] == "portfolio-2026-03-02.csv"
     assert seen["compared"] == "Comparison of 2 wings"
     assert seen["ranking"] == [WILLOW, HARBOUR]
+    assert seen["columns"] == [WILLOW, HARBOUR]  # by wing, in the portfolio's order
+    assert ".yaml" not in seen["compare text"] and "File" not in seen["compare text"]
     assert "Only one assessment was ticked" in seen["one"]
     assert not seen["csp"], seen["csp"]
     assert not seen["problems"], "\n".join(f"{u}:\n{t}" for u, t in seen["problems"].items())
@@ -70,6 +78,7 @@ def _walk(browser: Any, base: str, made: dict[str, Any]) -> dict[str, Any]:
     assert page.url == f"{base}/"
     seen["first"] = _rows(page)
     _axe(page, problems)
+    seen["widths"] = _widths(page)
 
     page.click("table.portfolio thead >> text=Rung now")
     seen["by rung"] = _rows(page)
@@ -99,6 +108,8 @@ def _walk(browser: Any, base: str, made: dict[str, Any]) -> dict[str, Any]:
     page.click("button:has-text('Compare the ticked wings')")
     seen["compared"] = page.locator("h1").inner_text()
     seen["ranking"] = page.locator("table.ranking tbody th[scope=row]").all_inner_texts()
+    seen["columns"] = page.locator("table.side thead th").all_inner_texts()
+    seen["compare text"] = page.locator("main").inner_text()
     _axe(page, problems)
     compare_url = page.url
 
@@ -111,6 +122,20 @@ def _walk(browser: Any, base: str, made: dict[str, Any]) -> dict[str, Any]:
     seen["csp"] = _refused(browser, base, [f"{base}/?sort=lights&order=desc", compare_url])
     seen["problems"] = problems
     return seen
+
+
+def _widths(page: Any) -> dict[int, Any]:
+    """At a phone's width and a laptop's: how wide the page is, what sticks out past the
+    viewport, and how far the table's own region scrolls (its content's width beyond
+    what it shows)."""
+    out: dict[int, Any] = {}
+    for width in (390, 1280):
+        whole = harness.scroll_width(page, width)
+        region = page.evaluate("""() => { const r = document.querySelector('#portfolio .scroll');
+            return [r.scrollWidth, r.clientWidth]; }""")
+        out[width] = (whole, harness.overflowing(page), region[0] - region[1])
+    page.set_viewport_size(harness.SCREEN)
+    return out
 
 
 def _refused(browser: Any, base: str, urls: list[str]) -> list[str]:
