@@ -6,6 +6,8 @@ the PostgreSQL database given), makes its accounts, wings and a first assessment
 wing, then plays a room full of people using it: delivery teams answering a guided
 assessment part by part, finishing it and reading the result, its wing's history, plan,
 what-if and path; commissioners reading the portfolio, wings, results and comparisons.
+Each team first finishes an assessment it began before the run (so that finishing is
+measured within the first minute), then starts and answers new ones.
 Each person signs in with a cookie jar of their own, waits a random 0.5 to 2 s between
 pages (a fixed seed), and now and then signs out and in again.
 
@@ -122,7 +124,8 @@ def advisor_command(*args: str) -> list[str]:
 class World:
     """What the script made before the run: who signs in, to which wings."""
 
-    delivery: list[tuple[str, int]] = field(default_factory=list)  # (email, wing id)
+    # (email, wing id, the id of an assessment the team started earlier and finishes first)
+    delivery: list[tuple[str, int, int]] = field(default_factory=list)
     commissioners: list[str] = field(default_factory=list)
     wings: list[int] = field(default_factory=list)
 
@@ -137,7 +140,7 @@ def prepare(where: list[str], env: dict[str, str], users: int) -> World:
     from advisor.assess import assess, default_rulebook
     from advisor.profile import profile_from_document
     from advisor.render import to_json
-    from advisor.web import db, passwords
+    from advisor.web import db, guided, passwords
     from advisor.web.store import Store
 
     data = Path(where[1]) if where[0] == "--data" else None
@@ -160,7 +163,9 @@ def prepare(where: list[str], env: dict[str, str], users: int) -> World:
                 team = store.add_user(email, PASSWORD, "delivery", wings=(wing.id,))
                 store.add_result(wing, kind="self-audit", source="upload", profile_yaml=text,
                                  rulebook_version=book.version, result_json=result, by=team)
-                world.delivery.append((email, wing.id))
+                draft = store.start_draft(wing, "self-audit", guided.new_state(
+                    "self-audit", wing.prison, wing.name), by=team)
+                world.delivery.append((email, wing.id, draft.id))
                 world.wings.append(wing.id)
             for i in range(commissioners):
                 email = f"commissioner{i + 1:02d}@load.example"
@@ -359,21 +364,28 @@ class Team(Person):
     """A delivery team on its own wing: an assessment from start to result, then its
     wing's history and plan."""
 
-    def __init__(self, *args: Any, wing: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, wing: int, draft: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.wing = wing
+        self.waiting: int | None = draft  # started before the run: finished first
 
     async def round(self) -> None:
         await self.call("home / portfolio", "GET", "/")
         await self.pause()
         await self.call("wing (history)", "GET", f"/wings/{self.wing}")
         await self.pause()
-        kind = self.rng.choice(["self-audit", "self-audit", "proposal"])
-        started = await self.call("start an assessment", "POST", f"/wings/{self.wing}/drafts",
-                                  (303,), {"kind": kind, "csrf": self.csrf})
-        draft = started.headers["location"]
-        resumed = await self.call("assessment part (open)", "GET", draft, (303,))
-        url = resumed.headers["location"]
+        if self.waiting is not None:  # an assessment begun earlier: review it and finish
+            draft, self.waiting = f"/drafts/{self.waiting}", None
+            await self.call("assessment part (open)", "GET", draft, (303,))
+            url = f"{draft}/finish"
+        else:
+            kind = self.rng.choice(["self-audit", "self-audit", "proposal"])
+            started = await self.call("start an assessment", "POST",
+                                      f"/wings/{self.wing}/drafts", (303,),
+                                      {"kind": kind, "csrf": self.csrf})
+            draft = started.headers["location"]
+            resumed = await self.call("assessment part (open)", "GET", draft, (303,))
+            url = resumed.headers["location"]
         for _ in range(MOST_PARTS):
             if url.endswith("/finish"):
                 break
@@ -565,9 +577,9 @@ async def drive(base: str, pid: int, world: World, args: argparse.Namespace, *,
     ramp = min(args.ramp, args.seconds / 4)
     people: list[Team | Commissioner] = []
     think = (args.think[0], args.think[1])
-    for i, (email, wing) in enumerate(world.delivery):
+    for i, (email, wing, draft) in enumerate(world.delivery):
         people.append(Team(base, tally, random.Random(args.seed * 1000 + i), email,
-                           think=think, served=served, wing=wing))
+                           think=think, served=served, wing=wing, draft=draft))
     for i, email in enumerate(world.commissioners):
         people.append(Commissioner(base, tally, random.Random(args.seed * 1000 + 500 + i),
                                    email, think=think, served=served, wings=world.wings))
