@@ -64,6 +64,7 @@ def test_a_commissioner_sorts_filters_exports_and_compares(served: tuple[str, An
     assert seen["ranking"] == [WILLOW, HARBOUR]
     assert seen["columns"] == [WILLOW, HARBOUR]  # by wing, in the portfolio's order
     assert ".yaml" not in seen["compare text"] and "File" not in seen["compare text"]
+    assert seen["compare widths"] == [(390, []), (1280, [])], seen["compare widths"]
     assert "Only one assessment was ticked" in seen["one"]
     assert not seen["csp"], seen["csp"]
     assert not seen["problems"], "\n".join(f"{u}:\n{t}" for u, t in seen["problems"].items())
@@ -110,6 +111,9 @@ def _walk(browser: Any, base: str, made: dict[str, Any]) -> dict[str, Any]:
     seen["ranking"] = page.locator("table.ranking tbody th[scope=row]").all_inner_texts()
     seen["columns"] = page.locator("table.side thead th").all_inner_texts()
     seen["compare text"] = page.locator("main").inner_text()
+    seen["compare widths"] = [(harness.scroll_width(page, w), harness.overflowing(page))
+                              for w in (390, 1280)]
+    page.set_viewport_size(harness.SCREEN)
     _axe(page, problems)
     compare_url = page.url
 
