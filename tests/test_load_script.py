@@ -47,8 +47,8 @@ def test_the_load_script_drives_every_page_and_counts_no_error() -> None:
     for kind in SOMETIMES:
         assert rows[kind] == "not served by this build" or rows[kind].split()[1] == "0", \
             f"{kind}: {rows[kind]}"
-    # each team finished the assessment it had begun, then one of its own; the
-    # commissioner went round twice
+    # one team finished the assessment it had begun and one of its own, the other two of
+    # its own; the commissioner went round twice
     assert re.search(r"rounds finished: 6;", out), out
     assert re.search(r"^finish an assessment +4 +0 ", out, re.M), out
     assert re.search(r"; errors: 0$", out, re.M), out
