@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
@@ -221,7 +222,7 @@ class TrackForm(BaseModel):
     csrf: str = ""
 
 
-def add_routes(app: FastAPI, context: Context) -> None:
+def add_routes(app: FastAPI, context: Context) -> None:  # noqa: PLR0915 (routes as closures)
     store = context.store
 
     def wing_page_for(request: Request, signed: Signed, wing: Wing, *, status: int = 200,
@@ -273,6 +274,13 @@ def add_routes(app: FastAPI, context: Context) -> None:
         stem = slug(f"{wing.prison}-{wing.name}-plan")
         return Response(body.encode(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+
+    @app.get("/wings/{wing_id}/plan/{action_id}")
+    def plan_action(wing_id: int, action_id: str,
+                    signed: Annotated[Signed, Depends(need(*READERS))]) -> Response:
+        # the address a refused save is shown at: reloading it opens the plan there
+        wing = readable(signed, store.wing(wing_id))
+        return see_other(f"/wings/{wing.id}/plan#action-{quote(action_id)}")
 
     @app.post("/wings/{wing_id}/plan/{action_id}")
     def track(request: Request, wing_id: int, action_id: str,

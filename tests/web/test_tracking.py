@@ -395,3 +395,13 @@ def test_the_printed_checklist_has_the_tracking_columns(world: World) -> None:
     r1d = printed[printed.index('<tr data-check="R1d">'):]
     r1d = text_of(r1d[:r1d.index("</tr>")])
     assert r1d.endswith("CFO staff team Jo 1 March 2026 ⚠ overdue In progress call Tue")
+
+
+def test_reloading_a_refused_save_opens_the_plan_at_its_action(world: World) -> None:
+    """A refused save is shown at /wings/ID/plan/ACTION (the form's address): reloading
+    that address asks for it again, and gets the plan at the action."""
+    first_audit(world)
+    for role in ("delivery", "commissioner"):
+        reloaded = world.client(role).get(f"/wings/{world.wing_a}/plan/R1a")
+        assert reloaded.status_code == 303
+        assert reloaded.headers["location"] == f"/wings/{world.wing_a}/plan#action-R1a"
