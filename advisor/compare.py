@@ -412,26 +412,30 @@ def side_rows(c: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
 # -- the formats ---------------------------------------------------------------------------
 
 
-def render_compare(c: Mapping[str, Any], fmt: str, *, width: int = 80) -> str:
+def render_compare(c: Mapping[str, Any], fmt: str, *, width: int = 80,
+                   by_name: bool = False) -> str:
     """The comparison in `fmt`: JSON for programs, or in words for people (terminal text
     wrapped to `width` columns with hanging indents, Markdown, or an HTML page styled like
     the report). Every name from a file or a profile is shown as it is: escaped in
-    Markdown and HTML, and on one line."""
+    Markdown and HTML, and on one line. `by_name` (HTML only): the wings side by side are
+    headed by the names the assessments were given, not by their files and profiles, and
+    no file is mentioned; for the web app, whose users never saw a file."""
     if fmt == "json":
         return json.dumps(c, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return _markdown(c)
     if fmt == "html":
-        return _html(c)
+        return _html(c, by_name=by_name)
     if fmt == "terminal":
         return _terminal(c, width)
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def ranking_rows(c: Mapping[str, Any]) -> list[Json]:
-    """The ranking, readiest first: each wing's rank, name, kind and rungs in words."""
+def ranking_rows(c: Mapping[str, Any], *, by_name: bool = False) -> list[Json]:
+    """The ranking, readiest first: each wing's rank, name, kind and rungs in words; the
+    wing by the name the assessment was given (`by_name`) or by its profile."""
     rows = {r["name"]: r for r in c["profiles"]}
-    return [{"rank": n, "row": rows[name], "wing": wing_name(rows[name]),
+    return [{"rank": n, "row": rows[name], "wing": name if by_name else wing_name(rows[name]),
              "kind": kind_words(rows[name]["kind"]),
              "rung": rows[name]["current_rung"], "target": rows[name]["target_rung"],
              "red": listed([str(s) for s in rows[name]["weak_stages"]])
@@ -545,12 +549,14 @@ def _templates() -> Any:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def _html(c: Mapping[str, Any]) -> str:
+def _html(c: Mapping[str, Any], *, by_name: bool = False) -> str:
     from markupsafe import Markup
 
     from advisor.render.charts import RungPoint, lights_strip, rung_chart
 
     labels = column_labels(c)
+    if by_name and c["mode"] != "audits over time":
+        labels = [r["name"] for r in c["profiles"]]
     charts = None
     if c["mode"] == "audits over time":
         rows = c["profiles"]
@@ -565,8 +571,9 @@ def _html(c: Mapping[str, Any]) -> str:
         }
     page: str = _templates().get_template("compare.html.j2").render(
         c=c, title=title(c), summary=summary_lines(c), labels=labels,
-        ranking=ranking_rows(c) if c["mode"] != "audits over time" else None,
-        side=side_rows(c), steps=step_blocks(c) if c["mode"] == "audits over time" else [],
+        ranking=ranking_rows(c, by_name=by_name) if c["mode"] != "audits over time" else None,
+        side=[row for row in side_rows(c) if not (by_name and row[0] == "File")],
+        files=not by_name, steps=step_blocks(c) if c["mode"] == "audits over time" else [],
         charts=charts, rows=list(zip(labels, c["profiles"], strict=True)),
         light_words=light_words, aspiration_text=aspiration_text, kind_words=kind_words,
         wing=wing_name(c["profiles"][0]), RUNG_NAMES=RUNG_NAMES)

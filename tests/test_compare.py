@@ -461,3 +461,18 @@ def test_markdown_quotes_a_role_title_that_starts_like_markup(attack: str) -> No
                       render_compare(compare([results[0], ("c.yaml", other)]), "markdown")])
     for hostile, plain in zip(*pages, strict=True):
         check_markdown(hostile, plain, [f"{attack} role"])
+
+
+def test_a_comparison_headed_by_name_mentions_no_file() -> None:
+    """The web app names each assessment by its wing: the columns and the ranking take
+    those names, and no file is mentioned (its users never saw one)."""
+    from advisor.compare import render_compare
+
+    c = json.loads(_all("json"))
+    plain = render_compare(c, "html")
+    assert "Files compared: " in plain and '<th scope="row">File</th>' in plain
+    named = render_compare(c, "html", by_name=True)
+    assert "Files compared" not in named and '<th scope="row">File</th>' not in named
+    # the names given are the file names here: now they head the columns and rank
+    assert '<th scope="col" data-name="peer-led-wing.yaml">peer-led-wing.yaml</th>' in named
+    assert '<td class="num">1</td><th scope="row">peer-led-wing.yaml</th>' in named

@@ -388,9 +388,7 @@ def comparison_body(found: Sequence[tuple[Result, Wing]]) -> str:
     (its style is the page's: portfolio.css). Each assessment is named by its wing (see
     `compare_names`), the columns of wings side by side headed so, and the file names the
     command line shows are left out."""
-    import re
 
-    from markupsafe import escape
 
     from advisor import yamlio
     from advisor.compare import compare, render_compare
@@ -409,19 +407,8 @@ def comparison_body(found: Sequence[tuple[Result, Wing]]) -> str:
             profiles.append(None)
     c = compare(results, profiles)
     _in_days(c)
-    html = render_compare(c, "html")
+    html = render_compare(c, "html", by_name=True)  # headed by the names above, no files
     body = html[html.index("<body>") + len("<body>"):html.rindex("</body>")]
-    # the files line and the file row name what only the command line reads
-    body = re.sub(r"\. Files compared: [^<]*</p>", ".</p>", body, count=1)
-    body = re.sub(r'<tr><th scope="row">File</th>.*?</tr>\n?', "", body, count=1,
-                  flags=re.S)
-    if c["mode"] != "audits over time":  # wings side by side: headed by the names above
-        for name in names:
-            quoted, shown = re.escape(str(escape(name))), str(escape(name)).replace("\\", "\\\\")
-            body = re.sub(f'(<th scope="col" data-name="{quoted}">)[^<]*(</th>)',
-                          f"\\g<1>{shown}\\g<2>", body)
-            body = re.sub(f'(<tr data-name="{quoted}"><td class="num">\\d+</td>'
-                          f'<th scope="row">)[^<]*(</th>)', f"\\g<1>{shown}\\g<2>", body)
     # one main landmark a page: the comparison's becomes a part of the app's
     return body.replace("<main>", '<div class="compare-main">').replace("</main>", "</div>")
 
