@@ -392,6 +392,13 @@ class Store:
             return list(db.scalars(select(Result).where(Result.wing_id == wing_id)
                                    .order_by(Result.id.desc())))
 
+    def result_ids(self, wing_id: int) -> list[int]:
+        """The ids of a wing's stored assessments, oldest first: what changes when one is
+        added, read without the assessments themselves."""
+        with self.begin() as db:
+            return list(db.scalars(select(Result.id).where(Result.wing_id == wing_id)
+                                   .order_by(Result.id)))
+
     def result(self, result_id: int) -> Result | None:
         with self.begin() as db:
             return db.get(Result, result_id)

@@ -19,6 +19,8 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
+
 from advisor import yamlio
 from advisor.paths import set_in
 from advisor.render import to_json
@@ -275,3 +277,28 @@ def test_the_portfolio_the_wing_page_and_the_plan_agree_on_the_latest(world: Wor
     page = world.client("commissioner").get("/").text
     assert f'href="/results/{later.id}"' in page
     assert f'href="/results/{earlier.id}"' not in page
+
+
+def test_a_history_is_worked_out_again_only_when_an_assessment_is_added(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor.web import history as module
+
+    worked: list[int] = []
+    real = module.wing_history
+
+    def counted(results: Any) -> Any:
+        worked.append(len(results))
+        return real(results)
+
+    monkeypatch.setattr(module, "wing_history", counted)
+    kept = module.Histories(size=1)
+    earlier, later = two_audits(world)
+    first = kept.of(world.store, world.wing_a)
+    assert kept.of(world.store, world.wing_a) is first and worked == [2]
+    store_audit(world, audit("2026-06-01", later=True))  # a third: the ids change
+    third = kept.of(world.store, world.wing_a)
+    assert worked == [2, 3] and third.latest is not None
+    assert [e.stored.id for e in third.entries][:2] == [earlier.id, later.id]
+    kept.of(world.store, world.wing_b)  # one kept at most: wing A's is dropped
+    kept.of(world.store, world.wing_a)
+    assert worked == [2, 3, 1, 3]

@@ -350,3 +350,36 @@ def test_upgrading_to_0004_gives_assessments_already_stored_their_dates(
     assert (dated.assessed_on, undated.assessed_on) == (dt.date(2025, 3, 1), None)
     with pytest.raises(Exception, match="never changed"), any_engine.begin() as conn:
         conn.execute(text("UPDATE results SET result_json = '{}' WHERE id = 1"))
+
+
+def test_password_checks_run_at_most_one_a_core_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each check is made slow on purpose; many at once would starve every other page."""
+    import os
+    import threading
+    import time
+
+    from advisor.web import passwords
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    class Slow:
+        def verify(self, stored: str, password: str) -> bool:
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.02)  # long enough for the others to try to start
+            with lock:
+                running[0] -= 1
+            return True
+
+    monkeypatch.setattr(passwords, "_hasher", Slow)
+    cores = os.cpu_count() or 1
+    threads = [threading.Thread(target=passwords.verify_password, args=("h", "p"))
+               for _ in range(3 * cores)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert 1 <= most[0] <= cores
