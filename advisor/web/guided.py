@@ -17,8 +17,11 @@ never have asked it.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,13 +105,32 @@ def profile_yaml(state: Mapping[str, Any]) -> str:
     return dump(profile_data(state))
 
 
+_WORKING: OrderedDict[str, dict[str, Any]] = OrderedDict()  # the last few, by state
+_WORKING_LOCK = threading.Lock()
+
+
 def _working(state: Mapping[str, Any]) -> dict[str, Any]:
     """The answers so far as a profile, for working out which questions are asked (a
-    required answer still missing is left as the placeholder the interview skips)."""
+    required answer still missing is left as the placeholder the interview skips).
+
+    Kept for the last few states seen (by their JSON): one page asks for it once per
+    question and again per page listed, and each costs a whole interview's walk. What it
+    returns is shared: copy it before changing it."""
+    key = json.dumps({k: state.get(k) for k in ("answers", "evidence", "voices")},
+                     sort_keys=True, default=str)
+    with _WORKING_LOCK:
+        if key in _WORKING:
+            _WORKING.move_to_end(key)
+            return _WORKING[key]
     answers = dict(state["answers"])
     for path in REQUIRED:
         answers.setdefault(path, "unknown")
-    return profile_data({**state, "answers": answers})
+    data = profile_data({**state, "answers": answers})
+    with _WORKING_LOCK:
+        _WORKING[key] = data
+        while len(_WORKING) > 64:
+            _WORKING.popitem(last=False)
+    return data
 
 
 @dataclass(frozen=True)
@@ -274,7 +296,7 @@ def apply_page(state: State, key: str, form: Mapping[str, Any], *, by: str = "",
     before = page(state, key)
     if before is None:
         return out
-    working = _working(state)
+    working = copy.deepcopy(_working(state))  # changed below as answers are taken
     asked = {q.path for q in questions(working)}
     for q in before.questions:
         raw = raw_answer(q, form)
@@ -298,7 +320,7 @@ def apply_page(state: State, key: str, form: Mapping[str, Any], *, by: str = "",
             if value != old and by:
                 state.setdefault("saved", {})[q.path] = [by, at]
             if q.kind in ("roles", "others") or q.path in _OPENING:  # opens or skips others
-                working = _working(state)
+                working = copy.deepcopy(_working(state))
                 asked = {x.path for x in questions(working)}
             else:
                 set_answer(working, q.path, value)

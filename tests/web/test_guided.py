@@ -351,3 +351,22 @@ def test_the_finish_page_counts_what_would_be_stored_as_not_known(world: World) 
     assert "The prison: 1 of 2 not answered or “I don't know”" in finish
     assert "The wing: 2 of 2 not answered or “I don't know”" in finish
     assert "The peer involvement role(s) selected: not sent yet" in finish
+
+
+def test_the_working_profile_kept_for_a_state_is_never_changed_by_a_page_sent() -> None:
+    """`_working` keeps the profile of the last states seen and hands the same object
+    out; answering a page works on a copy, so what is kept stays the state's own."""
+    import copy
+
+    from advisor.web import guided
+
+    state = guided.new_state("self-audit", "HMP High Down", "CLU")
+    kept = copy.deepcopy(guided._working(state))
+    later = copy.deepcopy(state)
+    outcome = guided.apply_page(later, "site", {"site.category": "B",
+                                                "site.population": "1100"})
+    assert not outcome.errors and later["answers"]["site.population"] == 1100
+    assert guided._working(state) == kept  # the kept one is as it was
+    guided._WORKING.clear()
+    assert guided._working(state) == kept  # and equal to one worked out afresh
+    assert guided._working(later)["site"]["population"] == 1100
