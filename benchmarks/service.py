@@ -92,19 +92,43 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def tree(pid: int) -> list[int]:
+    """A process and all its descendants (the server and its worker processes)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(stat[1])
+    found, todo = [pid], [pid]
+    while todo:
+        parent = todo.pop()
+        children = [p for p, pp in parents.items() if pp == parent]
+        found += children
+        todo += children
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
-    """The CPU time a process has used so far (user and system)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """The CPU time a process and its workers have used so far (user and system)."""
+    total = 0
+    for p in tree(pid):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def proc_figures(pid: int) -> tuple[float, int]:
-    """A process's resident memory (MB) and open file descriptors."""
-    rss = float("nan")
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            rss = int(line.split()[1]) / 1024
-    return rss, sum(1 for _ in Path(f"/proc/{pid}/fd").iterdir())
+    """The resident memory (MB) and open file descriptors of a process and its workers."""
+    rss, fds = 0.0, 0
+    for p in tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    rss += int(line.split()[1]) / 1024
+            fds += sum(1 for _ in Path(f"/proc/{p}/fd").iterdir())
+    return rss, fds
 
 
 # -- the server -----------------------------------------------------------------------
@@ -179,12 +203,14 @@ def prepare(where: list[str], env: dict[str, str], users: int) -> World:
 
 
 @contextlib.contextmanager
-def serving(where: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]]:
+def serving(where: list[str], env: dict[str, str],
+            workers: int = 1) -> Iterator[tuple[str, int]]:
     """`advisor serve` on a free port of 127.0.0.1, until the block ends: (URL, pid)."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(advisor_command("serve", *where, "--host", HOST, "--port",
-                                                  str(port)), env=env, stdout=log, stderr=log)
+                                                  str(port), "--workers", str(workers)),
+                                  env=env, stdout=log, stderr=log)
         try:
             yield _answering(server, log, f"http://{HOST}:{port}"), server.pid
         finally:
@@ -603,7 +629,8 @@ def report(args: argparse.Namespace, tally: Tally, *, database: str, rounds: int
     users = args.users
     print(f"advisor web service, {args.mode}: {users} people for {args.seconds:g} s, "
           f"arriving over the first {min(args.ramp, args.seconds / 4):g} s (think "
-          f"{args.think[0]:g}-{args.think[1]:g} s, seed {args.seed}), {database}")
+          f"{args.think[0]:g}-{args.think[1]:g} s, seed {args.seed}), {database}, "
+          f"{args.workers} server worker{'s' if args.workers != 1 else ''}")
     print(f"machine: {machine()}")
     print(f"date: {began:%Y-%m-%d %H:%M} UTC; load average (1, 5, 15 min) before "
           f"{load[0]}, after {load[1]}")
@@ -644,9 +671,10 @@ def report(args: argparse.Namespace, tally: Tally, *, database: str, rounds: int
         print(f"  the same from {settled:g} s on, once everyone has arrived: p50 "
               f"{statistics.median(after_ramp):.0f} ms, p95 {percentile(after_ramp, 95):.0f} ms")
     if tally.requests:
-        print(f"server CPU: {tally.cpu:.1f} s over the run ({tally.cpu / elapsed * 100:.0f}% "
-              f"of one core), {tally.cpu / tally.requests * 1000:.1f} ms a request, password "
-              f"checks included; this script's own CPU {tally.driver_cpu:.1f} s")
+        print(f"server CPU, all workers: {tally.cpu:.1f} s over the run "
+              f"({tally.cpu / elapsed * 100:.0f}% of one core), "
+              f"{tally.cpu / tally.requests * 1000:.1f} ms a request, password checks "
+              f"included; this script's own CPU {tally.driver_cpu:.1f} s")
     for line in tally.examples:
         print(f"  error: {line}")
     for line in sorted(set(tally.refusals)):
@@ -699,6 +727,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without", action="append", default=[], choices=FEATURES,
                         help="leave this newer page out of the mix (repeatable)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="the server's worker processes (default: one a core)")
     parser.add_argument("--database", default=None,
                         help="a PostgreSQL URL (default: SQLite in a temporary folder)")
     parser.add_argument("--sample", type=float, default=5.0,
@@ -720,7 +750,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             where, database = ["--data", str(Path(tmp) / "data")], "SQLite"
         world = prepare(where, env, args.users)
-        with serving(where, env) as (base, pid):
+        with serving(where, env, args.workers) as (base, pid):
             served = asyncio.run(probe(base, world, args.without))
             before, began = load_average(), dt.datetime.now(dt.UTC)
             samples: list[Sample] = []

@@ -512,6 +512,18 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
     return app
 
 
+def served_app() -> FastAPI:
+    """The app as each worker process of `advisor serve --workers N` makes it: over the
+    database, and with the set-up token, that `serve` put in the environment."""
+    import os
+
+    from advisor.web import db
+
+    store = Store(db.engine_for(os.environ[db.SERVED_DATABASE]))
+    return create_app(store, settings=Settings(
+        setup_token=os.environ.get(db.SERVED_SETUP) or None))
+
+
 def _check_declared(route: Any) -> None:
     from fastapi.routing import APIRoute
 
@@ -651,4 +663,4 @@ def _first_sentence(text: str | None) -> str:
     return first.rstrip(".")
 
 
-__all__ = ["CSP", "PUBLIC_ROUTES", "access", "create_app"]
+__all__ = ["CSP", "PUBLIC_ROUTES", "access", "create_app", "served_app"]

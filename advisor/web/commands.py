@@ -8,6 +8,7 @@ assess` never pays for them.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -58,8 +59,12 @@ def _engine(data: Path | None, database: str | None) -> Any:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on (127.0.0.1: this computer only).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Server processes. One a core serves a busy room faster; each has its "
+                   "own connections to the database.")
 @_reports
-def serve(data: Path | None, database: str | None, host: str, port: int) -> None:
+def serve(data: Path | None, database: str | None, host: str, port: int,
+          workers: int) -> None:
     """Serve the advisor in the browser: accounts, wings, guided assessments.
 
     Example: advisor db upgrade && advisor serve
@@ -85,9 +90,16 @@ def serve(data: Path | None, database: str | None, host: str, port: int) -> None
                    "'advisor users add EMAIL --role admin').", err=True)
     click.echo(f"Serving from {db.where(str(engine.url))} at http://{shown}:{port}/ "
                "(Ctrl+C to stop)", err=True)
-    app = create_app(store, settings=Settings(setup_token=setup))
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True,
-                server_header=False)
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning",
+                               "proxy_headers": True, "server_header": False}
+    if workers == 1:
+        uvicorn.run(create_app(store, settings=Settings(setup_token=setup)), **options)
+        return
+    # each worker process makes its own app (advisor.web.app.served_app) from these
+    os.environ[db.SERVED_DATABASE] = engine.url.render_as_string(hide_password=False)
+    os.environ[db.SERVED_SETUP] = setup or ""
+    engine.dispose()
+    uvicorn.run("advisor.web.app:served_app", factory=True, workers=workers, **options)
 
 
 @click.group()

@@ -22,6 +22,11 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DB_FILE = "advisor.sqlite3"
 
 
+# what `advisor serve --workers N` tells each worker process: its database, and the
+# first-run set-up token (empty when there are accounts)
+SERVED_DATABASE, SERVED_SETUP = "ADVISOR_SERVED_DATABASE", "ADVISOR_SERVED_SETUP"
+
+
 def default_data_dir() -> Path:
     from platformdirs import user_data_path
 

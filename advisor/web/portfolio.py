@@ -15,8 +15,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
@@ -78,6 +81,35 @@ class Row:
         return f"{self.wing}, {self.prison}"
 
 
+_SUMMARIES: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
+_SUMMARIES_LOCK = threading.Lock()
+
+
+def summary_of(result_json: str) -> dict[str, Any]:
+    """What a row reads of a stored assessment, in the JSON's own shape: parsing a whole
+    assessment for each wing at each view was most of the portfolio's time under load. A
+    stored assessment never changes, so the summary is kept by a digest of its text (the
+    last 1,024 seen; a few hundred bytes each). Shared: never change what it returns."""
+    key = hashlib.blake2b(result_json.encode(), digest_size=16).digest()
+    with _SUMMARIES_LOCK:
+        if key in _SUMMARIES:
+            _SUMMARIES.move_to_end(key)
+            return _SUMMARIES[key]
+    r = json.loads(result_json)
+    summary = {"profile": {"kind": r["profile"]["kind"]},
+               "assessed_role": r.get("assessed_role"),
+               "current_rung": r["current_rung"], "target_rung": r["target_rung"],
+               "stages": [{"light": s["light"]} for s in r["stages"]],
+               "headline": {"verdict": (r.get("headline") or {}).get("verdict")},
+               "assessed": r.get("assessed"),
+               "actions": [{"id": a["id"]} for a in r.get("actions", [])]}
+    with _SUMMARIES_LOCK:
+        _SUMMARIES[key] = summary
+        while len(_SUMMARIES) > 1024:
+            _SUMMARIES.popitem(last=False)
+    return summary
+
+
 def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
                    trackings: Iterable[ActionTracking], today: dt.date,
                    drafts: Mapping[int, int] | None = None) -> list[Row]:
@@ -96,7 +128,7 @@ def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
         if found is None:
             rows.append(Row(w.id, w.prison, w.name, drafts=drafts.get(w.id, 0)))
             continue
-        r = json.loads(found.result_json)
+        r = summary_of(found.result_json)
         role = r.get("assessed_role")
         rows.append(Row(
             w.id, w.prison, w.name, result_id=found.id, kind=r["profile"]["kind"],

@@ -533,3 +533,21 @@ def test_the_page_reads_a_fixed_number_of_queries_however_many_wings(world: Worl
     counted.clear()
     client.get("/portfolio.csv")
     assert len(counted) <= 8
+
+
+def test_a_row_reads_a_summary_kept_by_the_assessments_text() -> None:
+    """Kept by a digest of the stored text, so the same assessment is parsed once and
+    two different ones never share a summary, whichever database they come from."""
+    from advisor.web.portfolio import summary_of
+
+    high_down = to_json(assess_text((PROFILES / "hmp-high-down-clu.yaml").read_text()))
+    thin = to_json(assess_text((PROFILES / "thin-proposal.yaml").read_text()))
+    first = summary_of(high_down)
+    assert summary_of(high_down) is first
+    assert (first["current_rung"], first["target_rung"], first["headline"]["verdict"]) == \
+        (0, 3, None)
+    assert [s["light"] for s in first["stages"]] == ["green", "green", "orange", "orange",
+                                                     "orange", "orange"]
+    other = summary_of(thin)
+    assert other is not first and other["headline"]["verdict"] == "ready-with-conditions"
+    assert other["profile"]["kind"] == "proposal"
