@@ -7,6 +7,7 @@ uploading a profile file to assess.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -117,6 +118,10 @@ def wing_history(results: Sequence[Result]) -> History:
     by_id = {r.id: r for r in rows}
     ordered = [by_id[int(p["name"])] for p in compared["profiles"]]
     entries = _entries(ordered, datas)
+    # the earlier ones are kept only as far as the pages read them (a history is kept
+    # while its wing has no new assessment, and a whole assessment is a quarter of a MB)
+    entries = [*(dataclasses.replace(e, data=_as_read(e.data)) for e in entries[:-1]),
+               entries[-1]]
     at = {e.stored.id: e for e in entries}
     steps = [Step(at[int(change["from"])], at[int(change["to"])], blocks,
                   list(change["actions_completed"]),
@@ -124,6 +129,21 @@ def wing_history(results: Sequence[Result]) -> History:
              for change, (_, blocks) in zip(compared["changes"], step_blocks(compared),
                                             strict=True)]
     return History(entries, compared["order"] == "assessed_on", steps)
+
+
+READ_OF_ACTIONS = ("id", "text", "owner", "done_when", "sources")
+
+
+def _as_read(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the wing's page, the plan and its CSV read of an assessment before the latest:
+    its rungs, lights, role, date and its plan's actions in short."""
+    return {"current_rung": data["current_rung"], "target_rung": data["target_rung"],
+            "aspiration_rung": data.get("aspiration_rung"),
+            "stages": [{"stage": s["stage"], "light": s["light"]} for s in data["stages"]],
+            "assessed_role": data.get("assessed_role"), "assessed": data.get("assessed"),
+            "profile": {"kind": data["profile"]["kind"]},
+            "actions": [{k: a[k] for k in READ_OF_ACTIONS if k in a}
+                        for a in data.get("actions", [])]}
 
 
 def _entries(rows: Sequence[Result], datas: Mapping[int, Any]) -> list[Entry]:
@@ -231,6 +251,8 @@ class Histories:
     `size` kept, the least recently used dropped (measured: a plan with 155 assessments
     behind it took 232 ms to show, 52 ms kept; docs/performance.md)."""
 
+    most_assessments = 1000  # held in all (each but a wing's latest in short)
+
     def __init__(self, size: int = 64) -> None:
         self._size = size
         self._lock = threading.Lock()
@@ -245,8 +267,12 @@ class Histories:
                 return found
         history = wing_history(store.results(wing_id))
         with self._lock:
+            for older in [k for k in self._kept if k[0] == wing_id]:  # before its new one
+                del self._kept[older]
             self._kept[key] = history
-            while len(self._kept) > self._size:
+            while len(self._kept) > self._size or (
+                    len(self._kept) > 1 and sum(len(h.entries) for h in self._kept.values())
+                    > self.most_assessments):
                 self._kept.popitem(last=False)
         return history
 

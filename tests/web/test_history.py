@@ -302,3 +302,24 @@ def test_a_history_is_worked_out_again_only_when_an_assessment_is_added(
     kept.of(world.store, world.wing_b)  # one kept at most: wing A's is dropped
     kept.of(world.store, world.wing_a)
     assert worked == [2, 3, 1, 3]
+
+
+def test_a_wing_keeps_one_history_and_the_earlier_assessments_in_short(world: World) -> None:
+    from advisor.web.history import Histories
+
+    kept = Histories()
+    two_audits(world)
+    kept.of(world.store, world.wing_a)
+    store_audit(world, audit("2026-06-01", later=True))
+    history = kept.of(world.store, world.wing_a)
+    assert len(kept._kept) == 1  # the wing's history before its third assessment is gone
+    first, latest = history.entries[0].data, history.latest
+    assert latest is not None and "explanations" in latest.data  # the latest whole
+    assert "explanations" not in first and first["current_rung"] == 0  # the rest in short
+    assert first["actions"][0].keys() <= {"id", "text", "owner", "done_when", "sources"}
+    Histories.most_assessments, saved = 2, Histories.most_assessments
+    try:  # over its bound, the least recently used go (but never the one just made)
+        kept.of(world.store, world.wing_b)
+        assert [k[0] for k in kept._kept] == [world.wing_b]
+    finally:
+        Histories.most_assessments = saved
