@@ -21,10 +21,11 @@ import copy
 import json
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from cachetools import LRUCache, cached
 
 from advisor.interview import (
     REQUIRED,
@@ -105,10 +106,15 @@ def profile_yaml(state: Mapping[str, Any]) -> str:
     return dump(profile_data(state))
 
 
-_WORKING: OrderedDict[str, dict[str, Any]] = OrderedDict()  # the last few, by state
-_WORKING_LOCK = threading.Lock()
+_WORKING: LRUCache[str, dict[str, Any]] = LRUCache(maxsize=64)  # the last few, by state
 
 
+def _state_key(state: Mapping[str, Any]) -> str:
+    return json.dumps({k: state.get(k) for k in ("answers", "evidence", "voices")},
+                      sort_keys=True, default=str)
+
+
+@cached(_WORKING, key=_state_key, lock=threading.Lock())
 def _working(state: Mapping[str, Any]) -> dict[str, Any]:
     """The answers so far as a profile, for working out which questions are asked (a
     required answer still missing is left as the placeholder the interview skips).
@@ -116,21 +122,10 @@ def _working(state: Mapping[str, Any]) -> dict[str, Any]:
     Kept for the last few states seen (by their JSON): one page asks for it once per
     question and again per page listed, and each costs a whole interview's walk. What it
     returns is shared: copy it before changing it."""
-    key = json.dumps({k: state.get(k) for k in ("answers", "evidence", "voices")},
-                     sort_keys=True, default=str)
-    with _WORKING_LOCK:
-        if key in _WORKING:
-            _WORKING.move_to_end(key)
-            return _WORKING[key]
     answers = dict(state["answers"])
     for path in REQUIRED:
         answers.setdefault(path, "unknown")
-    data = profile_data({**state, "answers": answers})
-    with _WORKING_LOCK:
-        _WORKING[key] = data
-        while len(_WORKING) > 64:
-            _WORKING.popitem(last=False)
-    return data
+    return profile_data({**state, "answers": answers})
 
 
 @dataclass(frozen=True)

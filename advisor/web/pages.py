@@ -25,6 +25,7 @@ from advisor.web import guided
 from advisor.web.models import ROLE_TITLES, SOURCE_TITLES
 from advisor.web.security import Settings, current
 from advisor.web.store import Store
+from advisor.web.tracking import day_words as day  # the `day` filter: 3 December 2026
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
@@ -55,11 +56,6 @@ def templates() -> Environment:
                        dont_know=guided.dont_know, choice_words=choice_words)
     env.filters.update(day=day, when=when)
     return env
-
-
-def day(value: dt.date | dt.datetime | None) -> str:
-    """A date as every page writes one: `3 December 2026` (the `day` filter)."""
-    return "" if value is None else f"{value.day} {value:%B %Y}"
 
 
 def when(value: dt.datetime | None) -> str:

@@ -19,12 +19,12 @@ import hashlib
 import io
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from cachetools import LRUCache, cached
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -81,33 +81,24 @@ class Row:
         return f"{self.wing}, {self.prison}"
 
 
-_SUMMARIES: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
-_SUMMARIES_LOCK = threading.Lock()
+def _digest(result_json: str) -> bytes:
+    return hashlib.blake2b(result_json.encode(), digest_size=16).digest()
 
 
+@cached(LRUCache(maxsize=1024), key=_digest, lock=threading.Lock())
 def summary_of(result_json: str) -> dict[str, Any]:
     """What a row reads of a stored assessment, in the JSON's own shape: parsing a whole
     assessment for each wing at each view was most of the portfolio's time under load. A
     stored assessment never changes, so the summary is kept by a digest of its text (the
     last 1,024 seen; a few hundred bytes each). Shared: never change what it returns."""
-    key = hashlib.blake2b(result_json.encode(), digest_size=16).digest()
-    with _SUMMARIES_LOCK:
-        if key in _SUMMARIES:
-            _SUMMARIES.move_to_end(key)
-            return _SUMMARIES[key]
     r = json.loads(result_json)
-    summary = {"profile": {"kind": r["profile"]["kind"]},
-               "assessed_role": r.get("assessed_role"),
-               "current_rung": r["current_rung"], "target_rung": r["target_rung"],
-               "stages": [{"light": s["light"]} for s in r["stages"]],
-               "headline": {"verdict": (r.get("headline") or {}).get("verdict")},
-               "assessed": r.get("assessed"),
-               "actions": [{"id": a["id"]} for a in r.get("actions", [])]}
-    with _SUMMARIES_LOCK:
-        _SUMMARIES[key] = summary
-        while len(_SUMMARIES) > 1024:
-            _SUMMARIES.popitem(last=False)
-    return summary
+    return {"profile": {"kind": r["profile"]["kind"]},
+            "assessed_role": r.get("assessed_role"),
+            "current_rung": r["current_rung"], "target_rung": r["target_rung"],
+            "stages": [{"light": s["light"]} for s in r["stages"]],
+            "headline": {"verdict": (r.get("headline") or {}).get("verdict")},
+            "assessed": r.get("assessed"),
+            "actions": [{"id": a["id"]} for a in r.get("actions", [])]}
 
 
 def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
@@ -420,8 +411,6 @@ def comparison_body(found: Sequence[tuple[Result, Wing]]) -> str:
     (its style is the page's: portfolio.css). Each assessment is named by its wing (see
     `compare_names`), the columns of wings side by side headed so, and the file names the
     command line shows are left out."""
-
-
     from advisor import yamlio
     from advisor.compare import compare, render_compare
     from advisor.errors import AdvisorError
