@@ -6,7 +6,7 @@ wing is here too.
 
 The rows are worked out by pure functions (`portfolio_rows`, `View.apply`, `csv_text`)
 over what a fixed number of queries read, however many wings there are: the wings, the
-latest result of each (`latest_results`), the work tracked on their actions and how many
+latest result of each (`Summaries.latest`), the work tracked on their actions and how many
 assessments each has in progress (`drafts_in_progress`).
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import threading
@@ -24,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from cachetools import LRUCache, cached
+from cachetools import LRUCache
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -81,16 +80,8 @@ class Row:
         return f"{self.wing}, {self.prison}"
 
 
-def _digest(result_json: str) -> bytes:
-    return hashlib.blake2b(result_json.encode(), digest_size=16).digest()
-
-
-@cached(LRUCache(maxsize=1024), key=_digest, lock=threading.Lock())
 def summary_of(result_json: str) -> dict[str, Any]:
-    """What a row reads of a stored assessment, in the JSON's own shape: parsing a whole
-    assessment for each wing at each view was most of the portfolio's time under load. A
-    stored assessment never changes, so the summary is kept by a digest of its text (the
-    last 1,024 seen; a few hundred bytes each). Shared: never change what it returns."""
+    """What a row reads of a stored assessment, in the JSON's own shape."""
     r = json.loads(result_json)
     return {"profile": {"kind": r["profile"]["kind"]},
             "assessed_role": r.get("assessed_role"),
@@ -101,10 +92,66 @@ def summary_of(result_json: str) -> dict[str, Any]:
             "actions": [{"id": a["id"]} for a in r.get("actions", [])]}
 
 
-def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
+@dataclass(frozen=True)
+class Latest:
+    """A wing's latest stored assessment, as its row reads it."""
+
+    id: int
+    created_at: dt.datetime
+    summary: Mapping[str, Any]  # `summary_of` its JSON; shared: never change it
+
+    @classmethod
+    def of(cls, result: Result) -> Latest:
+        return cls(result.id, result.created_at, summary_of(result.result_json))
+
+
+class Summaries:
+    """The summaries of the stored assessments the portfolio has shown, kept by id. A
+    stored assessment never changes, so its summary is read from the database once:
+    reading and parsing every wing's whole assessment (a quarter of a MB each) at each view
+    was most of the portfolio's time under load, and most of the memory it churned. One
+    for each app (ids are a database's own), the last 4,096 seen, a few hundred bytes
+    each; keyed by id and when it was stored, so a database restored under a running
+    server gives no stale row."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._kept: LRUCache[tuple[int, dt.datetime], Mapping[str, Any]] = LRUCache(size)
+        self._lock = threading.Lock()
+
+    def latest(self, store: Store, wing_ids: list[int] | None) -> dict[int, Latest]:
+        """The latest stored assessment of each wing given (or of every wing), as the
+        wing's page and plan take it (`latest_of`): wing id -> it. Two queries: the ids
+        and dates of all; then the text of those latest not summarised yet, if any."""
+        from sqlalchemy import select
+
+        dates = select(Result.id, Result.wing_id, Result.assessed_on, Result.created_at)
+        if wing_ids is not None:
+            dates = dates.where(Result.wing_id.in_(wing_ids))
+        with store.begin() as db:
+            by_wing: dict[int, list[tuple[int, dt.date | None]]] = {}
+            stored: dict[int, tuple[int, dt.datetime]] = {}
+            for rid, wing_id, on, at in db.execute(dates):
+                by_wing.setdefault(wing_id, []).append((rid, on))
+                stored[rid] = (wing_id, at)
+            wanted = [r for found in by_wing.values() if (r := latest_of(found)) is not None]
+            with self._lock:
+                known = {rid: s for rid in wanted
+                         if (s := self._kept.get((rid, stored[rid][1]))) is not None}
+            missing = [rid for rid in wanted if rid not in known]
+            if missing:
+                read = {rid: summary_of(text) for rid, text in db.execute(
+                    select(Result.id, Result.result_json).where(Result.id.in_(missing)))}
+                with self._lock:
+                    for rid, summary in read.items():
+                        self._kept[(rid, stored[rid][1])] = summary
+                known |= read
+        return {stored[rid][0]: Latest(rid, stored[rid][1], known[rid]) for rid in wanted}
+
+
+def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Latest],
                    trackings: Iterable[ActionTracking], today: dt.date,
                    drafts: Mapping[int, int] | None = None) -> list[Row]:
-    """A row per wing, from its latest stored result (`latest`: wing id -> result), the
+    """A row per wing, from its latest stored result (`latest`: wing id -> it), the
     work tracked on its actions, with the actions overdue on `today`, and the assessments
     it has in progress (`drafts`: wing id -> how many)."""
     drafts = drafts or {}
@@ -119,7 +166,7 @@ def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Result],
         if found is None:
             rows.append(Row(w.id, w.prison, w.name, drafts=drafts.get(w.id, 0)))
             continue
-        r = summary_of(found.result_json)
+        r = found.summary
         role = r.get("assessed_role")
         rows.append(Row(
             w.id, w.prison, w.name, result_id=found.id, kind=r["profile"]["kind"],
@@ -324,23 +371,6 @@ def counts_line(rows: Sequence[Row]) -> str:
 # -- the store's part ----------------------------------------------------------------------
 
 
-def latest_results(store: Store, wing_ids: list[int] | None) -> dict[int, Result]:
-    """The latest stored result of each wing given (or of every wing), as the wing's page
-    and plan take it (`latest_of`), in two queries: the ids and dates of all, then the
-    latest of each whole."""
-    from sqlalchemy import select
-
-    dates = select(Result.id, Result.wing_id, Result.assessed_on)
-    if wing_ids is not None:
-        dates = dates.where(Result.wing_id.in_(wing_ids))
-    with store.begin() as db:
-        by_wing: dict[int, list[tuple[int, dt.date | None]]] = {}
-        for rid, wing_id, on in db.execute(dates):
-            by_wing.setdefault(wing_id, []).append((rid, on))
-        ids = [latest_of(found) for found in by_wing.values()]
-        return {r.wing_id: r for r in db.scalars(select(Result).where(Result.id.in_(ids)))}
-
-
 def drafts_in_progress(store: Store, wing_ids: list[int] | None) -> dict[int, int]:
     """How many assessments each wing given (or every wing) has in progress, in one
     query: wing id -> count, wings with none left out."""
@@ -354,13 +384,13 @@ def drafts_in_progress(store: Store, wing_ids: list[int] | None) -> dict[int, in
         return {wing_id: int(n) for wing_id, n in db.execute(query)}
 
 
-def rows_for(store: Store, signed: Signed) -> list[Row]:
+def rows_for(store: Store, summaries: Summaries, signed: Signed) -> list[Row]:
     """The portfolio's rows for a user: the wings they may see."""
     ids = visible_wing_ids(signed)
     if ids == []:
         return []
     wings = store.wings(ids)
-    return portfolio_rows(wings, latest_results(store, ids), store.trackings(ids),
+    return portfolio_rows(wings, summaries.latest(store, ids), store.trackings(ids),
                           store.now().date(), drafts_in_progress(store, ids))
 
 
@@ -436,12 +466,13 @@ def comparison_body(found: Sequence[tuple[Result, Wing]]) -> str:
 
 def add_routes(app: FastAPI, context: Context) -> None:
     store = context.store
+    summaries = Summaries()
 
     def home_page(request: Request, signed: Signed, *, status: int = 200,
                   errors: dict[str | None, str] | None = None,
                   given: dict[str, Any] | None = None) -> Response:
         view = View.from_query(request.query_params)
-        every = rows_for(store, signed)
+        every = rows_for(store, summaries, signed)
         rows = view.apply(every)
         assessed = sum(r.result_id is not None for r in rows)
         return page(request, "home.html.j2", status, rows=rows, every=every, view=view,
@@ -473,7 +504,7 @@ def add_routes(app: FastAPI, context: Context) -> None:
                       ) -> Response:
         view = View.from_query(request.query_params)
         day = store.now().date().isoformat()
-        return Response(csv_text(view.apply(rows_for(store, signed))).encode(),
+        return Response(csv_text(view.apply(rows_for(store, summaries, signed))).encode(),
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition":
                                  f'attachment; filename="portfolio-{day}.csv"'})
@@ -542,6 +573,6 @@ class _Words:
 
 WORDS = _Words()
 
-__all__ = ["CSV_COLUMNS", "SORTS", "Row", "View", "add_routes", "compare_names",
-           "comparison_body", "counts_line", "csv_text", "drafts_in_progress", "latest_results",
+__all__ = ["CSV_COLUMNS", "SORTS", "Latest", "Row", "Summaries", "View", "add_routes",
+           "compare_names", "comparison_body", "counts_line", "csv_text", "drafts_in_progress",
            "portfolio_rows", "rows_for"]

@@ -39,7 +39,9 @@ from sqlalchemy import event
 from advisor.render import to_json
 from advisor.web.models import ActionTracking, Result, Wing
 from advisor.web.portfolio import (
+    Latest,
     Row,
+    Summaries,
     View,
     compare_names,
     counts_line,
@@ -124,8 +126,9 @@ def _rows() -> list[Any]:
         wings.append(Wing(id=n, prison=prison, name=name))
         if file:
             text = (PROFILES / f"{file}.yaml").read_text(encoding="utf-8")
-            latest[n] = Result(id=10 + n, wing_id=n, result_json=to_json(assess_text(text)),
-                               created_at=made + dt.timedelta(days=n))
+            latest[n] = Latest.of(Result(id=10 + n, wing_id=n,
+                                         result_json=to_json(assess_text(text)),
+                                         created_at=made + dt.timedelta(days=n)))
     tracked = [ActionTracking(wing_id=4, action_id="R1a", due=dt.date(2026, 2, 1),
                               status="not-started"),
                ActionTracking(wing_id=4, action_id="R1d", due=dt.date(2026, 2, 1),
@@ -535,19 +538,35 @@ def test_the_page_reads_a_fixed_number_of_queries_however_many_wings(world: Worl
     assert len(counted) <= 8
 
 
-def test_a_row_reads_a_summary_kept_by_the_assessments_text() -> None:
-    """Kept by a digest of the stored text, so the same assessment is parsed once and
-    two different ones never share a summary, whichever database they come from."""
-    from advisor.web.portfolio import summary_of
+def test_a_row_reads_each_stored_assessment_once(world: World) -> None:
+    """The summaries are kept by stored assessment: a second view reads no assessment's
+    text, only the ids and dates; a new assessment is read once it is a wing's latest."""
+    willow, willow_result = stock(world)[WILLOW]
+    texts: list[str] = []
+    event.listen(world.store.engine, "before_cursor_execute",
+                 lambda *args: texts.append(args[2])
+                 if args[2].startswith("SELECT") and "result_json" in args[2] else None)
+    summaries = Summaries()
+    first = summaries.latest(world.store, None)
+    assert len(texts) == 1  # the latest of every wing, in one query
+    assert summaries.latest(world.store, None) == first and len(texts) == 1
+    assert first[willow.id].id == willow_result.id
+    two_roles = first[willow.id].summary
+    assert (two_roles["current_rung"], two_roles["target_rung"]) == (3, 4)
+    assert [s["light"] for s in two_roles["stages"]] == \
+        ["green", "green", "red", "orange", "orange", "red"]
+    assert world.wing_a not in first  # nothing stored for it yet
+    admin, wing_a = world.store.user(world.users["admin"]), world.store.wing(world.wing_a)
+    assert admin is not None and wing_a is not None
+    text = (PROFILES / "hmp-high-down-clu.yaml").read_text(encoding="utf-8")
+    stored = world.store.add_result(wing_a, kind="self-audit", source="upload",
+                                    profile_yaml=text, rulebook_version="x",
+                                    result_json=to_json(assess_text(text)), by=admin)
+    now = summaries.latest(world.store, None)
+    assert len(texts) == 2 and now[world.wing_a].id == stored.id
+    high_down = now[world.wing_a].summary
+    assert (high_down["current_rung"], high_down["target_rung"]) == (0, 3)
+    assert [s["light"] for s in high_down["stages"]] == \
+        ["green", "green", "orange", "orange", "orange", "orange"]
+    assert {w: r for w, r in now.items() if w != world.wing_a} == first
 
-    high_down = to_json(assess_text((PROFILES / "hmp-high-down-clu.yaml").read_text()))
-    thin = to_json(assess_text((PROFILES / "thin-proposal.yaml").read_text()))
-    first = summary_of(high_down)
-    assert summary_of(high_down) is first
-    assert (first["current_rung"], first["target_rung"], first["headline"]["verdict"]) == \
-        (0, 3, None)
-    assert [s["light"] for s in first["stages"]] == ["green", "green", "orange", "orange",
-                                                     "orange", "orange"]
-    other = summary_of(thin)
-    assert other is not first and other["headline"]["verdict"] == "ready-with-conditions"
-    assert other["profile"]["kind"] == "proposal"
