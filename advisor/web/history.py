@@ -50,10 +50,27 @@ KIND_NAMES = {"self-audit": "self-audit", "proposal": "proposal", "example": "wo
 
 
 @dataclass(frozen=True)
+class Stored:
+    """What a history keeps of a stored assessment's record: not its texts (the
+    assessment's data is the entry's, the profile is read only to compare)."""
+
+    id: int
+    kind: str
+    source: str
+    rulebook_version: str
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, result: Result) -> Stored:
+        return cls(result.id, result.kind, result.source, result.rulebook_version,
+                   result.created_at)
+
+
+@dataclass(frozen=True)
 class Entry:
     """One stored assessment of the wing, as its history shows it."""
 
-    stored: Result
+    stored: Stored
     data: Mapping[str, Any]
     on: dt.date | None  # its `assessed.on`, when it has one
     label: str  # how charts and tables head it: its date in words
@@ -148,11 +165,45 @@ def _as_read(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _entries(rows: Sequence[Result], datas: Mapping[int, Any]) -> list[Entry]:
     dates = [assessed_on(datas[r.id]) for r in rows]
+    return [Entry(Stored.of(r), datas[r.id], d, label)
+            for r, d, label in zip(rows, dates, _labels(dates), strict=True)]
+
+
+def _labels(dates: Sequence[dt.date | None]) -> list[str]:
+    """How the assessments made on these dates are headed: by the date in words, numbered
+    all through when any date comes twice."""
     labels = [tracking.day_words(d) if d else "date not recorded" for d in dates]
-    if len(set(labels)) < len(labels):  # the same date twice: number them
+    if len(set(labels)) < len(labels):
         labels = [f"{n}. {label}" for n, label in enumerate(labels, 1)]
-    return [Entry(r, datas[r.id], d, label)
-            for r, d, label in zip(rows, dates, labels, strict=True)]
+    return labels
+
+
+def extended_history(history: History, results: Sequence[Result]) -> History | None:
+    """`history` with the assessments stored since it was worked out, or None when one of
+    them would not come last in the order made (an earlier date, or no date where all had
+    one): work the whole history out again then. `results` are the history's latest and
+    those stored since. Only the steps from its latest are compared, so a wing's page
+    after a new assessment reads two stored assessments, not every one."""
+    latest = history.latest
+    rows = sorted(results, key=lambda r: r.id)
+    if latest is None or not rows or rows[0].id != latest.stored.id:
+        return None
+    part = wing_history(rows)
+    if part.entries[0].stored.id != latest.stored.id:  # a new one was made before it
+        return None
+    entries = [*history.entries[:-1], *part.entries]
+    dated = all(e.on is not None for e in entries)
+    def made_order(e: Entry) -> tuple[Any, ...]:
+        return (e.on, e.stored.id) if dated else (e.stored.id,)
+
+    made = sorted(entries, key=made_order)
+    if [e.stored.id for e in made] != [e.stored.id for e in entries]:
+        return None
+    at = {e.stored.id: dataclasses.replace(e, label=label)
+          for e, label in zip(entries, _labels([e.on for e in entries]), strict=True)}
+    steps = [dataclasses.replace(s, before=at[s.before.stored.id], after=at[s.after.stored.id])
+             for s in [*history.steps, *part.steps]]
+    return History([at[e.stored.id] for e in entries], dated, steps)
 
 
 def _profile_data(text: str) -> dict[str, Any] | None:
@@ -247,7 +298,8 @@ class TrackForm(BaseModel):
 class Histories:
     """Wings' histories, kept by the ids of their stored assessments. Those never change
     (the database refuses to), so the same ids give the same history: a wing's page and
-    plan read the ids, and work the history out again only after a new assessment. At most
+    plan read the ids, and work the history out again only after a new assessment, then
+    only from the latest kept when the new one comes last (`extended_history`). At most
     `size` kept, the least recently used dropped (measured: a plan with 155 assessments
     behind it took 232 ms to show, 52 ms kept; docs/performance.md)."""
 
@@ -265,7 +317,15 @@ class Histories:
             if found is not None:
                 self._kept.move_to_end(key)
                 return found
-        history = wing_history(store.results(wing_id))
+        with self._lock:  # the wing's history before its newest assessments, if kept
+            before = next(((len(k[1]), h) for k, h in self._kept.items()
+                           if k[0] == wing_id and key[1][:len(k[1])] == k[1]), None)
+        history = None
+        if before is not None and (latest := before[1].latest) is not None:
+            since = (latest.stored.id, *key[1][before[0]:])
+            history = extended_history(before[1], store.results_in(wing_id, since))
+        if history is None:
+            history = wing_history(store.results(wing_id))
         with self._lock:
             for older in [k for k in self._kept if k[0] == wing_id]:  # before its new one
                 del self._kept[older]

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -391,6 +391,12 @@ class Store:
         with self.begin() as db:
             return list(db.scalars(select(Result).where(Result.wing_id == wing_id)
                                    .order_by(Result.id.desc())))
+
+    def results_in(self, wing_id: int, ids: Sequence[int]) -> list[Result]:
+        """Those of a wing's stored assessments given by id."""
+        with self.begin() as db:
+            return list(db.scalars(select(Result).where(Result.wing_id == wing_id,
+                                                        Result.id.in_(list(ids)))))
 
     def result_ids(self, wing_id: int) -> list[int]:
         """The ids of a wing's stored assessments, oldest first: what changes when one is

@@ -266,14 +266,14 @@ def test_the_latest_is_the_last_made_by_date_or_the_last_stored_when_any_is_unda
 def test_the_portfolio_the_wing_page_and_the_plan_agree_on_the_latest(world: World) -> None:
     """A year-old audit uploaded after this year's neither replaces this year's plan nor
     this year's row on the portfolio (the portfolio reads only the stored dates)."""
-    from advisor.web.portfolio import latest_results
+    from advisor.web.portfolio import Summaries
 
     earlier, later = two_audits(world)
     assert (earlier.assessed_on, later.assessed_on) == (dt.date(2025, 3, 1),
                                                         dt.date(2026, 3, 1))
     history = wing_history(world.store.results(world.wing_a))
     assert history.latest is not None and history.latest.stored.id == later.id
-    assert latest_results(world.store, [world.wing_a])[world.wing_a].id == later.id
+    assert Summaries().latest(world.store, [world.wing_a])[world.wing_a].id == later.id
     page = world.client("commissioner").get("/").text
     assert f'href="/results/{later.id}"' in page
     assert f'href="/results/{earlier.id}"' not in page
@@ -297,11 +297,53 @@ def test_a_history_is_worked_out_again_only_when_an_assessment_is_added(
     assert kept.of(world.store, world.wing_a) is first and worked == [2]
     store_audit(world, audit("2026-06-01", later=True))  # a third: the ids change
     third = kept.of(world.store, world.wing_a)
-    assert worked == [2, 3] and third.latest is not None
+    # made after the latest: only the step from the latest to it is worked out
+    assert worked == [2, 2] and third.latest is not None
     assert [e.stored.id for e in third.entries][:2] == [earlier.id, later.id]
     kept.of(world.store, world.wing_b)  # one kept at most: wing A's is dropped
     kept.of(world.store, world.wing_a)
-    assert worked == [2, 3, 1, 3]
+    assert worked == [2, 2, 1, 3]
+
+
+@pytest.mark.parametrize(("dates", "worked_out"), [
+    # how many assessments each history after the second is worked out from: two when the
+    # new one comes last (the step from the latest), then all when it does not
+    (["2025-03-01", "2026-03-01", "2026-06-01"], [[2]]),  # each made after the last
+    (["2025-03-01", "2026-03-01", "2026-03-01"], [[2]]),  # the same day: stored last
+    (["2025-03-01", "2026-03-01", "2025-06-01"], [[2, 3]]),  # made between: all again
+    (["2025-03-01", "2026-03-01", None], [[2]]),  # undated: all in the order stored
+    ([None, "2026-03-01", "2025-06-01"], [[2, 3]]),
+    (["2025-03-01", "2026-03-01", "2026-06-01", "2026-02-01", "2026-09-01"],
+     [[2], [2, 4], [2]]),
+])
+def test_a_history_extended_is_the_history_worked_out_whole(
+        world: World, monkeypatch: pytest.MonkeyPatch, dates: list[str | None],
+        worked_out: list[list[int]]) -> None:
+    """After each new assessment the kept history equals the one worked out from every
+    stored assessment: entries, labels, what each keeps, and every step."""
+    from advisor.web import history as module
+
+    real = module.wing_history
+    kept = module.Histories()
+    for n, on in enumerate(dates):
+        data = audit(on or "2026-01-01", later=n % 2 == 1)
+        if on is None:
+            del data["assessed"]["on"]
+        store_audit(world, data)
+        if n == 0:
+            continue
+        worked: list[int] = []
+
+        def counted(results: Any, worked: list[int] = worked) -> Any:
+            worked.append(len(results))
+            return real(results)
+
+        monkeypatch.setattr(module, "wing_history", counted)
+        history = kept.of(world.store, world.wing_a)
+        monkeypatch.setattr(module, "wing_history", real)
+        assert history == real(world.store.results(world.wing_a))
+        if n > 1:  # the first is worked out whole: nothing was kept before it
+            assert worked == worked_out[n - 2], (n, worked)
 
 
 def test_a_wing_keeps_one_history_and_the_earlier_assessments_in_short(world: World) -> None:
