@@ -204,15 +204,16 @@ def prepare(where: list[str], env: dict[str, str], users: int) -> World:
 
 @contextlib.contextmanager
 def serving(where: list[str], env: dict[str, str],
-            workers: int = 1) -> Iterator[tuple[str, int]]:
-    """`advisor serve` on a free port of 127.0.0.1, until the block ends: (URL, pid)."""
+            workers: int = 1) -> Iterator[tuple[str, int, Any]]:
+    """`advisor serve` on a free port of 127.0.0.1, until the block ends: (URL, pid, the
+    file its output goes to)."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(advisor_command("serve", *where, "--host", HOST, "--port",
                                                   str(port), "--workers", str(workers)),
                                   env=env, stdout=log, stderr=log)
         try:
-            yield _answering(server, log, f"http://{HOST}:{port}"), server.pid
+            yield _answering(server, log, f"http://{HOST}:{port}"), server.pid, log
         finally:
             server.terminate()
             try:
@@ -220,6 +221,21 @@ def serving(where: list[str], env: dict[str, str],
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=20)
+
+
+def tracebacks(output: str, most: int = 3) -> list[str]:
+    """The server's tracebacks in its output (the first `most`), each whole: what a 5xx
+    in the figures was."""
+    found, current = [], None
+    for line in output.splitlines():
+        if line.startswith("Traceback"):
+            current = [line]
+            found.append(current)
+        elif current is not None:
+            current.append(line)
+            if line and not line[0].isspace() and not line.startswith("During handling"):
+                current = None  # the exception's own line ends it
+    return ["\n".join(block) for block in found[:most]]
 
 
 def _answering(server: subprocess.Popen[bytes], log: Any, base: str) -> str:
@@ -250,6 +266,7 @@ class Tally:
     cpu: float = 0.0  # the server's CPU seconds over the run
     driver_cpu: float = 0.0  # this script's own, on the same machine
     refusals: list[str] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)  # the server's, when it erred
     requests: int = 0
     cap: int = 0
     deadline: float = 0.0
@@ -679,6 +696,8 @@ def report(args: argparse.Namespace, tally: Tally, *, database: str, rounds: int
         print(f"  error: {line}")
     for line in sorted(set(tally.refusals)):
         print(f"  answer refused: {line}")
+    for block in tally.tracebacks:
+        print("  the server's traceback:\n" + "\n".join(f"    {x}" for x in block.splitlines()))
     if samples:
         soak_report(tally, samples, args.warmup)
     print(f"targets: {'all met' if met else 'NOT all met'}; errors: {errors}")
@@ -750,7 +769,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             where, database = ["--data", str(Path(tmp) / "data")], "SQLite"
         world = prepare(where, env, args.users)
-        with serving(where, env, args.workers) as (base, pid):
+        with serving(where, env, args.workers) as (base, pid, log):
             served = asyncio.run(probe(base, world, args.without))
             before, began = load_average(), dt.datetime.now(dt.UTC)
             samples: list[Sample] = []
@@ -760,6 +779,9 @@ def main(argv: list[str] | None = None) -> int:
             tally.cpu = cpu_seconds(pid) - cpu
             tally.driver_cpu = time.process_time() - own
             after = load_average()
+            if tally.errors:
+                log.seek(0)
+                tally.tracebacks = tracebacks(log.read().decode(errors="replace"))
         report(args, tally, database=database, rounds=rounds, served=served,
                load=(before, after), began=began, samples=samples)
     return 1 if tally.errors else 0

@@ -52,3 +52,18 @@ def test_the_load_script_drives_every_page_and_counts_no_error() -> None:
     assert re.search(r"rounds finished: 6;", out), out
     assert re.search(r"^finish an assessment +4 +0 ", out, re.M), out
     assert re.search(r"; errors: 0$", out, re.M), out
+
+
+def test_a_server_error_in_the_figures_comes_with_the_servers_traceback() -> None:
+    from benchmarks.service import tracebacks
+
+    output = "\n".join([
+        'INFO:     127.0.0.1:5 - "GET / HTTP/1.1" 200 OK',
+        "ERROR:    Exception in ASGI application",
+        "Traceback (most recent call last):",
+        '  File "advisor/web/guided.py", line 9, in answer',
+        "    raise ValueError(x)",
+        "ValueError: 7",
+        'INFO:     127.0.0.1:5 - "GET /wings/1 HTTP/1.1" 200 OK'])
+    assert tracebacks(output) == ["\n".join(output.splitlines()[2:6])]
+    assert tracebacks('INFO:     127.0.0.1:5 - "GET / HTTP/1.1" 200 OK') == []
