@@ -40,6 +40,7 @@ STAGES: dict[str, tuple[str, ...]] = {
               "advisor.reference"),
     # 8. the web service: stored assessments and the app that serves them
     "service": ("advisor.web", "advisor.web.models", "advisor.web.db", "advisor.web.passwords",
+                "advisor.web.allocator",
                 "advisor.web.store", "advisor.web.guided", "advisor.web.security",
                 "advisor.web.pages", "advisor.web.tracking", "advisor.web.portfolio",
                 "advisor.web.history", "advisor.web.explore", "advisor.web.app",

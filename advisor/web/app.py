@@ -514,11 +514,13 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
 
 def served_app() -> FastAPI:
     """The app as each worker process of `advisor serve --workers N` makes it: over the
-    database, and with the set-up token, that `serve` put in the environment."""
+    database, and with the set-up token, that `serve` put in the environment; the
+    process's allocator told to hand memory back (`advisor.web.allocator`)."""
     import os
 
-    from advisor.web import db
+    from advisor.web import allocator, db
 
+    allocator.tune()
     store = Store(db.engine_for(os.environ[db.SERVED_DATABASE]))
     return create_app(store, settings=Settings(
         setup_token=os.environ.get(db.SERVED_SETUP) or None))

@@ -73,7 +73,7 @@ def serve(data: Path | None, database: str | None, host: str, port: int,
 
     import uvicorn
 
-    from advisor.web import db
+    from advisor.web import allocator, db
     from advisor.web.app import create_app
     from advisor.web.security import Settings
     from advisor.web.store import Store
@@ -93,6 +93,7 @@ def serve(data: Path | None, database: str | None, host: str, port: int,
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning",
                                "proxy_headers": True, "server_header": False}
     if workers == 1:
+        allocator.tune()
         uvicorn.run(create_app(store, settings=Settings(setup_token=setup)), **options)
         return
     # each worker process makes its own app (advisor.web.app.served_app) from these

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import sys
 import tempfile
 import threading
 from collections import OrderedDict
@@ -159,8 +160,18 @@ def _as_read(data: Mapping[str, Any]) -> dict[str, Any]:
             "stages": [{"stage": s["stage"], "light": s["light"]} for s in data["stages"]],
             "assessed_role": data.get("assessed_role"), "assessed": data.get("assessed"),
             "profile": {"kind": data["profile"]["kind"]},
-            "actions": [{k: a[k] for k in READ_OF_ACTIONS if k in a}
+            "actions": [{k: _shared(a[k]) for k in READ_OF_ACTIONS if k in a}
                         for a in data.get("actions", [])]}
+
+
+def _shared(value: Any) -> Any:
+    """A text (or a list of texts) as one object however many kept assessments hold it:
+    an action's words recur in every assessment that proposes it."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return [_shared(v) for v in value]
+    return value
 
 
 def _entries(rows: Sequence[Result], datas: Mapping[int, Any]) -> list[Entry]:

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -32,6 +33,7 @@ from advisor.web.models import ActionTracking, Draft, Result, Wing, assessed_on,
 from advisor.web.pages import Context, day, page, see_other
 from advisor.web.security import EVERYONE, READERS, WRITERS, need, readable, visible_wing_ids
 from advisor.web.store import Signed, Store, StoreError
+from advisor.web.tracking import overdue_of, proposed_ids
 
 #: the sorts the page offers: key -> the order in words, ascending and descending
 SORTS = {"prison": ("prison, A to Z", "prison, Z to A"),
@@ -80,16 +82,27 @@ class Row:
         return f"{self.wing}, {self.prison}"
 
 
-def summary_of(result_json: str) -> dict[str, Any]:
-    """What a row reads of a stored assessment, in the JSON's own shape."""
+@dataclass(frozen=True)
+class Summary:
+    """What a row reads of a stored assessment."""
+
+    kind: str
+    role: str  # the role assessed, by its title ("" when none is selected)
+    current_rung: int
+    target_rung: int
+    lights: tuple[str, ...]
+    verdict: str | None  # a proposal's only
+    assessed_on: dt.date | None
+    actions: frozenset[str]  # the ids of the actions it proposes
+
+
+def summary_of(result_json: str) -> Summary:
     r = json.loads(result_json)
-    return {"profile": {"kind": r["profile"]["kind"]},
-            "assessed_role": r.get("assessed_role"),
-            "current_rung": r["current_rung"], "target_rung": r["target_rung"],
-            "stages": [{"light": s["light"]} for s in r["stages"]],
-            "headline": {"verdict": (r.get("headline") or {}).get("verdict")},
-            "assessed": r.get("assessed"),
-            "actions": [{"id": a["id"]} for a in r.get("actions", [])]}
+    role = r.get("assessed_role")
+    return Summary(r["profile"]["kind"], role["title"] if role else "", r["current_rung"],
+                   r["target_rung"], tuple(sys.intern(s["light"]) for s in r["stages"]),
+                   (r.get("headline") or {}).get("verdict"), assessed_on(r),
+                   frozenset(proposed_ids(r)))
 
 
 @dataclass(frozen=True)
@@ -98,7 +111,7 @@ class Latest:
 
     id: int
     created_at: dt.datetime
-    summary: Mapping[str, Any]  # `summary_of` its JSON; shared: never change it
+    summary: Summary
 
     @classmethod
     def of(cls, result: Result) -> Latest:
@@ -106,22 +119,22 @@ class Latest:
 
 
 class Summaries:
-    """The summaries of the stored assessments the portfolio has shown, kept by id. A
-    stored assessment never changes, so its summary is read from the database once:
-    reading and parsing every wing's whole assessment (a quarter of a MB each) at each view
-    was most of the portfolio's time under load, and most of the memory it churned. One
-    for each app (ids are a database's own), the last 4,096 seen, a few hundred bytes
-    each; keyed by id and when it was stored, so a database restored under a running
-    server gives no stale row."""
+    """Each wing's latest stored assessment in short, kept while it is the latest. A
+    stored assessment never changes, so it is read from the database once: reading and
+    parsing every wing's whole assessment at each view was most of the portfolio's time
+    under load, and most of the memory it churned. One for each app (ids are a
+    database's own), for the last 4,096 wings seen, about a KB each; checked by id and
+    when it was stored, so a database restored under a running server gives no stale
+    row."""
 
     def __init__(self, size: int = 4096) -> None:
-        self._kept: LRUCache[tuple[int, dt.datetime], Mapping[str, Any]] = LRUCache(size)
+        self._kept: LRUCache[int, Latest] = LRUCache(size)
         self._lock = threading.Lock()
 
     def latest(self, store: Store, wing_ids: list[int] | None) -> dict[int, Latest]:
         """The latest stored assessment of each wing given (or of every wing), as the
         wing's page and plan take it (`latest_of`): wing id -> it. Two queries: the ids
-        and dates of all; then the text of those latest not summarised yet, if any."""
+        and dates of all; then the text of those latest not kept yet, if any."""
         from sqlalchemy import select
 
         dates = select(Result.id, Result.wing_id, Result.assessed_on, Result.created_at)
@@ -129,23 +142,25 @@ class Summaries:
             dates = dates.where(Result.wing_id.in_(wing_ids))
         with store.begin() as db:
             by_wing: dict[int, list[tuple[int, dt.date | None]]] = {}
-            stored: dict[int, tuple[int, dt.datetime]] = {}
+            stored: dict[int, dt.datetime] = {}
             for rid, wing_id, on, at in db.execute(dates):
                 by_wing.setdefault(wing_id, []).append((rid, on))
-                stored[rid] = (wing_id, at)
-            wanted = [r for found in by_wing.values() if (r := latest_of(found)) is not None]
+                stored[rid] = at
+            wanted = {wing: r for wing, found in by_wing.items()
+                      if (r := latest_of(found)) is not None}
             with self._lock:
-                known = {rid: s for rid in wanted
-                         if (s := self._kept.get((rid, stored[rid][1]))) is not None}
-            missing = [rid for rid in wanted if rid not in known]
+                out = {wing: kept for wing, rid in wanted.items()
+                       if (kept := self._kept.get(wing)) is not None
+                       and (kept.id, kept.created_at) == (rid, stored[rid])}
+            missing = {rid: wing for wing, rid in wanted.items() if wing not in out}
             if missing:
-                read = {rid: summary_of(text) for rid, text in db.execute(
-                    select(Result.id, Result.result_json).where(Result.id.in_(missing)))}
+                read = {missing[rid]: Latest(rid, stored[rid], summary_of(text))
+                        for rid, text in db.execute(select(Result.id, Result.result_json)
+                                                    .where(Result.id.in_(list(missing))))}
                 with self._lock:
-                    for rid, summary in read.items():
-                        self._kept[(rid, stored[rid][1])] = summary
-                known |= read
-        return {stored[rid][0]: Latest(rid, stored[rid][1], known[rid]) for rid in wanted}
+                    self._kept.update(read)
+                out |= read
+        return {wing: out[wing] for wing in wanted}
 
 
 def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Latest],
@@ -155,8 +170,6 @@ def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Latest],
     work tracked on its actions, with the actions overdue on `today`, and the assessments
     it has in progress (`drafts`: wing id -> how many)."""
     drafts = drafts or {}
-    from advisor.web.tracking import overdue_actions
-
     tracked: dict[int, list[ActionTracking]] = {}
     for t in trackings:
         tracked.setdefault(t.wing_id, []).append(t)
@@ -167,14 +180,11 @@ def portfolio_rows(wings: Iterable[Wing], latest: Mapping[int, Latest],
             rows.append(Row(w.id, w.prison, w.name, drafts=drafts.get(w.id, 0)))
             continue
         r = found.summary
-        role = r.get("assessed_role")
         rows.append(Row(
-            w.id, w.prison, w.name, result_id=found.id, kind=r["profile"]["kind"],
-            role=role["title"] if role else "", current_rung=r["current_rung"],
-            target_rung=r["target_rung"], lights=tuple(s["light"] for s in r["stages"]),
-            verdict=(r.get("headline") or {}).get("verdict"),
-            assessed_on=assessed_on(r), stored=found.created_at,
-            overdue=len(overdue_actions(r, tracked.get(w.id, ()), today)),
+            w.id, w.prison, w.name, result_id=found.id, kind=r.kind, role=r.role,
+            current_rung=r.current_rung, target_rung=r.target_rung, lights=r.lights,
+            verdict=r.verdict, assessed_on=r.assessed_on, stored=found.created_at,
+            overdue=len(overdue_of(r.actions, tracked.get(w.id, ()), today)),
             drafts=drafts.get(w.id, 0)))
     return rows
 
@@ -573,6 +583,6 @@ class _Words:
 
 WORDS = _Words()
 
-__all__ = ["CSV_COLUMNS", "SORTS", "Latest", "Row", "Summaries", "View", "add_routes",
+__all__ = ["CSV_COLUMNS", "SORTS", "Latest", "Row", "Summaries", "Summary", "View", "add_routes",
            "compare_names", "comparison_body", "counts_line", "csv_text", "drafts_in_progress",
            "portfolio_rows", "rows_for"]

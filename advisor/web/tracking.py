@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,12 @@ def overdue_actions(result: Mapping[str, Any], trackings: Iterable[ActionTrackin
                     today: dt.date) -> list[str]:
     """The ids of the actions that `result` still proposes and whose work is overdue on
     `today` (an action the rules no longer propose is met, so never overdue)."""
-    proposed = set(proposed_ids(result))
+    return overdue_of(set(proposed_ids(result)), trackings, today)
+
+
+def overdue_of(proposed: Collection[str], trackings: Iterable[ActionTracking],
+               today: dt.date) -> list[str]:
+    """The ids of the actions `proposed` (ids) whose work is overdue on `today`."""
     return sorted(t.action_id for t in trackings
                   if t.action_id in proposed and t.overdue(today))
 
@@ -143,4 +148,4 @@ def _tracked(base: list[str], t: ActionTracking | None, today: dt.date | None,
 
 
 __all__ = ["EXTRA_COLUMNS", "Met", "action_numbers", "day_words", "met_actions", "overdue_actions",
-           "parse_due", "plan_csv", "proposed_ids", "status_words"]
+           "overdue_of", "parse_due", "plan_csv", "proposed_ids", "status_words"]

@@ -552,9 +552,9 @@ def test_a_row_reads_each_stored_assessment_once(world: World) -> None:
     assert summaries.latest(world.store, None) == first and len(texts) == 1
     assert first[willow.id].id == willow_result.id
     two_roles = first[willow.id].summary
-    assert (two_roles["current_rung"], two_roles["target_rung"]) == (3, 4)
-    assert [s["light"] for s in two_roles["stages"]] == \
-        ["green", "green", "red", "orange", "orange", "red"]
+    assert (two_roles.kind, two_roles.role, two_roles.current_rung, two_roles.target_rung,
+            two_roles.lights) == ("self-audit", "Peer mentor", 3, 4,
+                                  ("green", "green", "red", "orange", "orange", "red"))
     assert world.wing_a not in first  # nothing stored for it yet
     admin, wing_a = world.store.user(world.users["admin"]), world.store.wing(world.wing_a)
     assert admin is not None and wing_a is not None
@@ -565,8 +565,8 @@ def test_a_row_reads_each_stored_assessment_once(world: World) -> None:
     now = summaries.latest(world.store, None)
     assert len(texts) == 2 and now[world.wing_a].id == stored.id
     high_down = now[world.wing_a].summary
-    assert (high_down["current_rung"], high_down["target_rung"]) == (0, 3)
-    assert [s["light"] for s in high_down["stages"]] == \
-        ["green", "green", "orange", "orange", "orange", "orange"]
+    assert (high_down.current_rung, high_down.target_rung, high_down.lights) == \
+        (0, 3, ("green", "green", "orange", "orange", "orange", "orange"))
+    assert len(high_down.actions) == 31 and "R1a" in high_down.actions
     assert {w: r for w, r in now.items() if w != world.wing_a} == first
 
