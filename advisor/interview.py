@@ -13,6 +13,7 @@ The interview covers one selected role; add more by editing the file.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from advisor.words import SCALES, UNKNOWN
 Data = dict[str, Any]
 SKIP_ROLE_FIELDS = {"title"}  # asked separately when the role is chosen
 REQUIRED = {"site.prison", "wing.name"}  # every other question may be answered "unknown"
+THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+")  # 1,200; 1 200
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,8 @@ def parse_answer(q: Question, raw: str) -> Any:
             raise BadAnswer(f"give any of {', '.join(q.choices)}, separated by commas")
         return items
     if q.kind == "int":
+        if THOUSANDS.fullmatch(text):  # 1,200 or 1 200: as people write a number
+            text = re.sub(r"[, ]", "", text)
         if not (text.isascii() and text.isdigit()):  # '²' is a digit to isdigit alone
             raise BadAnswer("answer with a whole number, or unknown")
         return int(text)

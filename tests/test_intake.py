@@ -453,6 +453,26 @@ def test_every_interview_question_is_a_question() -> None:
     assert by_path["site.category"] == "Which categories does the prison hold?"
 
 
+@pytest.mark.parametrize(("typed", "number"), [
+    ("1200", 1200), ("1,200", 1200), ("1 200", 1200), ("12,345,678", 12345678), ("7", 7),
+    (" 98 ", 98)])
+def test_a_whole_number_may_be_written_with_thousands_marked(typed: str, number: int) -> None:
+    from advisor.interview import parse_answer, questions
+
+    q = next(q for q in questions({}) if q.path == "wing.beds")
+    assert parse_answer(q, typed) == number
+
+
+@pytest.mark.parametrize("typed", ["1,20", "12,00", "1.200", "1,200.5", "-3", "²", "1,,200",
+                                   "1, 200", "lots"])
+def test_a_number_is_refused_unless_it_is_whole(typed: str) -> None:
+    from advisor.interview import BadAnswer, parse_answer, questions
+
+    q = next(q for q in questions({}) if q.path == "wing.beds")
+    with pytest.raises(BadAnswer, match="answer with a whole number, or unknown"):
+        parse_answer(q, typed)
+
+
 def test_why_says_what_a_descriptive_fact_is_for() -> None:
     from advisor.assess import default_rulebook
     from advisor.interview import questions, why
