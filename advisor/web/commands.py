@@ -206,7 +206,8 @@ def db_upgrade(data: Path | None, database: str | None) -> None:
 @_where
 @_reports
 def db_current(data: Path | None, database: str | None) -> None:
-    """Say which schema the database is at, and whether it is the newest.
+    """Say which schema the database is at, and whether it is the newest. Exits 0 when it
+    is, 1 when it needs 'advisor db upgrade' (for a script to check before serving).
 
     Example: advisor db current
     """
@@ -216,6 +217,8 @@ def db_current(data: Path | None, database: str | None) -> None:
     at, head = db.current(engine), db.head()
     state = "up to date" if at == head else f"needs 'advisor db upgrade' (newest {head})"
     click.echo(f"{db.where(str(engine.url))}: schema {at or 'none'}, {state}.")
+    if at != head:
+        raise SystemExit(1)
 
 
 @database_group.command("backup")

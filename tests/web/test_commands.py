@@ -22,6 +22,10 @@ def advisor(*args: str, stdin: str | None = None) -> Any:
 
 def test_db_upgrade_makes_the_schema_once_and_says_so(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
+    behind = advisor("db", "current", "--data", data)
+    assert behind.exit_code == 1  # a script can tell: upgrade before serving
+    assert behind.output.endswith(f": schema none, needs 'advisor db upgrade' (newest "
+                                  f"{db.head()}).\n")
     first = advisor("db", "upgrade", "--data", data)
     assert first.exit_code == 0, first.output
     sqlite = tmp_path / "data" / "advisor.sqlite3"
@@ -30,6 +34,7 @@ def test_db_upgrade_makes_the_schema_once_and_says_so(tmp_path: Path) -> None:
     assert again.output == f"{sqlite} is up to date (schema {db.head()}).\n"
     current = advisor("db", "current", "--data", data)
     assert current.output == f"{sqlite}: schema {db.head()}, up to date.\n"
+    assert current.exit_code == 0
 
 
 def test_users_add_makes_an_account_its_wings_and_refuses_bad_input(tmp_path: Path) -> None:
