@@ -389,6 +389,8 @@ def create_app(store: Store, *, settings: Settings | None = None,  # noqa: PLR09
                     audience: str | None = None) -> Response:
         found, wing = _result(signed, result_id)
         data = json.loads(found.result_json)
+        if found.source != "upload":  # answered on the web: no file of the team's to name
+            data["profile"].pop("file", None)
         return page(request, "report.html.j2", title=f"{wing.name}, {wing.prison}",
                     report=report_body(data, audience_of(audience)), audience=audience,
                     base=f"/results/{found.id}", downloads=_formats(), result=found,

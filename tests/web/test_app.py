@@ -115,6 +115,17 @@ def test_a_downloaded_profile_uploaded_again_gives_the_same_assessment(world: Wo
     assert again == before
 
 
+def test_a_result_names_the_file_only_when_a_team_uploaded_one(world: World) -> None:
+    """The record line names the profile's file for an upload; an assessment answered on
+    the web has no file of the team's (it is stored as profile.yaml), so none is named."""
+    team = world.client("delivery")
+    uploaded = upload(team, world.wing_a, "clu-2026.yaml", HIGH_DOWN.read_bytes())
+    page = team.get(uploaded.headers["location"]).text  # type: ignore[attr-defined]
+    assert "Self-audit · profile clu-2026.yaml · rulebook " in page
+    answered = world.client("commissioner").get(f"/results/{world.result_b}").text
+    assert "Proposal · rulebook " in answered and "· profile " not in answered
+
+
 def test_an_invalid_upload_gets_the_clis_error_and_stores_nothing(
         world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     team = world.client("delivery")
