@@ -22,8 +22,6 @@ LIGHTS = {"red": 0, "orange": 1, "green": 2}
 Json = dict[str, Any]
 #: The formats `render_compare` writes.
 COMPARE_FORMATS = ("terminal", "json", "markdown", "html")
-KIND_WORDS = {"proposal": ("proposal", "proposals"), "self-audit": ("self-audit", "self-audits"),
-              "example": ("example", "examples")}
 RANKED_BY = ("Ranked by the rung now, then the target rung, then the lights, then the "
              "fewest open questions.")
 #: Why an action of the earlier plan is not in the later one, when it was not completed.
@@ -222,8 +220,11 @@ def wing_name(row: Mapping[str, Any]) -> str:
 
 
 def kind_words(kind: str, n: int = 1) -> str:
-    one, many = KIND_WORDS.get(kind, (kind, kind))
-    return one if n == 1 else many
+    """A kind of profile in a sentence: `self-audit`, `2 worked examples` (n: how many)."""
+    from advisor.render.words import KIND_WORDS
+
+    one = KIND_WORDS[kind].lower() if kind in KIND_WORDS else kind
+    return one if n == 1 else f"{one}s"
 
 
 def date_words(row: Mapping[str, Any]) -> str:
@@ -385,7 +386,7 @@ def side_rows(c: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
     table: list[tuple[str, list[str]]] = [] if over_time else [
         ("Assessed", [date_words(r) for r in rows])]
     table += [
-        ("Kind", [kind_words(r["kind"]) for r in rows]),
+        ("Kind", [kind_words(r["kind"]).capitalize() for r in rows]),
         ("File", [r["name"] for r in rows]),
         ("Role", [r["role"] or "No role selected" for r in rows]),
     ]

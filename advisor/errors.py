@@ -24,19 +24,19 @@ class AdvisorError(Exception):
         """`FILE:LINE: field: message`, leaving out the parts that are not known."""
         where = ""
         if self.file:
-            where = _visible(self.file)
+            where = visible(self.file)
             if self.line:
                 where += f":{self.line}"
             where += ": "
-        field = f"{_visible(self.field)}: " if self.field else ""
-        text = _visible(" ".join(self.message.split()))
+        field = f"{visible(self.field)}: " if self.field else ""
+        text = visible(" ".join(self.message.split()))
         return f"{where}{field}{text}"
 
     def __str__(self) -> str:
         return self.one_line()
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     """Text with control characters shown as escapes: a file name holding a newline or a
     terminal escape must not split the one error line or reach the terminal live."""
     if all(" " <= c != "\x7f" for c in text):

@@ -71,7 +71,8 @@ def ladder_name(r: Mapping[str, Any]) -> str:
     return f"{name}, {aspiration}" if aspiration else name
 
 
-KIND_WORDS = {"self-audit": "Self-audit", "proposal": "Proposal", "example": "Worked example"}
+#: each kind of profile, by its name in a title (in a sentence: lower case, `kind_words`)
+KIND_WORDS = {"proposal": "Proposal", "self-audit": "Self-audit", "example": "Worked example"}
 
 
 def record_line(r: Mapping[str, Any]) -> str:
@@ -281,13 +282,21 @@ def named_role(r: Mapping[str, Any], path: str) -> str | None:
 def asked(path: str, *, section: bool = False) -> str:
     """The question the interview asks for a fact (any role's), its study section kept
     only when asked for."""
-    from advisor.paths import generic as generic_path
+    question = question_of(path, section=section)
+    if question is None:  # a fact no question asks: its last name, in words
+        question = path.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    return question
+
+
+def question_of(path: str, *, section: bool = False) -> str | None:
+    """The question the interview asks for a fact (any role's), or None when it is no
+    fact the profile asks about."""
+    from advisor.paths import generic
     from advisor.profile import QUESTIONS
 
-    generic = generic_path(path)
-    question = QUESTIONS.get(generic) or FACT_LABELS.get(generic)
-    if question is None:  # a fact no question asks: its last name, in words
-        question = generic.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    question = QUESTIONS.get(generic(path)) or FACT_LABELS.get(generic(path))
+    if question is None:
+        return None
     return question if section else split_section(question)[0]
 
 

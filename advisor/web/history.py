@@ -25,7 +25,7 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Upload
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from advisor.compare import light_words
+from advisor.compare import kind_words, light_words
 from advisor.errors import AdvisorError
 from advisor.rulebook import Rulebook
 from advisor.web import tracking
@@ -39,13 +39,9 @@ from advisor.web.models import (
     Wing,
     assessed_on,
 )
-from advisor.web.pages import MAX_REQUEST, Context, page, see_other, slug
+from advisor.web.pages import MAX_REQUEST, Context, file_error, page, see_other, slug
 from advisor.web.security import READERS, WRITERS, can_write, need, readable, writable
 from advisor.web.store import Signed, Store, StoreError
-
-#: how a kind of assessment is named in a sentence
-KIND_NAMES = {"self-audit": "self-audit", "proposal": "proposal", "example": "worked example"}
-
 
 # -- the history: pure functions over the stored assessments --------------------------
 
@@ -79,7 +75,7 @@ class Entry:
     @property
     def name(self) -> str:
         """The assessment in a sentence: `the self-audit of 1 March 2026`."""
-        kind = KIND_NAMES.get(self.stored.kind, self.stored.kind)
+        kind = kind_words(self.stored.kind)
         if self.on is not None:
             return f"the {kind} of {tracking.day_words(self.on)}"
         return f"the {kind} stored on {tracking.day_words(self.stored.created_at)}"
@@ -460,7 +456,7 @@ def add_routes(app: FastAPI, context: Context) -> None:  # noqa: PLR0915 (routes
                                    f"{wing.name}, {wing.prison}: upload it to that wing's "
                                    "page", file=name)
         except AdvisorError as err:
-            said = err.one_line()
+            said = file_error(err)
             return await run_in_threadpool(lambda: wing_page_for(
                 request, signed, wing, status=400, upload_error=said))
         stored = await run_in_threadpool(

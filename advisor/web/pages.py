@@ -20,6 +20,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
+from advisor.errors import AdvisorError, visible
 from advisor.rulebook import Rulebook
 from advisor.web import guided
 from advisor.web.models import ROLE_TITLES, SOURCE_TITLES
@@ -119,11 +120,35 @@ def assess_text(text: str, name: str, book: Rulebook) -> Any:
     return assess(profile_from_document(yamlio.parse(text, name)), book)
 
 
+def file_error(err: AdvisorError) -> str:
+    """What is wrong in an uploaded file, as a page says it: where (the file, its line)
+    and the question the field answers, not the field's path (`hmp.yaml, line 65, the
+    answer to "How do holders take part day to day?" for role 1: 'often' is not one of
+    ...`). A command line error names the path, for the person editing the file."""
+    from advisor.paths import LIST_SECTIONS, steps
+    from advisor.render.words import question_of
+
+    where = [visible(err.file)] if err.file else []
+    if err.line:
+        where.append(f"line {err.line}")
+    question = question_of(err.field) if err.field else None
+    if question is not None and err.field:
+        said = f"the answer to \u201c{question}\u201d"
+        first = steps(err.field)
+        if len(first) > 1 and first[0] in LIST_SECTIONS and isinstance(first[1], int):
+            said += f" for {'role' if first[0] == 'roles' else 'other role'} {first[1] + 1}"
+        where.append(said)
+    elif err.field:  # no question asks it (a name the file made up): as the file has it
+        where.append(f"at \u201c{visible(err.field)}\u201d")
+    text = visible(" ".join(err.message.split()))
+    return f"{', '.join(where)}: {text}" if where else text[:1].upper() + text[1:]
+
+
 def slug(text: str) -> str:
     """A file name's stem from free text."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "assessment"
 
 
 __all__ = ["CSP", "KIND_TITLES", "MAX_REQUEST", "REPORT_CSP", "Context", "assess_text",
-           "audience", "day", "page", "report_body", "see_other", "slug", "style", "templates",
-           "when"]
+           "audience", "day", "file_error", "page", "report_body", "see_other", "slug", "style",
+           "templates", "when"]

@@ -360,8 +360,8 @@ def csv_text(rows: Sequence[Row]) -> str:
 def counts_line(rows: Sequence[Row]) -> str:
     """How many wings, and of which kind: `3 wings: 1 proposal, 1 self-audit, 1 not
     assessed yet`."""
-    from advisor.compare import KIND_WORDS, kind_words
-    from advisor.render.words import listed
+    from advisor.compare import kind_words
+    from advisor.render.words import KIND_WORDS, listed
 
     parts = []
     for kind in KIND_WORDS:  # an uploaded worked example is stored as one

@@ -139,8 +139,12 @@ def test_an_invalid_upload_gets_the_clis_error_and_stores_nothing(
     message = re.search(r'<p class="error" id="profile-error" role="alert">([^<]*)</p>',
                         bad.text)  # type: ignore[attr-defined]
     assert message is not None
-    assert message[1].startswith(f"wing.yaml:{line}: roles[0].supervision: ")
-    # the very words `advisor assess wing.yaml` prints for that file
+    # the field by the question it answers, and for which role, not by its path
+    where = f"wing.yaml, line {line}, the answer to \u201cHow are holders supervised?\u201d " \
+            "for role 1: "
+    assert message[1].startswith(where), message[1]
+    assert "roles[0]" not in message[1] and "supervision:" not in message[1]
+    # then what is wrong in the very words `advisor assess wing.yaml` prints for that file
     from click.testing import CliRunner
 
     from advisor.cli import main
@@ -149,10 +153,12 @@ def test_an_invalid_upload_gets_the_clis_error_and_stores_nothing(
     monkeypatch.chdir(tmp_path)
     cli = CliRunner().invoke(main, ["assess", "wing.yaml"])
     assert cli.exit_code == 2
-    assert cli.output.strip() == f"advisor: {message[1]}".replace("&#39;", "'")
+    assert cli.output.strip() == \
+        f"advisor: wing.yaml:{line}: roles[0].supervision: {message[1][len(where):]}".replace(
+            "&#39;", "'")
     none = team.post(f"/wings/{world.wing_a}/upload")
     assert none.status_code == 400
-    assert '<p class="error" id="profile-error" role="alert">choose a profile file to ' \
+    assert '<p class="error" id="profile-error" role="alert">Choose a profile file to ' \
            "upload</p>" in none.text
     huge = upload(team, world.wing_a, "wing.yaml", b"# padding\n" * 300_000)
     assert huge.status_code == 413  # type: ignore[attr-defined]

@@ -204,17 +204,19 @@ def test_uploads_that_are_not_profiles_are_refused_naming_the_problem(
         "empty": (b"", r"^wing\.yaml: is empty$"),
         "binary": (bytes(range(256)) * 4, r"^wing\.yaml: is a binary file, not a YAML "
                                           r"profile$"),
-        "a YAML bomb": (bomb.encode(), r"^wing\.yaml:1: a: YAML anchors and aliases "
+        "a YAML bomb": (bomb.encode(), r"^wing\.yaml, line 1, at “a”: YAML anchors and aliases "
                                        r"\(&amp;name, \*name\) are not allowed$"),
         "a Python tag": (f"!!python/object/apply:os.system ['touch {pwned}']\n".encode(),
-                         r"^wing\.yaml:1: the YAML tag &#39;tag:yaml\.org,2002:python/"
+                         r"^wing\.yaml, line 1: the YAML tag &#39;tag:yaml\.org,2002:python/"
                          r"object/apply:os\.system&#39; is not allowed \(plain values "
                          r"only\)$"),
-        "a list": (b"- one\n- two\n", r"^wing\.yaml:1: a profile is a mapping of fields, "
-                                      r"not a list$"),
-        "a number": (b"42\n", r"^wing\.yaml:1: a profile is a mapping of fields, not 42$"),
-        "JSON of something else": (b'{"hello": "world"}', r"^wing\.yaml:1: profile_version: "
-                                                          r"missing profile_version"),
+        "a list": (b"- one\n- two\n", r"^wing\.yaml, line 1: a profile is a mapping of "
+                                      r"fields, not a list$"),
+        "a number": (b"42\n", r"^wing\.yaml, line 1: a profile is a mapping of fields, "
+                               r"not 42$"),
+        "JSON of something else": (b'{"hello": "world"}',
+                                   r"^wing\.yaml, line 1, at “profile_version”: "
+                                   r"missing profile_version"),
         "UTF-16": ("kind: self-audit\n".encode("utf-16"), r"^wing\.yaml: is a binary file"),
     }
     before = len(world.store.results(world.wing_a))

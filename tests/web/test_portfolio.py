@@ -156,7 +156,8 @@ def test_a_row_is_the_wings_latest_assessment_in_short() -> None:
     assert rows[FAIRHAVEN].stored == dt.datetime(2026, 3, 6, 10, 0, tzinfo=dt.UTC)
     assert counts_line(_rows()) == "5 wings: 1 proposal, 3 self-audits and 1 not assessed yet"
     example = Row(7, "HMP High Down", "Copy", result_id=70, kind="example")
-    assert counts_line([example, rows[CLU]]) == "2 wings: 1 example and 1 not assessed yet"
+    assert counts_line([example, rows[CLU]]) == \
+        "2 wings: 1 worked example and 1 not assessed yet"
 
 
 def test_a_wing_with_an_assessment_begun_and_none_stored_is_in_progress() -> None:
