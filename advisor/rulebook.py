@@ -412,6 +412,11 @@ class Rulebook:
             if r.rule.then.action is not None:
                 yield r, r.rule.then.action
 
+    def action_texts(self) -> dict[str, str]:
+        """Action id -> what the action says, its spaces as one (made once)."""
+        return self.derived("_action_texts", lambda: {
+            a.id: " ".join(a.text.split()) for _, a in self.actions()})
+
     def read_paths(self) -> set[str]:
         return {p for r in self.rules for p in r.reads()}
 

@@ -649,8 +649,7 @@ def _end_cookie(request: Request, response: Response, name: str) -> None:
 
 def _plain_why(text: str, book: Rulebook) -> str:
     """`interview.why` in plain words: an action or finding by what it says, not its id."""
-    actions = {r.rule.then.action.id: r.rule.then.action.text
-               for r in book.rules if r.rule.then.action}
+    actions = book.action_texts()
     findings = {r.rule.then.finding.id: r.rule.then.finding.text
                 for r in book.rules if r.rule.then.finding}
     text = re.sub(r"whether action ([\w.-]+?) is needed",

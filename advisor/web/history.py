@@ -378,7 +378,7 @@ def add_routes(app: FastAPI, context: Context) -> None:  # noqa: PLR0915 (routes
                     who=_emails(store, plan.tracked.values()),
                     statuses=STATUSES, STATUS_TITLES=STATUS_TITLES,
                     status_words=tracking.status_words,
-                    action_text=_action_text(context.rulebook))
+                    action_text=context.rulebook.action_texts())
 
     @app.get("/wings/{wing_id}/plan")
     def plan_page(request: Request, wing_id: int,
@@ -490,13 +490,6 @@ def _saved_meanwhile(store: Store, wing: Wing, action_id: str) -> str | None:
     who = _emails(store, found).get(t.updated_by or 0, "an account since removed")
     return (f"{who} saved this action on {when(t.updated_at)}, while you were editing it: "
             "their change is shown; make yours again")
-
-
-def _action_text(book: Rulebook) -> dict[str, str]:
-    """Action id -> its text as the rulebook gives it: the words for a tracked action no
-    stored assessment of the wing holds any more."""
-    return {r.rule.then.action.id: " ".join(r.rule.then.action.text.split())
-            for r in book.rules if r.rule.then.action}
 
 
 def _assess_upload(raw: bytes, name: str, book: Rulebook) -> tuple[str, Any]:
