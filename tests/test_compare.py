@@ -298,10 +298,10 @@ def test_the_terminal_is_readable_at_80_columns(audits: tuple[Path, Path]) -> No
 
 def test_the_terminal_ranking_names_wings_readiest_first() -> None:
     flat = " ".join(_all("terminal").split())
-    assert "Comparison of 5 wings 1 example, 3 self-audits and 1 proposal" in flat
+    assert "Comparison of 5 wings 1 worked example, 3 self-audits and 1 proposal" in flat
     order = ["1. Fairhaven wing, HMP Example Vale (self-audit)",
              "2. Willow wing, HMP Example Ford (self-audit)",
-             "3. Community Living Unit (CLU), HMP High Down (example)",
+             "3. Community Living Unit (CLU), HMP High Down (worked example)",
              "4. Harbour unit (proposed), HMP Example Marsh (proposal)",
              "5. Oak wing, HMP Example Ridge (self-audit)"]
     at = [flat.index(x) for x in order]
@@ -393,7 +393,8 @@ def test_the_html_is_styled_like_the_report_and_headed_by_wing_names() -> None:
     ranked = [text for tag, scope, table, text in page.cells
               if tag == "th" and scope == "row" and table == "ranking"]
     assert ranked == [heads[2], heads[4], heads[0], heads[3], heads[1]]
-    assert "<title>Comparison of 5 wings, 1 example, 3 self-audits and 1 proposal</title>" in html
+    assert "<title>Comparison of 5 wings, 1 worked example, 3 self-audits and 1 proposal" \
+           "</title>" in html
     assert '<span class="light light-orange">◐ ORANGE</span>' in html
     assert 'class="scroll" role="region"' in html  # wide tables scroll in a box, not the page
 
@@ -412,7 +413,7 @@ def test_the_html_over_time_draws_the_charts_with_tables_beside(
     assert lights == ["● GREEN", "● GREEN", "◐ ORANGE", "◐ ORANGE", "◐ ORANGE", "◐ ORANGE",
                       "● GREEN", "● GREEN", "◐ ORANGE", "◐ ORANGE", "◐ ORANGE", "○ RED"]
     assert ("<title>Comparison over time: Community Living Unit (CLU), HMP High Down, 2 "
-            "assessments (2 examples), 2025-03-01 to 2026-03-01</title>") in html
+            "assessments (2 worked examples), 2025-03-01 to 2026-03-01</title>") in html
     text = " ".join(_shown(html, "html").split())
     assert text.count("Agree, as a staff team and with residents") == 1
 

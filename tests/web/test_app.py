@@ -121,7 +121,7 @@ def test_a_result_names_the_file_only_when_a_team_uploaded_one(world: World) -> 
     team = world.client("delivery")
     uploaded = upload(team, world.wing_a, "clu-2026.yaml", HIGH_DOWN.read_bytes())
     page = team.get(uploaded.headers["location"]).text  # type: ignore[attr-defined]
-    assert "Self-audit · profile clu-2026.yaml · rulebook " in page
+    assert "Worked example · profile clu-2026.yaml · rulebook " in page
     answered = world.client("commissioner").get(f"/results/{world.result_b}").text
     assert "Proposal · rulebook " in answered and "· profile " not in answered
 
