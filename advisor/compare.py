@@ -377,17 +377,18 @@ def _text(a: Mapping[str, Any]) -> str:
     return " ".join(str(a["text"]).split())
 
 
-def side_rows(c: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+def side_rows(c: Mapping[str, Any], *, files: bool = True) -> list[tuple[str, list[str]]]:
     """The side-by-side table's rows (label, one cell per assessment), in words. Over time
     the rungs and lights have tables of their own (beside the charts), so they are left
-    out here; a verdict row only when a proposal is compared."""
+    out here; a verdict row only when a proposal is compared; the files' row only with
+    `files`."""
     rows = c["profiles"]
     over_time = c["mode"] == "audits over time"
     table: list[tuple[str, list[str]]] = [] if over_time else [
         ("Assessed", [date_words(r) for r in rows])]
     table += [
         ("Kind", [kind_words(r["kind"]).capitalize() for r in rows]),
-        ("File", [r["name"] for r in rows]),
+        *([("File", [r["name"] for r in rows])] if files else []),
         ("Role", [r["role"] or "No role selected" for r in rows]),
     ]
     if not over_time:
@@ -573,7 +574,7 @@ def _html(c: Mapping[str, Any], *, by_name: bool = False) -> str:
     page: str = _templates().get_template("compare.html.j2").render(
         c=c, title=title(c), summary=summary_lines(c), labels=labels,
         ranking=ranking_rows(c, by_name=by_name) if c["mode"] != "audits over time" else None,
-        side=[row for row in side_rows(c) if not (by_name and row[0] == "File")],
+        side=side_rows(c, files=not by_name),
         files=not by_name, steps=step_blocks(c) if c["mode"] == "audits over time" else [],
         charts=charts, rows=list(zip(labels, c["profiles"], strict=True)),
         light_words=light_words, aspiration_text=aspiration_text, kind_words=kind_words,

@@ -8,7 +8,7 @@ key a module builds or reads against them.
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict, get_args
 
 
 class ProfileRef(TypedDict):
@@ -37,6 +37,8 @@ class Lights(TypedDict):
 
 
 Verdict = Literal["ready", "ready-with-conditions", "not-ready"]
+#: a proposal's verdicts, readiest first
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 
 
 class Headline(TypedDict):

@@ -18,6 +18,7 @@ so a commissioner may ask what it would take for any wing. A trainer sees exampl
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,9 +80,11 @@ def wing_title(profile: Profile) -> str:
     return f"{profile.wing.name}, {profile.site.prison}"
 
 
+@functools.cache
 def example_title(path: Path) -> str:
     """A bundled example by its wing and prison, not its file name:
-    `Community Living Unit (CLU), HMP High Down`."""
+    `Community Living Unit (CLU), HMP High Down` (read once: the gallery lists them all at
+    every view, and the bundled files do not change while the advisor runs)."""
     from advisor.profile import load_profile
 
     return wing_title(load_profile(path))
@@ -239,10 +242,6 @@ def current_value(data: Data, path: str) -> Any:
     return "unknown" if value is MISSING else value
 
 
-#: an answer not known, as the guided assessment offers it
-DONT_KNOW = "I don't know"
-
-
 def said(value: Any, unknown: str = "not known") -> str:
     """A value in words: yes, no, not known (or `unknown`'s words), none, the scale's
     words, a date as every page writes one (3 December 2026)."""
@@ -369,23 +368,20 @@ def moved(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]
             "raised": [fact_label(after, p) for p in d["questions_opened"]]}
 
 
-#: a proposal's verdicts, least ready first
-VERDICT_ORDER = ("not-ready", "ready-with-conditions", "ready")
-
-
 def verdict_moved(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any] | None:
     """A proposal's readiness verdict before and after, in words, which way it went, and
     when it changes, the reasons the headline gives for the new one; None when neither
     assessment has a verdict (a self-audit, an example)."""
     from advisor.render.words import headline_reasons, verdict_words
+    from advisor.result import VERDICTS
 
     was, now = before["headline"].get("verdict"), after["headline"].get("verdict")
     if not was and not now:
         return None
     if was == now:
         way = "unchanged"
-    elif was in VERDICT_ORDER and now in VERDICT_ORDER:
-        way = "up" if VERDICT_ORDER.index(now) > VERDICT_ORDER.index(was) else "down"
+    elif was in VERDICTS and now in VERDICTS:  # readiest first: a lower index is up
+        way = "up" if VERDICTS.index(now) < VERDICTS.index(was) else "down"
     else:
         way = "changed"
     return {"way": way, "before": verdict_words(before) or "no verdict",
@@ -406,8 +402,8 @@ def whatif(book: Any, subject: Subject, params: Any | None) -> dict[str, Any]:
     if params is None or errors:
         return out
     out["changes"] = [{"question": _question(subject.data, path),
-                       "before": said(current_value(subject.data, path), DONT_KNOW),
-                       "after": said(value, DONT_KNOW)}
+                       "before": said(current_value(subject.data, path), guided.DONT_KNOW),
+                       "after": said(value, guided.DONT_KNOW)}
                       for path, value in changes]
     if not changes:
         return out

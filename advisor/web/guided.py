@@ -171,6 +171,10 @@ def role_title(state: Mapping[str, Any], path: str) -> str | None:
     return str(title) if title else None
 
 
+#: an answer not known, as the pages offer it
+DONT_KNOW = "I don't know"
+
+
 def dont_know(q: Question) -> bool:
     """Whether "I don't know" is offered (everything but the names the file needs)."""
     return q.path not in REQUIRED
@@ -365,7 +369,7 @@ def complete(state: Mapping[str, Any]) -> bool:
     return next_page(state) is None
 
 
-__all__ = ["PAGE_TITLES", "VOICES", "Conflict", "Outcome", "Page", "answer_mark",
+__all__ = ["DONT_KNOW", "PAGE_TITLES", "VOICES", "Conflict", "Outcome", "Page", "answer_mark",
            "apply_page", "complete", "current", "dont_know", "new_state", "next_page", "page",
            "pages", "profile_data", "profile_yaml", "raw_answer", "saved_by", "section_of",
            "shown"]

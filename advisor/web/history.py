@@ -39,7 +39,15 @@ from advisor.web.models import (
     Wing,
     assessed_on,
 )
-from advisor.web.pages import MAX_REQUEST, Context, file_error, page, see_other, slug
+from advisor.web.pages import (
+    MAX_REQUEST,
+    Context,
+    file_error,
+    page,
+    see_other,
+    slug,
+    stored_profile,
+)
 from advisor.web.security import READERS, WRITERS, can_write, need, readable, writable
 from advisor.web.store import Signed, Store, StoreError
 
@@ -128,7 +136,7 @@ def wing_history(results: Sequence[Result]) -> History:
     names = {k: datas[rows[0].id]["profile"][k] for k in ("prison", "wing")}
     same = [(str(r.id), {**datas[r.id], "profile": {**datas[r.id]["profile"], **names}})
             for r in rows]
-    compared = compare(same, [_profile_data(r.profile_yaml) for r in rows])
+    compared = compare(same, [stored_profile(r.profile_yaml) for r in rows])
     by_id = {r.id: r for r in rows}
     ordered = [by_id[int(p["name"])] for p in compared["profiles"]]
     entries = _entries(ordered, datas)
@@ -211,19 +219,6 @@ def extended_history(history: History, results: Sequence[Result]) -> History | N
     steps = [dataclasses.replace(s, before=at[s.before.stored.id], after=at[s.after.stored.id])
              for s in [*history.steps, *part.steps]]
     return History([at[e.stored.id] for e in entries], dated, steps)
-
-
-def _profile_data(text: str) -> dict[str, Any] | None:
-    """A stored profile as plain data, as `advisor compare` reads a profile file (None
-    if it no longer reads: the comparison then uses the assessments alone)."""
-    from advisor import yamlio
-    from advisor.profile import profile_from_document
-
-    try:
-        return profile_from_document(yamlio.parse(text, "profile.yaml")).model_dump(
-            mode="python")
-    except AdvisorError:
-        return None
 
 
 def lights_in_words(data: Mapping[str, Any]) -> list[str]:

@@ -120,6 +120,18 @@ def assess_text(text: str, name: str, book: Rulebook) -> Any:
     return assess(profile_from_document(yamlio.parse(text, name)), book)
 
 
+def stored_profile(text: str, name: str = "profile.yaml") -> dict[str, Any] | None:
+    """A stored profile as plain data, as `advisor compare` reads a profile file (None
+    if it no longer reads: a comparison then uses the assessments alone)."""
+    from advisor import yamlio
+    from advisor.profile import profile_from_document
+
+    try:
+        return profile_from_document(yamlio.parse(text, name)).model_dump(mode="python")
+    except AdvisorError:
+        return None
+
+
 def file_error(err: AdvisorError) -> str:
     """What is wrong in an uploaded file, as a page says it: where (the file, its line)
     and the question the field answers, not the field's path (`hmp.yaml, line 65, the
@@ -149,6 +161,22 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "assessment"
 
 
-__all__ = ["CSP", "KIND_TITLES", "MAX_REQUEST", "REPORT_CSP", "Context", "assess_text",
-           "audience", "day", "file_error", "page", "report_body", "see_other", "slug", "style",
-           "templates", "when"]
+__all__ = [
+    "CSP",
+    "KIND_TITLES",
+    "MAX_REQUEST",
+    "REPORT_CSP",
+    "Context",
+    "assess_text",
+    "audience",
+    "day",
+    "file_error",
+    "page",
+    "report_body",
+    "see_other",
+    "slug",
+    "stored_profile",
+    "style",
+    "templates",
+    "when",
+]

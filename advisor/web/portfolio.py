@@ -29,8 +29,9 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from advisor.result import VERDICTS
 from advisor.web.models import ActionTracking, Draft, Result, Wing, assessed_on, latest_of
-from advisor.web.pages import Context, day, page, see_other
+from advisor.web.pages import Context, day, page, see_other, stored_profile
 from advisor.web.security import EVERYONE, READERS, WRITERS, need, readable, visible_wing_ids
 from advisor.web.store import Signed, Store, StoreError
 from advisor.web.tracking import overdue_of, proposed_ids
@@ -51,7 +52,7 @@ ORDERS = ("asc", "desc")
 FILTER_KINDS = {"proposal": "Proposals", "self-audit": "Self-audits",
                 "none": "Not assessed yet"}
 LIGHT_SCORE = {"red": 0, "orange": 1, "green": 2}
-VERDICT_RANK = {"ready": 0, "ready-with-conditions": 1, "not-ready": 2}  # readiest first
+VERDICT_RANK: dict[str, int] = {v: n for n, v in enumerate(VERDICTS)}  # readiest first
 KIND_RANK = {"proposal": 0, "self-audit": 1}
 NOT_ASSESSED = "Not assessed yet"
 IN_PROGRESS = "Assessment in progress"  # none stored yet, one being answered
@@ -294,11 +295,16 @@ class View:
 
 
 def kind_title(row: Row) -> str:
-    from advisor.render.words import KIND_WORDS
-
     if row.kind is None:
         return IN_PROGRESS if row.drafts else NOT_ASSESSED
-    return KIND_WORDS.get(row.kind, row.kind)
+    return kind_heading(row.kind)
+
+
+def kind_heading(kind: str) -> str:
+    """A stored assessment's kind as the portfolio heads it: `Self-audit`."""
+    from advisor.render.words import KIND_WORDS
+
+    return KIND_WORDS.get(kind, kind)
 
 
 def role_title(row: Row) -> str:
@@ -418,8 +424,10 @@ def compare_names(found: Sequence[tuple[Result, Wing]]) -> list[str]:
     does (`Willow wing, HMP Example Ford`), with the date it was assessed when a wing is
     there more than once, and when it was stored if that is not enough; numbered only if
     two are alike in all of that. A web user never saw a file, so none is named by one."""
+    from advisor.compare import wing_name
+
     def wing_of(wing: Wing) -> str:
-        return " ".join(f"{wing.name}, {wing.prison}".split())
+        return wing_name({"wing": wing.name, "prison": wing.prison})
 
     def assessed(result: Result) -> str:
         on = result.assessed_on
@@ -451,22 +459,13 @@ def comparison_body(found: Sequence[tuple[Result, Wing]]) -> str:
     (its style is the page's: portfolio.css). Each assessment is named by its wing (see
     `compare_names`), the columns of wings side by side headed so, and the file names the
     command line shows are left out."""
-    from advisor import yamlio
     from advisor.compare import compare, render_compare
-    from advisor.errors import AdvisorError
-    from advisor.profile import profile_from_document
 
-    results: list[tuple[str, Any]] = []
-    profiles: list[dict[str, Any] | None] = []
     names = compare_names(found)
-    for (result, _), name in zip(found, names, strict=True):
-        results.append((name, json.loads(result.result_json)))
-        try:
-            profiles.append(profile_from_document(yamlio.parse(result.profile_yaml, name))
-                            .model_dump(mode="python"))
-        except AdvisorError:
-            profiles.append(None)
-    c = compare(results, profiles)
+    c = compare([(name, json.loads(result.result_json))
+                 for (result, _), name in zip(found, names, strict=True)],
+                [stored_profile(result.profile_yaml, name)
+                 for (result, _), name in zip(found, names, strict=True)])
     _in_days(c)
     html = render_compare(c, "html", by_name=True)  # headed by the names above, no files
     body = html[html.index("<body>") + len("<body>"):html.rindex("</body>")]
@@ -544,13 +543,7 @@ class _Words:
     role = staticmethod(role_title)
     verdict = staticmethod(verdict_title)
     light = staticmethod(light_title)
-
-    @staticmethod
-    def kind_of(kind: str) -> str:
-        """A stored assessment's kind as the portfolio heads it: `Self-audit`."""
-        from advisor.render.words import KIND_WORDS
-
-        return KIND_WORDS.get(kind, kind)
+    kind_of = staticmethod(kind_heading)
 
     @staticmethod
     def rung_name(rung: int) -> str:

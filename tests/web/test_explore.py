@@ -194,31 +194,26 @@ def test_case_names_are_unique_in_their_addresses_and_grouped_by_rulebook_sectio
     assert sorted(c.name for _, cases in sections for c in cases) == sorted(names)
 
 
-def test_a_case_says_what_it_starts_from_and_what_it_changes() -> None:
-    context = Context(None, None, default_rulebook())  # type: ignore[arg-type]
-    slug = explore.case_slug("Holders clear on a role that residents were told about show "
-                             "no expectations challenge")
-    subject = explore.case_subject(context, slug)
+@pytest.mark.parametrize(("case", "intro"), [
     # hmp-high-down-clu.yaml: the Ambassador's expectations_communicated and
     # holders_clear_on_role are both false; the case sets both true
-    assert subject.intro == (
-        "It starts from the worked example Community Living Unit (CLU), HMP High Down.",
-        "It changes:",  # in the case file's order
-        "Ambassador: Have residents been told what holders are for? From no to yes.",
-        "Ambassador: Can holders themselves say what the role is for? From no to yes.")
-
-
-def test_a_case_says_what_a_role_fact_changes_from_in_words() -> None:
+    ("Holders clear on a role that residents were told about show no expectations "
+     "challenge",
+     ("It starts from the worked example Community Living Unit (CLU), HMP High Down.",
+      "It changes:",  # in the case file's order
+      "Ambassador: Have residents been told what holders are for? From no to yes.",
+      "Ambassador: Can holders themselves say what the role is for? From no to yes.")),
+    # rules/cases/headline.yaml starts from thin-proposal.yaml, whose Wing representative
+    # is supervised ad hoc (case by case): a role fact's change from and to in words
+    ("A proposal whose holders would have no supervision at all is not ready",
+     ("It starts from the worked example Harbour unit (proposed), HMP Example Marsh.",
+      "It changes:",
+      "Wing representative: How are holders supervised? From case by case to none.")),
+])
+def test_a_case_says_what_it_starts_from_and_what_it_changes(
+        case: str, intro: tuple[str, ...]) -> None:
     context = Context(None, None, default_rulebook())  # type: ignore[arg-type]
-    # rules/cases/headline.yaml starts from thin-proposal.yaml
-    slug = explore.case_slug("A proposal whose holders would have no supervision at all "
-                             "is not ready")
-    subject = explore.case_subject(context, slug)
-    # thin-proposal.yaml: the Wing representative is supervised ad hoc (case by case)
-    assert subject.intro == (
-        "It starts from the worked example Harbour unit (proposed), HMP Example Marsh.",
-        "It changes:",
-        "Wing representative: How are holders supervised? From case by case to none.")
+    assert explore.case_subject(context, explore.case_slug(case)).intro == intro
 
 
 # rules/headline.yaml: VERDICT-no-structure's reason, and the two conditions thin-proposal
